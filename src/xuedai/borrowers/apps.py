@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BorrowersConfig(AppConfig):
+    name = "xuedai.borrowers"
+    verbose_name = "借款人"

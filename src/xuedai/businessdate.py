@@ -1,0 +1,42 @@
+"""The one answer to "what day is it" for every business rule (ARCHITECTURE principle 6).
+
+Order: an in-process override (tests, simulation) → settings.XUEDAI_BUSINESS_DATE → the stored
+BusinessDate row (set by `xuedai simulate`) → today's date in Asia/Shanghai.
+"""
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.utils import timezone
+
+_override: dt.date | None = None
+
+
+def today() -> dt.date:
+    if _override is not None:
+        return _override
+    if settings.XUEDAI_BUSINESS_DATE:
+        return dt.date.fromisoformat(settings.XUEDAI_BUSINESS_DATE)
+    from xuedai.jobs.models import BusinessDate
+
+    stored = BusinessDate.objects.filter(pk=1).values_list("value", flat=True).first()
+    return stored or timezone.localdate()
+
+
+@contextlib.contextmanager
+def business_date(value: dt.date) -> Iterator[dt.date]:
+    """Run a block as if the business date were `value`."""
+    global _override
+    previous, _override = _override, value
+    try:
+        yield value
+    finally:
+        _override = previous
+
+
+def set_stored_business_date(value: dt.date) -> None:
+    from xuedai.jobs.models import BusinessDate
+
+    BusinessDate.objects.update_or_create(pk=1, defaults={"value": value})

@@ -1,0 +1,135 @@
+"""Effective-dated policy versions: every number of DOMAIN.md §1 (ARCHITECTURE principle 5).
+
+A version is never rewritten: a new notice is a new row. A contract keeps the version it was
+signed under, except where a later version says its rate applies to existing contracts too
+(the 2020 LPR switch and the 2023 cut) — see policies.selectors.policy_for_contract.
+"""
+
+from django.db import models
+
+from xuedai.origination.products import Product
+
+
+class RateKind(models.TextChoices):
+    FIXED = "fixed", "固定利率"
+    LPR_MINUS = "lpr_minus", "LPR 减点"
+
+
+class InterestBasis(models.TextChoices):
+    PBOC = "pboc", "人民银行规则(整年按年利率)"
+    ACTUAL_360 = "actual_360", "积数计息(实际天数/360)"
+
+
+class SelfPayRule(models.TextChoices):
+    SEP1_OF_GRADUATION_YEAR = "sep1_of_graduation_year", "毕业当年9月1日起自付"
+    MONTH_AFTER_CERTIFICATE = "month_after_certificate", "毕业证签发次月1日起自付"
+
+
+class TermRule(models.TextChoices):
+    SEED_2012 = "seed_2012", "最短5年、最长14年，且毕业后不超过10年"
+    CAMPUS_2007 = "campus_2007", "毕业后不超过6年(四年制不超过10年)"
+    STUDY_PLUS = "study_plus", "剩余学制+若干年，且不超过上限"
+
+
+class EarlyRepaymentRule(models.TextChoices):
+    SEED_BEFORE_10TH = "seed_before_10th", "1–10月每月10日前申请，当月20日扣款"
+    BY_15TH = "by_15th", "每月15日前申请当月20日扣款；10月16日至11月30日申请于12月20日扣款"
+
+
+class ClassificationRule(models.TextChoices):
+    SEED = "seed", "原五级分类规则(逾期6个月内次级)"
+    RULE_2023 = "2023", "2023年规则(逾期90/270/360天)"
+
+
+class QuotaRule(models.TextChoices):
+    NONE = "none", "不设高校额度"
+    ENROLMENT_SHARE = "enrolment_share", "在校生比例×人均额度"
+
+
+class PolicyVersion(models.Model):
+    product = models.CharField("产品", max_length=16, choices=Product.choices)
+    # "" = national; a 2-digit province code ("51" 四川) = a regional version that wins over national.
+    region_code = models.CharField("适用地区", max_length=6, blank=True)
+    effective_from = models.DateField("生效日期")
+    name = models.CharField("名称", max_length=120)
+    source = models.CharField("依据", max_length=300, help_text="文件名称与条款，如 [001] 附件四")
+
+    amount_min = models.DecimalField("每学年最低金额", max_digits=10, decimal_places=2)
+    amount_max_undergraduate = models.DecimalField("本专科每学年最高金额", max_digits=10, decimal_places=2)
+    amount_max_graduate = models.DecimalField("研究生每学年最高金额", max_digits=10, decimal_places=2)
+    amount_multiple = models.DecimalField("金额倍数", max_digits=10, decimal_places=2, default=100)
+
+    term_rule = models.CharField("期限规则", max_length=16, choices=TermRule.choices)
+    term_min_years = models.PositiveSmallIntegerField("最短期限(年)", default=0)
+    term_max_years = models.PositiveSmallIntegerField("最长期限(年)")
+    # seed_2012: ≤ 10 years after graduation; study_plus: remaining study years + 15.
+    term_years_after_study = models.PositiveSmallIntegerField("毕业后最长年限/学制外加年限")
+    grace_years = models.PositiveSmallIntegerField("毕业后还本宽限期(年)", default=0)
+
+    rate_kind = models.CharField("利率规则", max_length=12, choices=RateKind.choices)
+    fixed_rate = models.DecimalField("固定年利率", max_digits=7, decimal_places=5, null=True, blank=True)
+    lpr_spread_bp = models.SmallIntegerField("LPR 减点(基点)", null=True, blank=True)
+    rate_applies_to_existing = models.BooleanField("利率适用于存量合同", default=False)
+    interest_basis = models.CharField("计息方式", max_length=12, choices=InterestBasis.choices,
+                                      default=InterestBasis.PBOC)
+    self_pay_rule = models.CharField("自付起始规则", max_length=32, choices=SelfPayRule.choices)
+
+    settlement_day = models.CharField("结息日(月-日)", max_length=5, default="12-20")
+    final_settlement_day = models.CharField("最后一年结息日(月-日)", max_length=5, default="12-20")
+    repayment_day = models.CharField("还款日(月-日)", max_length=5, default="12-20")
+    deposit_days_before = models.PositiveSmallIntegerField("提前存款天数", default=0)
+    early_repayment_rule = models.CharField("提前还款规则", max_length=20, choices=EarlyRepaymentRule.choices)
+    penalty_multiplier = models.DecimalField("罚息倍数", max_digits=4, decimal_places=2, default=1.3)
+    misuse_penalty_multiplier = models.DecimalField("挪用罚息倍数", max_digits=4, decimal_places=2, default=1.5)
+    transit_grace_working_days = models.PositiveSmallIntegerField("在途宽限(工作日)", default=0)
+
+    co_borrower_min_age = models.PositiveSmallIntegerField("共同借款人最低年龄", default=25)
+    co_borrower_max_age = models.PositiveSmallIntegerField("共同借款人最高年龄", default=60)
+    co_borrower_same_county = models.BooleanField("共同借款人须同县户籍", default=True)
+    # 2012 seed: parents too must be 25–60; later: only a non-parent must be 25–60.
+    co_borrower_age_applies_to_parents = models.BooleanField("父母也受年龄限制", default=True)
+    co_borrower_no_unpaid_loan = models.BooleanField("共同借款人不得有未结清助学贷款", default=False)
+
+    classification_rule = models.CharField("五级分类规则", max_length=8, choices=ClassificationRule.choices)
+    risk_fund_rate = models.DecimalField("风险补偿金比例", max_digits=5, decimal_places=4)
+    risk_fund_finance_share = models.DecimalField("财政承担比例", max_digits=5, decimal_places=4, default=0.5)
+    risk_fund_university_share = models.DecimalField("高校承担比例", max_digits=5, decimal_places=4,
+                                                     default=0.5)
+    quota_rule = models.CharField("额度规则", max_length=16, choices=QuotaRule.choices,
+                                  default=QuotaRule.NONE)
+    quota_student_share = models.DecimalField("额度在校生比例", max_digits=5, decimal_places=4,
+                                              null=True, blank=True)
+    quota_amount_per_student = models.DecimalField("额度人均金额", max_digits=10, decimal_places=2,
+                                                   null=True, blank=True)
+
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    created_by = models.ForeignKey("orgs.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = "政策版本"
+        verbose_name_plural = "政策版本"
+        ordering = ["product", "region_code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "region_code", "effective_from"],
+                                    name="uniq_policy_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.effective_from} 起）"
+
+
+class LprRate(models.Model):
+    """Loan prime rate history: the 5-year-plus LPR drives LPR-minus contracts."""
+
+    effective_from = models.DateField("公布日期", unique=True)
+    one_year = models.DecimalField("1年期 LPR", max_digits=6, decimal_places=4)
+    five_year_plus = models.DecimalField("5年期以上 LPR", max_digits=6, decimal_places=4)
+
+    class Meta:
+        verbose_name = "LPR 利率"
+        verbose_name_plural = "LPR 利率"
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}: {self.five_year_plus}"

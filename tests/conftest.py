@@ -1,0 +1,30 @@
+"""Shared fixtures: a small province (tree of organisations), users per role, borrowers."""
+
+import os
+
+import pyotp
+import pytest
+
+from tests import factories
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls there are still
+# synchronous and safe, so the async guard is switched off for the test process.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def province(db):
+    return factories.build_province()
+
+
+@pytest.fixture
+def make_user(db):
+    return factories.make_user
+
+
+@pytest.fixture
+def totp_now():
+    def _code(user):
+        return pyotp.TOTP(user.totp_secret).now()
+
+    return _code
