@@ -1,0 +1,45 @@
+"""Which menu entries each role sees. Apps add entries here as they gain pages."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from xuedai.orgs.models import Role, User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] | None  # None: every staff role
+
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+STAFF_MENU = [
+    NavItem("首页", "home", None),
+    NavItem("借款学生", "borrowers:list", None),
+    NavItem("政策版本", "policies:list", None),
+    NavItem("机构", "orgs:list", frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR})),
+    NavItem("审计日志", "audit:list", frozenset({Role.AUDITOR, Role.ADMIN})),
+    NavItem("后台任务", "jobs:list", frozenset({Role.ADMIN, Role.OPERATOR, Role.SUPERVISOR})),
+]
+STUDENT_MENU = [NavItem("我的贷款", "home", None)]
+
+
+def nav_items_for(user: User, current_path: str) -> list[dict]:
+    menu = STUDENT_MENU if user.is_student else STAFF_MENU
+    items = []
+    for item in menu:
+        if item.roles is not None and not (user.has_role(*item.roles) or user.is_superuser):
+            continue
+        url = item.url()
+        if url is None:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items
