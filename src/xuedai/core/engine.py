@@ -1,0 +1,324 @@
+"""The contract simulator: walk one contract's timeline and report what it owes.
+
+DOMAIN.md §4 as a whole. Given the terms and the dated payments, :func:`simulate` produces the
+settlements (贴息, the borrower's interest, principal due) and the contract's state on an as-of day.
+
+How the timeline is walked, and why:
+
+- Normal interest accrues on the principal that has not yet fallen due, over stretches that break
+  only where that principal or the payer changes — a settlement, the self-pay start, an early
+  repayment — never at a payment of overdue amounts (DOMAIN.md §4 Day count). Each settlement rounds
+  the state's and the borrower's accruals once, separately.
+- Principal that falls due leaves the normal-interest base on its due day whether or not it is paid:
+  if unpaid at the end of that day it accrues penalty interest instead (DOMAIN.md §4 Overdue), and
+  the borrower's unpaid interest accrues compound interest, both per day at /360.
+- Penalty and compound interest stay exact until charged: on each payment and on the statement.
+- On a day, events run in this order: relief waivers, the settlement, payments (each allocated in
+  the order of :mod:`xuedai.core.allocation`, leftover kept as credit), then an early repayment.
+- The state is what is known at the end of the as-of day's events: amounts due that very day and
+  still unpaid are not overdue yet (they become overdue at the end of the day).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from xuedai.core.allocation import Category, ItemKind, Owed, allocate, category_of
+from xuedai.core.classification import Grade, grade_2023, grade_seed
+from xuedai.core.interest import Accrual, stretch_accrual
+from xuedai.core.money import ZERO
+from xuedai.core.overdue import overdue_days, penalty_accrual
+from xuedai.core.schedule import Instalment, principal_due_on, validate_plan
+from xuedai.core.subsidy import split_by_payer
+from xuedai.core.terms import EarlyRepayment, LoanTerms, Payment
+
+SettlementKind = Literal["settlement", "maturity", "early_repayment"]
+
+
+@dataclass(frozen=True)
+class SettlementRow:
+    on: date
+    kind: SettlementKind
+    subsidy_interest: Decimal  # 贴息, receivable from the state
+    borrower_interest: Decimal  # due from the borrower on ``on``
+    principal_due: Decimal
+    waived_interest: Decimal = ZERO  # the borrower's interest a relief programme waived
+
+
+@dataclass(frozen=True)
+class Posting:
+    """Money applied to one owed amount: what the ledger would record."""
+
+    on: date
+    category: Category
+    due_on: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class EarlyRepaymentOutcome:
+    on: date
+    done: bool
+    principal: Decimal
+    interest: Decimal
+    reason_zh: str = ""
+
+
+@dataclass(frozen=True)
+class LoanState:
+    as_of: date
+    outstanding_principal: Decimal  # disbursed minus principal repaid
+    overdue_principal: Decimal
+    overdue_interest: Decimal  # the borrower's interest unpaid after its due day
+    penalty_interest: Decimal  # penalty + compound: charged and unpaid, plus accrued to as_of (rounded)
+    overdue_days: int
+    oldest_unpaid_due: date | None
+    grade_seed: Grade
+    grade_2023: Grade
+    credit: Decimal  # paid in, waiting for amounts to fall due
+    due_today: Decimal  # interest and principal due on as_of itself, still unpaid (not overdue yet)
+    accrued_borrower_interest: Decimal  # since the last settlement, not yet settled (rounded)
+    accrued_subsidy_interest: Decimal
+    penalty_waived: Decimal
+
+
+@dataclass(frozen=True)
+class Simulation:
+    settlements: tuple[SettlementRow, ...]
+    postings: tuple[Posting, ...]
+    early_repayments: tuple[EarlyRepaymentOutcome, ...]
+    state: LoanState
+
+
+@dataclass
+class _Item:
+    """An amount the borrower owes; ``unpaid`` falls as payments are applied."""
+
+    kind: ItemKind
+    due_on: date
+    unpaid: Decimal
+
+
+class _Contract:
+    """Mutable walk of one contract; :func:`simulate` is its only user."""
+
+    def __init__(self, terms: LoanTerms) -> None:
+        self.terms = terms
+        self.dates = terms.settlement_dates()
+        plan = (
+            validate_plan(terms.principal_plan, terms.principal, self.dates) if terms.principal_plan else []
+        )
+        self.plan = list(plan)  # shrinks from the end on early repayment
+        self.not_yet_due = terms.principal  # the normal-interest base
+        self.outstanding = terms.principal
+        self.period_start = terms.disbursed_on
+        self.last_day = terms.disbursed_on
+        self.items: list[_Item] = []
+        self.credit = ZERO
+        self.penalty = Accrual()
+        self.compound = Accrual()
+        self.penalty_waived = ZERO
+        self.rows: list[SettlementRow] = []
+        self.postings: list[Posting] = []
+        self.outcomes: list[EarlyRepaymentOutcome] = []
+
+    # -- accruals -------------------------------------------------------------------------------
+    def accrue_overdue_to(self, day: date) -> None:
+        """Penalty and compound interest for [last event, day) on what was unpaid at its end."""
+        t = self.terms
+        overdue_principal = self._unpaid("principal")
+        overdue_interest = self._unpaid("interest")
+        self.penalty += penalty_accrual(
+            overdue_principal, t.annual_rate, t.penalty_multiplier, self.last_day, day
+        )
+        self.compound += penalty_accrual(
+            overdue_interest, t.annual_rate, t.penalty_multiplier, self.last_day, day
+        )
+        self.last_day = day
+
+    def normal_accrual_to(self, day: date) -> tuple[Accrual, Accrual]:
+        """(state's, borrower's) normal interest on the not-yet-due principal for [period start, day)."""
+        state, borrower = Accrual(), Accrual()
+        t = self.terms
+        for start, end, payer in split_by_payer(self.period_start, day, t.borrower_periods):
+            accrual = stretch_accrual(self.not_yet_due, t.annual_rate, start, end, t.basis)
+            if payer == "state":
+                state += accrual
+            else:
+                borrower += accrual
+        return state, borrower
+
+    # -- events ---------------------------------------------------------------------------------
+    def waive_penalties(self, day: date) -> None:
+        """A relief programme waives the penalty and compound interest accrued so far."""
+        waived = self.penalty.rounded() + self.compound.rounded()
+        self.penalty, self.compound = Accrual(), Accrual()
+        for item in self.items:
+            if item.kind in ("penalty", "compound"):
+                waived += item.unpaid
+                item.unpaid = ZERO
+        self.penalty_waived += waived
+
+    def settle(self, day: date, kind: SettlementKind, principal: Decimal | None = None) -> SettlementRow:
+        """Close the interest period at ``day``; the borrower's share and the principal fall due."""
+        state, borrower = self.normal_accrual_to(day)
+        subsidy_interest, borrower_interest = state.rounded(), borrower.rounded()
+        waived = ZERO
+        if day.year in self.terms.interest_waived_years:
+            waived, borrower_interest = borrower_interest, ZERO
+        if principal is None:
+            principal = principal_due_on(day, self.plan, self.terms.maturity, self.not_yet_due)
+        self._add_item("interest", day, borrower_interest)
+        self._add_item("principal", day, principal)
+        self.not_yet_due -= principal
+        self.period_start = day
+        row = SettlementRow(day, kind, subsidy_interest, borrower_interest, principal, waived)
+        self.rows.append(row)
+        return row
+
+    def pay(self, day: date, amount: Decimal) -> None:
+        """Charge the penalties accrued so far, then allocate the money; the rest waits as credit."""
+        if amount > 0:
+            self._add_item("penalty", day, self.penalty.rounded())
+            self._add_item("compound", day, self.compound.rounded())
+            self.penalty, self.compound = Accrual(), Accrual()
+        pool = self.credit + amount
+        if pool <= 0:
+            return
+        owed = [Owed(i.kind, i.due_on, i.unpaid, ref=n) for n, i in enumerate(self.items) if i.unpaid > 0]
+        result = allocate(pool, owed, day)
+        for owed_item, share in result.paid:
+            item = self.items[owed_item.ref]
+            item.unpaid -= share
+            if item.kind == "principal":
+                self.outstanding -= share
+            self.postings.append(Posting(day, category_of(item.kind, item.due_on, day), item.due_on, share))
+        self.credit = result.leftover
+
+    def repay_early(self, request: EarlyRepayment) -> None:
+        """Settle interest to the deduction day and repay principal from credit, or fail untouched."""
+        day = request.on
+        if day >= self.terms.maturity:
+            self._fail(day, "到期日及之后不能提前还款")
+            return
+        if any(i.unpaid > 0 for i in self.items):
+            self._fail(day, "尚有逾期或到期未还款项，须先还清")
+            return
+        principal = (
+            self.not_yet_due if request.principal is None else min(request.principal, self.not_yet_due)
+        )
+        if principal <= 0:
+            self._fail(day, "没有未到期本金")
+            return
+        _, borrower = self.normal_accrual_to(day)
+        interest = ZERO if day.year in self.terms.interest_waived_years else borrower.rounded()
+        if self.credit < interest + principal:
+            self._fail(day, "账户余额不足，扣款失败（须重新申请）", principal, interest)
+            return
+        self.settle(day, "early_repayment", principal)
+        self._shrink_plan(principal)
+        self.pay(day, ZERO)
+        self.outcomes.append(EarlyRepaymentOutcome(day, True, principal, interest))
+
+    # -- statement ------------------------------------------------------------------------------
+    def state(self, as_of: date) -> LoanState:
+        late = [
+            i for i in self.items if i.unpaid > 0 and i.due_on < as_of and i.kind in ("interest", "principal")
+        ]
+        oldest = min((i.due_on for i in late), default=None)
+        charged = sum((i.unpaid for i in self.items if i.kind in ("penalty", "compound")), ZERO)
+        due_today = sum(
+            (i.unpaid for i in self.items if i.due_on == as_of and i.kind in ("interest", "principal")), ZERO
+        )
+        state_share, borrower_share = self.normal_accrual_to(as_of)
+        return LoanState(
+            as_of=as_of,
+            outstanding_principal=self.outstanding,
+            overdue_principal=sum((i.unpaid for i in late if i.kind == "principal"), ZERO),
+            overdue_interest=sum((i.unpaid for i in late if i.kind == "interest"), ZERO),
+            penalty_interest=charged + self.penalty.rounded() + self.compound.rounded(),
+            overdue_days=0 if oldest is None else overdue_days(oldest, as_of),
+            oldest_unpaid_due=oldest,
+            grade_seed=grade_seed(oldest, as_of),
+            grade_2023=grade_2023(oldest, as_of),
+            credit=self.credit,
+            due_today=due_today,
+            accrued_borrower_interest=borrower_share.rounded(),
+            accrued_subsidy_interest=state_share.rounded(),
+            penalty_waived=self.penalty_waived,
+        )
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _unpaid(self, kind: ItemKind) -> Decimal:
+        return sum((i.unpaid for i in self.items if i.kind == kind), ZERO)
+
+    def _add_item(self, kind: ItemKind, day: date, amount: Decimal) -> None:
+        if amount > 0:
+            self.items.append(_Item(kind, day, amount))
+
+    def _shrink_plan(self, principal: Decimal) -> None:
+        """Early principal comes off the last instalments first, so the term shortens."""
+        left = principal
+        for index in range(len(self.plan) - 1, -1, -1):
+            instalment = self.plan[index]
+            if left <= 0 or instalment.due <= self.period_start:
+                break
+            cut = min(instalment.amount, left)
+            self.plan[index] = Instalment(instalment.due, instalment.amount - cut)
+            left -= cut
+
+    def _fail(self, day: date, reason: str, principal: Decimal = ZERO, interest: Decimal = ZERO) -> None:
+        self.outcomes.append(EarlyRepaymentOutcome(day, False, principal, interest, reason))
+
+
+def simulate(
+    terms: LoanTerms,
+    as_of: date,
+    payments: Iterable[Payment] = (),
+    early_repayments: Sequence[EarlyRepayment] = (),
+) -> Simulation:
+    """Walk the contract from disbursement to ``as_of`` (inclusive) and report it.
+
+    Payments and early repayments after ``as_of`` are ignored: the result is what was known then.
+
+    Worked example (DOMAIN.md §4, published): 6000 yuan at 5.65% disbursed 1 Sep 2018, self-pay
+    from 1 Sep 2019, principal 1500 a year from 20 Dec 2021 → settlements 20 Dec 2018: 贴息 103.58;
+    20 Dec 2019: 贴息 240.13, borrower 103.58; 20 Dec 2020: borrower 339.00; 20 Dec 2021: 339.00 +
+    1500; 20 Dec 2022: 254.25 + 1500 (see ``tests/core/test_published_example.py``).
+    """
+    if as_of < terms.disbursed_on:
+        raise ValueError("查询日不能早于放款日")
+    contract = _Contract(terms)
+    paid_by_day: dict[date, list[Decimal]] = {}
+    for payment in payments:
+        if payment.on < terms.disbursed_on:
+            raise ValueError("还款日不能早于放款日")
+        if payment.on <= as_of:
+            paid_by_day.setdefault(payment.on, []).append(payment.amount)
+    early_by_day = {e.on: e for e in early_repayments if terms.disbursed_on < e.on <= as_of}
+    settling = {d for d in contract.dates if d <= as_of}
+    waiving = {d for d in terms.penalty_waived_on if terms.disbursed_on <= d <= as_of}
+    days = sorted(settling | set(paid_by_day) | set(early_by_day) | waiving | {as_of})
+
+    for day in days:
+        contract.accrue_overdue_to(day)
+        if day in waiving:
+            contract.waive_penalties(day)
+        if day in settling and contract.outstanding > 0:
+            contract.settle(day, "maturity" if day == terms.maturity else "settlement")
+            contract.pay(day, ZERO)  # credit waiting for these amounts pays them now
+        for amount in paid_by_day.get(day, ()):
+            contract.pay(day, amount)
+        if day in early_by_day:
+            contract.repay_early(early_by_day[day])
+
+    return Simulation(
+        settlements=tuple(contract.rows),
+        postings=tuple(contract.postings),
+        early_repayments=tuple(contract.outcomes),
+        state=contract.state(as_of),
+    )

@@ -1,0 +1,82 @@
+"""The inputs of the contract simulator: a contract's terms and what happened to it.
+
+The numbers here come from the contract and its policy version (DOMAIN.md §1); ``core`` does not
+choose them, it only checks they are coherent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from xuedai.core.daycount import Basis, MonthDay
+from xuedai.core.overdue import DEFAULT_PENALTY_MULTIPLIER
+from xuedai.core.schedule import DEFAULT_SETTLEMENT_DAY, Instalment, settlement_dates
+from xuedai.core.subsidy import Period
+
+
+@dataclass(frozen=True)
+class LoanTerms:
+    """One contract, disbursed once.
+
+    ``borrower_periods``: the days whose interest the borrower pays (see
+    :func:`xuedai.core.subsidy.borrower_periods`); every other day is subsidised by the state.
+    ``principal_plan``: the instalments (validated against the term when simulated); empty means
+    all principal falls due at maturity. ``interest_waived_years`` and ``penalty_waived_on`` carry
+    relief programmes (:mod:`xuedai.core.relief`).
+    """
+
+    principal: Decimal
+    disbursed_on: date
+    annual_rate: Decimal
+    maturity: date
+    basis: Basis = "pboc"
+    borrower_periods: tuple[Period, ...] = ()
+    settlement_day: MonthDay = DEFAULT_SETTLEMENT_DAY
+    principal_plan: tuple[Instalment, ...] = ()
+    penalty_multiplier: Decimal = DEFAULT_PENALTY_MULTIPLIER
+    interest_waived_years: frozenset[int] = field(default_factory=frozenset)
+    penalty_waived_on: tuple[date, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.principal <= 0:
+            raise ValueError("本金必须大于 0")
+        if self.annual_rate < 0:
+            raise ValueError("年利率不能为负")
+        if self.penalty_multiplier < 0:
+            raise ValueError("罚息倍数不能为负")
+        if self.maturity <= self.disbursed_on:
+            raise ValueError("到期日必须晚于放款日")
+
+    def settlement_dates(self) -> list[date]:
+        return settlement_dates(self.disbursed_on, self.maturity, self.settlement_day)
+
+
+@dataclass(frozen=True)
+class Payment:
+    """Money the borrower paid in on ``on`` (a deduction, a counter payment)."""
+
+    on: date
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        if self.amount <= 0:
+            raise ValueError("还款金额必须大于 0")
+
+
+@dataclass(frozen=True)
+class EarlyRepayment:
+    """An early-repayment application deducted on ``on``; ``principal`` None repays everything.
+
+    It is paid from the borrower's credit (money paid in beforehand, e.g. a :class:`Payment` the
+    same day): the interest accrued to ``on`` plus the principal. Without enough credit, or with
+    anything overdue, the deduction fails and nothing changes (a new application is needed).
+    """
+
+    on: date
+    principal: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.principal is not None and self.principal <= 0:
+            raise ValueError("提前还款本金必须大于 0")
