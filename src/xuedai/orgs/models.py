@@ -145,3 +145,24 @@ class SetupToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.expires_at:%Y-%m-%d}"
+
+
+class LoginThrottle(models.Model):
+    """Failure counter for an identifier that has no User row to carry one (issue 2 §6).
+
+    Unknown usernames, ID numbers without an account and student activation attempts are counted here,
+    so the lock notice appears for them exactly as for real accounts (no enumeration). The identifier
+    itself is never stored — only the SHA-256 of "purpose:identifier".
+    """
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    failed_logins = models.PositiveSmallIntegerField("连续失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = "登录限制"
+        verbose_name_plural = "登录限制"
+
+    def __str__(self) -> str:
+        return f"登录限制 {self.key_hash[:8]}"
