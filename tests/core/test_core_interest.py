@@ -67,8 +67,12 @@ def test_published_stretches() -> None:
 def test_actual_360_full_year_is_365_over_360() -> None:
     p = Decimal(6000)
     # 6000 × 0.0565 × 365 / 360 = 343.708… ; the leap year 2020: × 366 / 360 = 344.65
-    assert stretch_interest(p, RATE, date(2020, 12, 20), date(2021, 12, 20), "actual_360") == Decimal("343.71")
-    assert stretch_interest(p, RATE, date(2019, 12, 20), date(2020, 12, 20), "actual_360") == Decimal("344.65")
+    assert stretch_interest(p, RATE, date(2020, 12, 20), date(2021, 12, 20), "actual_360") == Decimal(
+        "343.71"
+    )
+    assert stretch_interest(p, RATE, date(2019, 12, 20), date(2020, 12, 20), "actual_360") == Decimal(
+        "344.65"
+    )
 
 
 def test_accruals_add_exactly_and_round_once() -> None:
@@ -84,7 +88,9 @@ def test_accruals_add_exactly_and_round_once() -> None:
     # A sum landing exactly on a half fen rounds up, which a float-like division error could break.
     halves = Accrual.on(Decimal(1), Decimal("0.018"), 1) + Accrual.on(Decimal(1), Decimal("0.0036"), 1)
     assert halves.exact() == Decimal("0.00006")
-    half_fen = Accrual.on(Decimal("0.3"), Decimal("0.06"), 100) + Accrual.on(Decimal("0.15"), Decimal("0.06"), 100)
+    half_fen = Accrual.on(Decimal("0.3"), Decimal("0.06"), 100) + Accrual.on(
+        Decimal("0.15"), Decimal("0.06"), 100
+    )
     assert half_fen.exact() == Decimal("0.0075")
     assert half_fen.rounded() == Decimal("0.01")
 

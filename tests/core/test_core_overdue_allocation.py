@@ -37,9 +37,9 @@ def test_penalty_rate_and_single_penalty() -> None:
     assert penalty_rate(Decimal("0.0565")) == Decimal("0.07345")
     assert penalty_rate(Decimal("0.0565"), Decimal("1.5")) == Decimal("0.08475")
     # 1500 × 0.07345 × 31 / 360 = 9.4872… → 9.49
-    assert penalty_interest(Decimal(1500), Decimal("0.0565"), date(2021, 12, 20), date(2022, 1, 20)) == Decimal(
-        "9.49"
-    )
+    assert penalty_interest(
+        Decimal(1500), Decimal("0.0565"), date(2021, 12, 20), date(2022, 1, 20)
+    ) == Decimal("9.49")
     # misuse: 1500 × 0.08475 × 31 / 360 = 10.946… → 10.95
     assert penalty_interest(
         Decimal(1500), Decimal("0.0565"), date(2021, 12, 20), date(2022, 1, 20), Decimal("1.5")
@@ -127,9 +127,9 @@ def test_amounts_due_on_the_as_of_day_are_not_overdue_yet() -> None:
 
 
 def test_misuse_multiplier_raises_the_penalty() -> None:
-    state = quote(
-        {**BASE, "payments": ON_TIME_TO_2020, "as_of": "2022-01-20", "penalty_multiplier": "1.5"}
-    )["as_of"]
+    state = quote({**BASE, "payments": ON_TIME_TO_2020, "as_of": "2022-01-20", "penalty_multiplier": "1.5"})[
+        "as_of"
+    ]
     # 1500 × 0.08475 × 31/360 = 10.95; 339 × 0.08475 × 31/360 = 2.474… → 2.47
     assert state["penalty_interest"] == "13.42"
 

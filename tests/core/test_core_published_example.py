@@ -25,11 +25,36 @@ REQUEST = {
 }
 
 EXPECTED = [
-    {"date": "2018-12-20", "subsidy_interest": "103.58", "borrower_interest": "0.00", "principal_due": "0.00"},
-    {"date": "2019-12-20", "subsidy_interest": "240.13", "borrower_interest": "103.58", "principal_due": "0.00"},
-    {"date": "2020-12-20", "subsidy_interest": "0.00", "borrower_interest": "339.00", "principal_due": "0.00"},
-    {"date": "2021-12-20", "subsidy_interest": "0.00", "borrower_interest": "339.00", "principal_due": "1500.00"},
-    {"date": "2022-12-20", "subsidy_interest": "0.00", "borrower_interest": "254.25", "principal_due": "1500.00"},
+    {
+        "date": "2018-12-20",
+        "subsidy_interest": "103.58",
+        "borrower_interest": "0.00",
+        "principal_due": "0.00",
+    },
+    {
+        "date": "2019-12-20",
+        "subsidy_interest": "240.13",
+        "borrower_interest": "103.58",
+        "principal_due": "0.00",
+    },
+    {
+        "date": "2020-12-20",
+        "subsidy_interest": "0.00",
+        "borrower_interest": "339.00",
+        "principal_due": "0.00",
+    },
+    {
+        "date": "2021-12-20",
+        "subsidy_interest": "0.00",
+        "borrower_interest": "339.00",
+        "principal_due": "1500.00",
+    },
+    {
+        "date": "2022-12-20",
+        "subsidy_interest": "0.00",
+        "borrower_interest": "254.25",
+        "principal_due": "1500.00",
+    },
 ]
 
 
