@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xuedai.core.quote import FIELDS, QuoteError, quote
 from xuedai.core.quote_cli import main
@@ -178,7 +180,11 @@ def _without(field: str) -> dict[str, Any]:
         ({**BASE, "payments": [{"on": "2018-01-01", "amount": "1"}]}, "payments[0].on", "早于放款日"),
         ({**BASE, "payments": [{"on": "2020-01-01", "amount": "0"}]}, "payments[0].amount", "大于 0"),
         ({**BASE, "payments": [{"on": "x", "amount": "1"}]}, "payments[0].on", "YYYY-MM-DD"),
-        ({**BASE, "penalty_multiplier": "0.5"}, "penalty_multiplier", "不应小于 1"),
+        ({**BASE, "penalty_multiplier": "0.5"}, "penalty_multiplier", "1 到 10"),
+        ({**BASE, "penalty_multiplier": "1e999999"}, "penalty_multiplier", "1 到 10"),
+        ({**BASE, "principal": "1e30"}, "principal", "范围"),
+        ({**BASE, "maturity": "9999-12-21"}, "maturity", "年份范围"),
+        ({**BASE, "maturity": "2199-12-20"}, "maturity", "超过 60 年"),
         ({**BASE, "penalty_multiplier": "abc"}, "penalty_multiplier", "十进制"),
         ({**BASE, "principle_plan": []}, "principle_plan", "未知字段"),
     ],
@@ -227,3 +233,34 @@ def test_main_refuses_broken_json() -> None:
     out = io.StringIO()
     assert main(io.StringIO("{not json"), out) == 2
     assert json.loads(out.getvalue())["field"] == "request"
+
+
+# -- whatever arrives, the answer is a quote or a QuoteError ----------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**20), max_value=10**20)
+    | st.text(max_size=12)
+    | st.sampled_from(
+        ["0", "-1", "1e999", "NaN", "2020-02-29", "2021-02-29", "12-20", "0.0565", "9999-12-31"]
+    )
+    | st.dates(min_value=date(1900, 1, 1), max_value=date(2300, 1, 1)).map(date.isoformat)
+    | st.decimals(allow_nan=True, allow_infinity=True, places=3).map(str),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["on", "due", "amount", "x"]), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(changes=st.dictionaries(st.sampled_from([*FIELDS, "extra"]), json_values, max_size=3))
+def test_quote_never_crashes(changes: dict[str, Any]) -> None:
+    try:
+        answer = quote({**BASE, **changes})
+    except QuoteError as error:
+        assert error.field and error.message_zh
+    else:
+        assert set(answer) == {"settlements", "as_of"}

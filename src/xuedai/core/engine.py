@@ -288,7 +288,7 @@ def simulate(
     Worked example (DOMAIN.md §4, published): 6000 yuan at 5.65% disbursed 1 Sep 2018, self-pay
     from 1 Sep 2019, principal 1500 a year from 20 Dec 2021 → settlements 20 Dec 2018: 贴息 103.58;
     20 Dec 2019: 贴息 240.13, borrower 103.58; 20 Dec 2020: borrower 339.00; 20 Dec 2021: 339.00 +
-    1500; 20 Dec 2022: 254.25 + 1500 (see ``tests/core/test_published_example.py``).
+    1500; 20 Dec 2022: 254.25 + 1500 (see ``tests/core/test_core_published_example.py``).
     """
     if as_of < terms.disbursed_on:
         raise ValueError("查询日不能早于放款日")

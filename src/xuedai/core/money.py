@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0")
+# Far above any loan or portfolio total, and far below where 28-digit Decimal arithmetic runs out.
+MAX_AMOUNT = Decimal(10) ** 15
 
 
 class MoneyError(ValueError):
@@ -70,6 +72,8 @@ def to_money(value: object, *, what: str = "金额") -> Decimal:
     Decimal('103.58')
     """
     amount = to_decimal(value, what=what)
+    if abs(amount) >= MAX_AMOUNT:
+        raise MoneyError(f"{what}超出支持的范围：{value!r}")
     if amount != amount.quantize(FEN, rounding=ROUND_HALF_UP):
         # Silently rounding an entered amount would move money; refuse instead.
         raise MoneyError(f"{what}最多两位小数（到分）：{value!r}")

@@ -59,6 +59,10 @@ FIELDS = (
     "as_of",
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Dates outside these years are typing mistakes, and year 9999 would overflow the calendar walk.
+FIRST_YEAR, LAST_YEAR = 1949, 2199
+MAX_TERM_YEARS = 60  # policy allows ≤ 22 years; anything far beyond is a mistake, not a loan
+MAX_PENALTY_MULTIPLIER = Decimal(10)
 
 
 class QuoteError(ValueError):
@@ -85,13 +89,17 @@ def _get(request: Mapping[str, Any], field: str, *, required: bool) -> Any:
 
 def _date(value: Any, field: str) -> date:
     if isinstance(value, date) and not hasattr(value, "hour"):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        day = value
+    elif not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
         raise QuoteError(f"{field} 应为 YYYY-MM-DD 格式的日期：{value!r}", field)
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise QuoteError(f"{field} 不是存在的日期：{value!r}", field) from None
+    else:
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            raise QuoteError(f"{field} 不是存在的日期：{value!r}", field) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise QuoteError(f"{field} 超出支持的年份范围（{FIRST_YEAR}–{LAST_YEAR}）：{value!r}", field)
+    return day
 
 
 def _money(value: Any, field: str) -> Decimal:
@@ -150,6 +158,8 @@ def _terms(request: Mapping[str, Any]) -> tuple[LoanTerms, date]:
     maturity = _date(_get(request, "maturity", required=True), "maturity")
     if maturity <= disbursed_on:
         raise QuoteError("maturity（到期日）必须晚于 disbursed_on（放款日）", "maturity")
+    if maturity.year - disbursed_on.year > MAX_TERM_YEARS:
+        raise QuoteError(f"maturity（到期日）距放款日超过 {MAX_TERM_YEARS} 年", "maturity")
     as_of = _date(_get(request, "as_of", required=True), "as_of")
     if as_of < disbursed_on:
         raise QuoteError("as_of（查询日）不能早于 disbursed_on（放款日）", "as_of")
@@ -179,8 +189,10 @@ def _terms(request: Mapping[str, Any]) -> tuple[LoanTerms, date]:
     multiplier = DEFAULT_PENALTY_MULTIPLIER
     if request.get("penalty_multiplier") is not None:
         multiplier = _decimal(request["penalty_multiplier"], "penalty_multiplier")
-        if multiplier < 1:
-            raise QuoteError("penalty_multiplier（罚息倍数）不应小于 1（如 1.3、1.5）", "penalty_multiplier")
+        if not 1 <= multiplier <= MAX_PENALTY_MULTIPLIER:
+            raise QuoteError(
+                "penalty_multiplier（罚息倍数）应在 1 到 10 之间（如 1.3、1.5）", "penalty_multiplier"
+            )
 
     terms = LoanTerms(
         principal=principal,
