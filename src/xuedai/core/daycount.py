@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 Basis = Literal["pboc", "actual_360"]
@@ -143,7 +143,3 @@ def next_occurrence(after: date, month_day: MonthDay) -> date:
     """
     candidate = month_day.in_year(after.year)
     return candidate if candidate > after else month_day.in_year(after.year + 1)
-
-
-def day_before(day: date) -> date:
-    return day - timedelta(days=1)
