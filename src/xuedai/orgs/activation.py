@@ -6,7 +6,6 @@ the student number), then chooses a password. No default password ever exists.
 
 import secrets
 
-from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from xuedai.audit.services import audit_record
@@ -15,6 +14,7 @@ from xuedai.borrowers.models import Borrower
 
 from .lockout import is_locked, locked_message, register_failure, reset_failures, throttle_for
 from .models import Role, User
+from .passwords import validate_password
 from .services import AccountError, user_create
 
 ACTIVATION_ERROR = "身份核验未通过：请核对身份证号，以及预留手机号或学号。"

@@ -7,10 +7,12 @@ because a lockout must hold whichever page or API the attempt comes through.
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 
 from xuedai.borrowers.idnumbers import IdNumberError, clean_id_number
 
 from .models import Role
+from .passwords import validate_password
 
 _PASSWORD_HELP = password_validation.password_validators_help_text_html
 
@@ -121,3 +123,11 @@ class StaffUserForm(BootstrapMixin, forms.Form):
 
 class PasswordChangeForm(BootstrapMixin, auth_forms.PasswordChangeForm):
     """Django's form (old password + validators against this user, birth date included)."""
+
+    def validate_password_for_user(self, user, password_field_name="new_password2"):
+        password = self.cleaned_data.get(password_field_name)
+        if password:
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                self.add_error(password_field_name, error)

@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 
@@ -30,3 +31,22 @@ class NotBirthDateValidator:
 
     def get_help_text(self) -> str:
         return "密码不能包含出生日期。"
+
+
+def validate_password(password: str, user=None) -> None:
+    """Django's validate_password, with messages Django's zh-hans catalogue lacks put into Chinese.
+
+    Django 5.2 ships no zh-hans plural for MinimumLengthValidator's message, so it would show in
+    English on a Chinese page; the other validators' messages are already translated.
+    """
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError([_localised(e) for e in error.error_list]) from None
+
+
+def _localised(error: ValidationError) -> ValidationError:
+    if error.code == "password_too_short":
+        minimum = (error.params or {}).get("min_length", "")
+        return ValidationError(f"密码太短，至少需要 {minimum} 个字符。", code=error.code, params=error.params)
+    return error

@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import secrets
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -18,6 +17,7 @@ from xuedai.audit.services import audit_record
 
 from .lockout import reset_failures
 from .models import Organisation, Role, SetupToken, User, UserRole
+from .passwords import validate_password
 from .permissions import can_manage_user, is_admin, org_in_subtree
 
 SETUP_LINK_HOURS = 72
