@@ -68,6 +68,11 @@ class Borrower(models.Model):
             models.Index(fields=["county", "id"]),
             models.Index(fields=["university", "graduation_date"]),
             models.Index(fields=["department", "id"]),
+            # Search by name prefix or exact student number; the pattern opclass lets PostgreSQL
+            # use the index for LIKE '张%' under any collation (ignored on SQLite).
+            models.Index(fields=["name"], name="borrower_name_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["student_no"], name="borrower_student_no_idx",
+                         opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
@@ -146,3 +151,7 @@ class EmergencyContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.relation}）"
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_phone(self.mobile)

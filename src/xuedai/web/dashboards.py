@@ -1,0 +1,212 @@
+"""Each role's home page: its work queue (待办) and key numbers (issue 2 §8).
+
+Every number comes from a scoped selector, so a county sees its own numbers only; every count is a
+COUNT / GROUP BY in the database, so a page stays cheap at a million borrowers.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Sum
+from django.urls import NoReverseMatch, reverse
+
+from xuedai import businessdate
+from xuedai.audit.models import AuditEntry
+from xuedai.borrowers.selectors import borrower_scope
+from xuedai.orgs.models import Organisation, OrgKind, Role, User
+from xuedai.orgs.scope import sees_everything
+from xuedai.origination import selectors as contracts
+from xuedai.origination.models import LIVE_STATES, ContractState
+
+PROVINCE_KINDS = {OrgKind.PROVINCE_CENTRE, OrgKind.PROVINCE_LOAN_OFFICE, OrgKind.BANK_BRANCH,
+                  OrgKind.BANK_HEAD}
+# Contracts that count as this year's loans for a university (not refused, not withdrawn).
+CURRENT_STATES = [ContractState.APPLIED, ContractState.IN_REVIEW, ContractState.APPROVED,
+                  *sorted(LIVE_STATES)]
+
+
+@dataclass
+class Number:
+    label: str
+    value: object
+    url: str | None = None
+    hint: str = ""
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+@dataclass
+class Section:
+    title: str
+    numbers: list[Number] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    chart: dict | None = None  # {"id": ..., "labels": [...], "values": [...]} for ECharts
+
+
+def _url(name: str, **query) -> str | None:
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return None
+    query = {k: v for k, v in query.items() if v not in (None, "")}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _year_range(year: int) -> dict:
+    return {"graduation_date__gte": dt.date(year, 1, 1), "graduation_date__lt": dt.date(year + 1, 1, 1)}
+
+
+def _state_chart(counts: dict[str, int], chart_id: str) -> dict:
+    labels = [ContractState(state).label for state in counts]
+    return {"id": chart_id, "labels": labels, "values": list(counts.values())}
+
+
+def _by_org_table(user: User, org_field: str, title: str, states: list[str], year: int | None) -> Table:
+    rows: dict[str, dict[str, int]] = {}
+    for row in contracts.contract_counts_by_org(user, org_field, states=states, academic_year=year):
+        rows.setdefault(row["org"], {})[row["state"]] = row["n"]
+    headers = ["机构", *[ContractState(s).label for s in states], "合计"]
+    body = [[org, *[counts.get(s, 0) for s in states], sum(counts.values())] for org, counts in rows.items()]
+    return Table(title, headers, body)
+
+
+def county_operator(user: User, today: dt.date) -> Section:
+    by_state = contracts.contract_counts_by_state(user)
+    return Section("县资助中心待办", numbers=[
+        Number("待转为合同的申请", by_state[ContractState.APPLIED], hint="学生已在线申请，待新增合同"),
+        Number("待审核合同", by_state[ContractState.IN_REVIEW]),
+        Number("逾期借款学生", contracts.overdue_borrowers_count(user)),
+        Number("借款学生", borrower_scope(user).count(), _url("borrowers:list")),
+    ])
+
+
+def supervisor(user: User, today: dt.date) -> Section:
+    by_state = contracts.contract_counts_by_state(user)
+    return Section("待我审核", numbers=[
+        Number("待审核合同", by_state[ContractState.IN_REVIEW], hint="经办人提交、待负责人复核"),
+        Number("已审批合同", by_state[ContractState.APPROVED]),
+    ])
+
+
+def university_officer(user: User, today: dt.date) -> Section:
+    year = contracts.academic_year_of(today)
+    graduating = borrower_scope(user).filter(**_year_range(today.year)).count()
+    return Section("高校贷款工作", numbers=[
+        Number(f"{year}学年有贷款的学生", contracts.borrowers_with_contracts_count(
+            user, academic_year=year, states=CURRENT_STATES)),
+        Number(f"{today.year}年毕业的借款学生", graduating,
+               _url("borrowers:list", graduation_year=today.year), "毕业确认与还款确认书(4–6月)"),
+        Number("逾期借款学生", contracts.overdue_borrowers_count(user)),
+    ])
+
+
+def department_staff(user: User, today: dt.date) -> Section:
+    graduates = borrower_scope(user).filter(**_year_range(today.year)).count()
+    overdue = contracts.overdue_borrowers_count(user)
+    return Section("本院系借款学生", numbers=[
+        Number(f"{today.year}年毕业的借款学生", graduates,
+               _url("borrowers:list", graduation_year=today.year), "包干到人，按季度联系"),
+        Number("逾期借款学生", overdue, hint="每月记入逾期学生联系台账"),
+    ])
+
+
+def bank(user: User, today: dt.date) -> Section:
+    states = [ContractState.IN_REVIEW, ContractState.APPROVED]
+    by_state = contracts.contract_counts_by_state(user)
+    return Section("银行审查审批", numbers=[
+        Number("待审查合同", by_state[ContractState.IN_REVIEW]),
+        Number("已审批合同", by_state[ContractState.APPROVED]),
+    ], tables=[_by_org_table(user, "county", "各县待审/已审批合同", states, None)],
+       chart=_state_chart(by_state, "chart-bank-states"))
+
+
+def province(user: User, today: dt.date) -> Section:
+    year = contracts.academic_year_of(today)
+    states = [ContractState.APPLIED, ContractState.IN_REVIEW, ContractState.APPROVED,
+              ContractState.DISBURSED]
+    by_state = contracts.contract_counts_by_state(user, academic_year=year)
+    return Section(f"全省{year}学年合同", numbers=[
+        Number("合同总数", sum(by_state.values())),
+        Number("审核中", by_state[ContractState.IN_REVIEW]),
+        Number("逾期借款学生", contracts.overdue_borrowers_count(user)),
+    ], tables=[_by_org_table(user, "county", "按县统计", states, year),
+               _by_org_table(user, "university", "按高校统计", states, year)],
+       chart=_state_chart(by_state, "chart-province-states"))
+
+
+def agent_bank(user: User, today: dt.date) -> Section:
+    """An agent bank collects repayments for the counties it serves (DOMAIN.md §4 渠道)."""
+    by_state = contracts.contract_counts_by_state(user)
+    return Section("代理行扣款", numbers=[
+        Number("还款中合同", by_state[ContractState.REPAYING] + by_state[ContractState.DISBURSED]),
+        Number("逾期合同", by_state[ContractState.OVERDUE], hint="每月20日再次扣款(11月除外)"),
+        Number("逾期借款学生", contracts.overdue_borrowers_count(user)),
+    ], tables=[_by_org_table(user, "county", "按县统计", sorted(LIVE_STATES), None)])
+
+
+def auditor(user: User, today: dt.date) -> Section:
+    since = businessdate.today() - dt.timedelta(days=7)
+    entries = AuditEntry.objects.filter(at__date__gte=since)
+    if not sees_everything(user):
+        # The audit log has no org column: entries count by the acting user's organisation.
+        path = user.organisation.path if user.organisation else "/none/"
+        entries = entries.filter(actor__organisation__path__startswith=path)
+    reveals = entries.filter(action="borrower_reveal_id_number").count()
+    return Section("审计", numbers=[
+        Number("近7天审计日志", entries.count(), _url("audit:list")),
+        Number("近7天查看完整身份证号", reveals),
+    ])
+
+
+def admin(user: User, today: dt.date) -> Section:
+    orgs = Organisation.objects.all()
+    users = User.objects.filter(is_active=True)
+    if not sees_everything(user):
+        path = user.organisation.path if user.organisation else "/none/"
+        orgs = orgs.filter(path__startswith=path)
+        users = users.filter(organisation__path__startswith=path)
+    return Section("系统管理", numbers=[
+        Number("启用的用户", users.count(), _url("orgs:users") or _url("orgs:list")),
+        Number("机构", orgs.count(), _url("orgs:list")),
+    ])
+
+
+def staff_sections(user: User) -> list[Section]:
+    """One section per role the user holds, most urgent work first."""
+    today = businessdate.today()
+    kind = user.organisation.kind if user.organisation else None
+    sections = []
+    if user.has_role(Role.OPERATOR) and kind == OrgKind.COUNTY_CENTRE:
+        sections.append(county_operator(user, today))
+    if user.has_role(Role.SUPERVISOR):
+        sections.append(supervisor(user, today))
+    if user.has_role(Role.UNIVERSITY_OFFICER):
+        sections.append(university_officer(user, today))
+    if user.has_role(Role.DEPARTMENT_STAFF):
+        sections.append(department_staff(user, today))
+    if user.has_role(Role.BANK_REVIEWER, Role.BANK_APPROVER):
+        sections.append(bank(user, today))
+    if kind in PROVINCE_KINDS and user.has_role(Role.OPERATOR, Role.SUPERVISOR):
+        sections.append(province(user, today))
+    if kind == OrgKind.AGENT_BANK:
+        sections.append(agent_bank(user, today))
+    if user.has_role(Role.AUDITOR):
+        sections.append(auditor(user, today))
+    if user.has_role(Role.ADMIN) or user.is_superuser:
+        sections.append(admin(user, today))
+    return sections
+
+
+def student_summary(user: User) -> dict:
+    """The student's own contracts (scope: owner) and what they owe, in one aggregate."""
+    rows = list(contracts.contract_list(user)[:30])
+    totals = contracts.contract_scope(user).filter(state__in=LIVE_STATES).aggregate(
+        outstanding=Sum("outstanding_principal"), live=Count("id"))
+    return {"contracts": rows, "outstanding": totals["outstanding"] or 0, "live": totals["live"],
+            "borrower": getattr(user, "borrower", None)}
