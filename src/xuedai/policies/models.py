@@ -5,6 +5,8 @@ signed under, except where a later version says its rate applies to existing con
 (the 2023 LPR − 60 bp cut) — see policies.selectors.effective_terms.
 """
 
+from decimal import Decimal
+
 from django.db import models
 
 from xuedai.origination.products import Product
@@ -98,9 +100,11 @@ class PolicyVersion(models.Model):
     # Only for early_repayment_rule "notice": 15 calendar days [003], 30 working days [002].
     early_repayment_notice_days = models.PositiveSmallIntegerField("提前申请天数", default=0)
     early_repayment_notice_working_days = models.BooleanField("提前申请按工作日计", default=False)
-    penalty_multiplier = models.DecimalField("罚息倍数", max_digits=4, decimal_places=2, default=1.3)
+    # Decimal defaults: a float 1.3 is 1.3000000000000000444… and fails the 2-place validation.
+    penalty_multiplier = models.DecimalField("罚息倍数", max_digits=4, decimal_places=2,
+                                             default=Decimal("1.30"))
     misuse_penalty_multiplier = models.DecimalField("挪用罚息倍数", max_digits=4, decimal_places=2,
-                                                    default=1.5)
+                                                    default=Decimal("1.50"))
     transit_grace_working_days = models.PositiveSmallIntegerField("在途宽限(工作日)", default=0)
 
     # Campus and commercial loans have no co-borrower (parents' commitment, or a guarantor) [002][003].
@@ -116,9 +120,10 @@ class PolicyVersion(models.Model):
 
     classification_rule = models.CharField("五级分类规则", max_length=8, choices=ClassificationRule.choices)
     risk_fund_rate = models.DecimalField("风险补偿金比例", max_digits=5, decimal_places=4)
-    risk_fund_finance_share = models.DecimalField("财政承担比例", max_digits=5, decimal_places=4, default=0.5)
+    risk_fund_finance_share = models.DecimalField("财政承担比例", max_digits=5, decimal_places=4,
+                                                  default=Decimal("0.5"))
     risk_fund_university_share = models.DecimalField("高校承担比例", max_digits=5, decimal_places=4,
-                                                     default=0.5)
+                                                     default=Decimal("0.5"))
     quota_rule = models.CharField("额度规则", max_length=16, choices=QuotaRule.choices,
                                   default=QuotaRule.NONE)
     quota_student_share = models.DecimalField("额度在校生比例", max_digits=5, decimal_places=4,
