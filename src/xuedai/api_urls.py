@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("xuedai.orgs.apis")),
     path("", include("xuedai.borrowers.apis")),
     path("", include("xuedai.policies.apis")),
+    path("", include("xuedai.calculator.apis")),
 ]

@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     command, rest = argv[0].replace("-", "_"), argv[1:]
     if command == "quote":
         # The calculator needs no database: it is the pure core reading JSON on stdin.
-        from xuedai.core.quote import main as quote_main
+        from xuedai.core.quote_cli import main as quote_main
 
         return quote_main(sys.stdin, sys.stdout)
     import django

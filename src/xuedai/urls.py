@@ -8,6 +8,7 @@ urlpatterns = [
     path("borrowers/", include("xuedai.borrowers.urls")),
     path("policies/", include("xuedai.policies.urls")),
     path("audit/", include("xuedai.audit.urls")),
+    path("calculator/", include("xuedai.calculator.urls")),
     path("jobs/", include("xuedai.jobs.urls")),
     path("api/v1/", include("xuedai.api_urls")),
     path("django-admin/", admin.site.urls),

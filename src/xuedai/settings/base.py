@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "xuedai.borrowers",
     "xuedai.origination",
     "xuedai.web",
+    "xuedai.calculator",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,7 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from finders but expects the folder
 STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),

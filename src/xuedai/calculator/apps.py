@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CalculatorConfig(AppConfig):
+    name = "xuedai.calculator"
+    verbose_name = "还款试算"
