@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xuedai.policies",
     "xuedai.borrowers",
     "xuedai.origination",
+    "xuedai.loans",
     "xuedai.web",
     "xuedai.calculator",
 ]
