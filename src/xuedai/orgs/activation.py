@@ -39,6 +39,9 @@ def student_activate(*, id_number: str, fact: str, password: str, ip_address: st
         locked = register_failure(throttle)
         audit_record(actor=None, action="student_activate_failed", obj=throttle,
                      after={"说明": "身份信息不符"}, ip_address=ip_address)
+        if locked:
+            audit_record(actor=None, action="account_locked", obj=throttle,
+                         after={"说明": "激活核验连续失败达到上限"}, ip_address=ip_address)
         raise AccountError(locked_message(throttle) if locked else ACTIVATION_ERROR)
     if borrower.user is not None and borrower.user.has_usable_password():
         raise AccountError(ALREADY_ACTIVE)

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from rest_framework.permissions import BasePermission
 
 from .middleware import SESSION_FLAG
@@ -45,7 +46,7 @@ def roles_required(*roles: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not second_factor_passed(request):
-                raise PermissionDenied("请先完成动态口令验证。")
+                return redirect("totp_verify" if request.user.totp_confirmed_at else "totp_enrol")
             if roles and not (request.user.is_superuser or request.user.has_role(*roles)):
                 raise PermissionDenied("您的角色无权访问此页面。")
             return view(request, *args, **kwargs)
