@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "xuedai.loans",
     "xuedai.web",
     "xuedai.calculator",
+    "xuedai.documents",
 ]
 
 MIDDLEWARE = [
