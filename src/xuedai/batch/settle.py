@@ -1,0 +1,195 @@
+"""Annual settlement over a portfolio: 贴息, the borrower's interest, and the principal falling due.
+
+Mirrors, per contract, what :meth:`xuedai.core.engine._Contract.settle` does on a settlement date
+(DOMAIN.md §4 Settlement, Subsidy split, Day count, Rounding, Principal plan):
+
+- interest on the principal not yet due for ``[period_start, on)``, cut at the self-pay date into
+  the state's stretch and the borrower's (``core.subsidy.split_by_payer`` with one open
+  ``Period(self_pay_from)``), each stretch weighed by ``core.daycount.day_weight`` (``pboc``: whole
+  years × 360 + leftover days; ``actual_360``: days) and each payer's share rounded half-up once
+  (``core.interest.Accrual.rounded``);
+- the principal due on ``on`` under ``core.schedule.default_principal_plan`` (equal yearly whole
+  yuan from the first principal date, remainder last) through ``core.schedule.principal_due_on``
+  (never more than is not yet due; everything left at maturity);
+- a relief programme's waiver of the year's borrower interest (``LoanTerms.interest_waived_years``).
+
+A contract with suspension periods (more than one borrower period) is outside this kernel: the
+caller runs it through the scalar core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from xuedai.batch.dates import (
+    actual_weight,
+    count_month_days_through,
+    from_ymd,
+    is_month_day,
+    pboc_weight,
+    ymd,
+)
+from xuedai.batch.exact import NORMAL_DIVISOR, muldivmod, round_half_up
+
+DEFAULT_MONTH, DEFAULT_DOM = 12, 20  # core.schedule.DEFAULT_SETTLEMENT_DAY: 12-20
+
+
+@dataclass(frozen=True)
+class SettleResult:
+    """Per contract, int64 fen (0 where ``settles`` is False)."""
+
+    settles: np.ndarray  # bool: ``on`` is one of the contract's settlement dates
+    subsidy_interest: np.ndarray  # 贴息, receivable from the state (Kind.SUBSIDY_INTEREST)
+    borrower_interest: np.ndarray  # due from the borrower on ``on`` (Kind.INTEREST)
+    principal_due: np.ndarray  # falls due on ``on`` (Kind.PRINCIPAL)
+    waived_interest: np.ndarray  # borrower interest a relief programme waived
+
+    def __len__(self) -> int:
+        return len(self.settles)
+
+
+def _column(value: int | np.ndarray, n: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=np.int64), (n,))
+
+
+def interest_split(
+    on: int,
+    *,
+    not_yet_due: np.ndarray,
+    rate: np.ndarray,
+    period_start: np.ndarray,
+    self_pay_from: np.ndarray,
+    actual_360: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(state's, borrower's) interest in fen on ``not_yet_due`` for ``[period_start, on)``.
+
+    Mirrors ``core.engine._Contract.normal_accrual_to`` with a single borrower period from
+    ``self_pay_from`` (``NO_DATE``: the state pays throughout), each share rounded once.
+    Worked example (DOMAIN.md §4): 6000 yuan at 5.65 %, 20 Dec 2018 → 20 Dec 2019, self-pay from
+    1 Sep 2019 → state 240.13 (255 days), borrower 103.58 (110 days).
+    """
+    start = np.asarray(period_start, dtype=np.int64)
+    end = np.full_like(start, on)
+    cut = np.clip(np.asarray(self_pay_from, dtype=np.int64), start, np.maximum(start, end))
+    state_w = pboc_weight(start, cut)
+    borrower_w = pboc_weight(cut, end)
+    if actual_360 is not None and actual_360.any():
+        state_w = np.where(actual_360, actual_weight(start, cut), state_w)
+        borrower_w = np.where(actual_360, actual_weight(cut, end), borrower_w)
+    rate = np.asarray(rate, dtype=np.int64)
+    state = round_half_up(*muldivmod(not_yet_due, rate * state_w, NORMAL_DIVISOR), NORMAL_DIVISOR)
+    borrower = round_half_up(*muldivmod(not_yet_due, rate * borrower_w, NORMAL_DIVISOR), NORMAL_DIVISOR)
+    return state, borrower
+
+
+def settlement_mask(
+    on: int, *, disbursed_on: np.ndarray, maturity: np.ndarray, month: int | np.ndarray = DEFAULT_MONTH,
+    dom: int | np.ndarray = DEFAULT_DOM,
+) -> np.ndarray:
+    """Whether ``on`` is a settlement date: ``core.schedule.settlement_dates`` (month-day strictly
+    after disbursement and before maturity, then maturity itself)."""
+    n = len(maturity)
+    on_col = np.full(n, on, dtype=np.int64)
+    regular = is_month_day(on_col, _column(month, n), _column(dom, n))
+    return (on_col == maturity) | (regular & (on_col > disbursed_on) & (on_col < maturity))
+
+
+def default_plan_due(
+    on: int,
+    *,
+    principal: np.ndarray,
+    not_yet_due: np.ndarray,
+    disbursed_on: np.ndarray,
+    maturity: np.ndarray,
+    first_principal_due: np.ndarray,
+    settles: np.ndarray,
+    month: int | np.ndarray = DEFAULT_MONTH,
+    dom: int | np.ndarray = DEFAULT_DOM,
+) -> np.ndarray:
+    """Principal due on ``on`` under the default plan (fen).
+
+    ``core.schedule.default_principal_plan``: the dues are the settlement dates ≥ the first
+    principal date, maturity last; each but the last is ``floor(principal / n)`` whole yuan (left
+    out when 0), the last takes the remainder — and ``core.schedule.principal_due_on`` caps a plan
+    instalment at what is not yet due and makes everything left due at maturity. The dues before
+    maturity are counted, not listed: month-days in ``(max(disbursed, first − 1), maturity − 1]``.
+    Worked example: 1000 yuan over 3 dues → 333, 333, then the rest at maturity.
+    """
+    n = len(principal)
+    month, dom = _column(month, n), _column(dom, n)
+    lower = np.maximum(disbursed_on, first_principal_due - 1)
+    before_maturity = count_month_days_through(maturity - 1, month, dom) - count_month_days_through(
+        lower, month, dom
+    )
+    dues = np.maximum(before_maturity, 0) + 1
+    share = principal // (100 * dues) * 100  # floor to whole yuan (ROUND_FLOOR in the core)
+    plan_day = settles & (on >= first_principal_due) & (on != maturity)
+    due = np.where(plan_day, np.minimum(share, not_yet_due), 0)
+    return np.where(settles & (on == maturity), not_yet_due, due)
+
+
+def settle(
+    on: int,
+    *,
+    principal: np.ndarray,
+    not_yet_due: np.ndarray,
+    rate: np.ndarray,
+    disbursed_on: np.ndarray,
+    maturity: np.ndarray,
+    period_start: np.ndarray,
+    self_pay_from: np.ndarray,
+    first_principal_due: np.ndarray,
+    actual_360: np.ndarray | None = None,
+    planned_principal: np.ndarray | None = None,
+    interest_waived: np.ndarray | None = None,
+    month: int | np.ndarray = DEFAULT_MONTH,
+    dom: int | np.ndarray = DEFAULT_DOM,
+) -> SettleResult:
+    """Settle every contract for which ``on`` (a day number) is a settlement date.
+
+    Columns are equal-length arrays: amounts in fen, ``rate`` in units of 10⁻⁷, dates as day
+    numbers (``exact.day``). ``not_yet_due`` is the normal-interest base (principal outstanding
+    minus principal already fallen due); ``period_start`` is the last settlement date (or the
+    disbursement date before the first). ``planned_principal``, if given, replaces the default plan
+    with the instalment a chosen plan (还款计划变更) puts on ``on``; it is capped and overridden at
+    maturity like the default. ``interest_waived`` marks contracts whose interest for ``on``'s year
+    a relief programme waives. Mirrors ``core.engine._Contract.settle``.
+    """
+    settles = settlement_mask(on, disbursed_on=disbursed_on, maturity=maturity, month=month, dom=dom)
+    state, borrower = interest_split(
+        on, not_yet_due=not_yet_due, rate=rate, period_start=period_start, self_pay_from=self_pay_from,
+        actual_360=actual_360,
+    )
+    state = np.where(settles, state, 0)
+    borrower = np.where(settles, borrower, 0)
+    if planned_principal is None:
+        principal_due = default_plan_due(
+            on, principal=principal, not_yet_due=not_yet_due, disbursed_on=disbursed_on,
+            maturity=maturity, first_principal_due=first_principal_due, settles=settles, month=month,
+            dom=dom,
+        )
+    else:
+        capped = np.where(settles, np.minimum(planned_principal, not_yet_due), 0)
+        principal_due = np.where(settles & (on == maturity), not_yet_due, capped)
+    waived = np.zeros_like(borrower)
+    if interest_waived is not None:
+        waived = np.where(interest_waived, borrower, 0)
+        borrower = borrower - waived
+    return SettleResult(settles, state, borrower, principal_due, waived)
+
+
+def previous_settlement(
+    on: int, *, disbursed_on: np.ndarray, month: int | np.ndarray = DEFAULT_MONTH,
+    dom: int | np.ndarray = DEFAULT_DOM,
+) -> np.ndarray:
+    """The start of the period ``on`` closes when no settlement was skipped: the latest month-day
+    strictly before ``on``, or the disbursement date if that is later (for an account whose
+    ``last_settled_on`` is not recorded)."""
+    n = len(disbursed_on)
+    month, dom = _column(month, n), _column(dom, n)
+    y, m, d = ymd(np.full(n, on, dtype=np.int64))
+    this_year = (m > month) | ((m == month) & (d > dom))
+    last = from_ymd(np.where(this_year, y, y - 1), month, dom)
+    return np.maximum(last, disbursed_on)
