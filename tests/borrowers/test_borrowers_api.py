@@ -41,6 +41,7 @@ def test_list_and_detail_are_masked(api, borrower):
     text = detail.content.decode()
     assert borrower.id_number not in text and "13812345678" not in text and "13912345678" not in text
     assert detail.json()["co_borrowers"][0]["mobile"] == "139****5678"
+    assert "birth_date" not in text and detail.json()["age"] == 22  # born 2004-03-15, today 2026-11-20
 
 
 def test_reveal_is_post_only_and_audited(api, borrower, province):

@@ -89,10 +89,12 @@ def test_detail_is_masked_and_reveal_is_a_logged_post(client, operator, people):
     url = reverse("borrowers:detail", args=[b.pk])
     html = client.get(url).content.decode()
     assert b.masked_id_number in html and b.id_number not in html and "显示完整身份证号" in html
+    # The birth date is digits 7–14 of the number: masked pages show the age instead.
+    assert "2004-03-15" not in html and "22 周岁" in html
     assert client.get(reverse("borrowers:reveal", args=[b.pk])).status_code == 405
     response = client.post(reverse("borrowers:reveal", args=[b.pk]))
     html = response.content.decode()
-    assert b.id_number in html and "no-store" in response["Cache-Control"]
+    assert b.id_number in html and "no-store" in response["Cache-Control"] and "2004-03-15" in html
     entry = AuditEntry.objects.get(action="borrower_reveal_id_number")
     assert entry.actor == operator and entry.object_id == str(b.pk)
     # The reveal shows up in the borrower's history, and the next view is masked again.

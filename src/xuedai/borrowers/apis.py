@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xuedai import businessdate
 from xuedai.orgs.models import Organisation, OrgKind
 from xuedai.orgs.permissions import SecondFactorVerified
 from xuedai.origination import selectors as contract_selectors
@@ -21,6 +22,7 @@ from xuedai.origination.models import ContractState
 
 from . import selectors, services
 from .models import EducationLevel
+from .rules import age_on
 
 ID_SEARCH_LIMIT = 50
 
@@ -55,11 +57,18 @@ class CoBorrowerOutput(serializers.Serializer):
     name = serializers.CharField()
     relation = serializers.CharField()
     id_number = serializers.CharField(source="masked_id_number")
-    birth_date = serializers.DateField()
+    age = serializers.SerializerMethodField(help_text="业务日期时的周岁")
     mobile = serializers.CharField(source="masked_mobile")
+
+    def get_age(self, obj) -> int:
+        return _age(obj)
     household_region_code = serializers.CharField()
     employer = serializers.CharField()
     is_active = serializers.BooleanField()
+
+
+def _age(obj) -> int:
+    return age_on(obj.birth_date, businessdate.today())
 
 
 class ContactOutput(serializers.Serializer):
@@ -70,7 +79,8 @@ class ContactOutput(serializers.Serializer):
 
 
 class BorrowerDetailOutput(BorrowerListOutput):
-    birth_date = serializers.DateField()
+    # Age instead of the birth date, which is digits 7–14 of the masked identity number.
+    age = serializers.SerializerMethodField(help_text="业务日期时的周岁")
     ethnicity = serializers.CharField()
     email = serializers.CharField()
     qq = serializers.CharField()
@@ -87,6 +97,9 @@ class BorrowerDetailOutput(BorrowerListOutput):
     employer_phone = serializers.CharField()
     co_borrowers = CoBorrowerOutput(many=True)
     emergency_contacts = ContactOutput(many=True)
+
+    def get_age(self, obj) -> int:
+        return _age(obj)
 
 
 def _paginate(request, view, queryset, serializer_class) -> Response:

@@ -15,11 +15,13 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from xuedai import businessdate
 from xuedai.origination.selectors import ContractFilters, contract_list
 
 from . import forms, selectors, services
 from .forms import BorrowerForm, CoBorrowerForm, EmergencyContactForm, SearchForm
 from .history import history_rows
+from .rules import age_on
 
 PAGE_SIZE = 50
 ID_SEARCH_LIMIT = 50
@@ -80,12 +82,17 @@ def _permissions(user) -> dict:
 def _detail_context(request, borrower, revealed: dict | None = None) -> dict:
     contracts = contract_list(request.user, ContractFilters(borrower=borrower.pk))
     co_borrowers = list(borrower.co_borrowers.all())
+    today = businessdate.today()
     for co in co_borrowers:
+        co.age = age_on(co.birth_date, today)
         co.shown_id_number = (revealed["co_borrowers"].get(co.pk, co.masked_id_number) if revealed
                               else co.masked_id_number)
     return {
         "borrower": borrower,
         "shown_id_number": revealed["borrower"] if revealed else borrower.masked_id_number,
+        # Age, not the birth date: the date is digits 7–14 of the number, so showing it next to
+        # the masked number and the county code would give the whole number away.
+        "age": age_on(borrower.birth_date, today),
         "co_borrowers": co_borrowers,
         "contacts": list(borrower.emergency_contacts.all()),
         "contracts": list(contracts[:50]),
