@@ -107,3 +107,12 @@ def test_a_new_lpr_reprices_next_january(admin, operator):
     with pytest.raises(ValidationError, match="小数"):
         lpr_rate_create(actor=admin, effective_from=dt.date(2027, 1, 20), one_year=Decimal("2.90"),
                         five_year_plus=Decimal("0.0340"))
+
+
+@pytest.mark.parametrize("day", ["12/20", "02-30", "2-1", "1220"])
+def test_settlement_days_must_be_month_day(admin, day):
+    fields = _fields_2025(version("home_county", "", "2024-09-01"))
+    fields["final_settlement_day"] = day
+    with pytest.raises(ValidationError) as exc:
+        policy_version_create(actor=admin, **fields)
+    assert "月-日" in exc.value.message_dict["final_settlement_day"][0]

@@ -8,6 +8,7 @@ same day into a clear Chinese message rather than a database error.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -63,7 +64,7 @@ def policy_version_create(*, actor: Any, **fields: Any) -> PolicyVersion:
                                     effective_from=version.effective_from).exists():
         raise ValidationError({"effective_from": _duplicate_message(fields)})
     version.full_clean(validate_constraints=False)
-    _check_rate_rule(version)
+    _check_rules(version)
     try:
         with transaction.atomic():
             version.save(force_insert=True)
@@ -74,9 +75,21 @@ def policy_version_create(*, actor: Any, **fields: Any) -> PolicyVersion:
     return version
 
 
-def _check_rate_rule(version: PolicyVersion) -> None:
-    """The number each rate rule needs (mirrors the model's check constraints, in Chinese)."""
+def _month_day_error(text: str) -> str | None:
+    """"12-20" is a day of every year; "12/20", "02-30" or "12-20-2024" are not."""
+    try:
+        dt.date(2001, *(int(part) for part in text.split("-", 1)))  # 2001: a non-leap year
+    except (TypeError, ValueError):
+        return "请按“月-日”填写，如 12-20（不可用2月29日）。"
+    return None if len(text) == 5 else "请按“月-日”两位数填写，如 09-20。"
+
+
+def _check_rules(version: PolicyVersion) -> None:
+    """The numbers each rule needs, in Chinese (the rate part mirrors the check constraints)."""
     errors = {}
+    for name in ("settlement_day", "final_settlement_day", "repayment_day"):
+        if message := _month_day_error(getattr(version, name)):
+            errors[name] = message
     if version.rate_kind == "fixed" and version.fixed_rate is None:
         errors["fixed_rate"] = "固定利率规则须填写固定年利率。"
     if version.rate_kind == "lpr_minus" and version.lpr_spread_bp is None:
