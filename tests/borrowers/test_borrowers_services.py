@@ -269,3 +269,20 @@ def test_reveal_is_logged_and_limited_to_roles_that_need_it(operator, county, bo
     with pytest.raises(PermissionDenied):
         services.borrower_id_numbers_reveal(actor=factories.make_user(county, Role.AUDITOR),
                                             borrower=borrower)
+
+
+def test_university_side_editors_cannot_move_a_student_out_of_their_scope(province, operator):
+    univ_a, univ_b = province.universities
+    dept_a1, dept_a2 = province.departments[univ_a.pk]
+    borrower = services.borrower_create(actor=operator, data=borrower_data(university=univ_a,
+                                                                           department=dept_a1))
+    staff = factories.make_user(dept_a1, Role.DEPARTMENT_STAFF)
+    services.borrower_update(actor=staff, borrower=borrower,
+                             data={"university": univ_b, "department": dept_a2, "employer": "绵阳市某公司"})
+    borrower.refresh_from_db()
+    assert (borrower.university, borrower.department, borrower.employer) == (univ_a, dept_a1, "绵阳市某公司")
+    officer = factories.make_user(univ_a, Role.UNIVERSITY_OFFICER)
+    services.borrower_update(actor=officer, borrower=borrower,
+                             data={"university": univ_b, "department": dept_a2})
+    borrower.refresh_from_db()
+    assert (borrower.university, borrower.department) == (univ_a, dept_a2)

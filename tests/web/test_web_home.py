@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.web.helpers import login, make_contract
+from xuedai.borrowers import services
 from xuedai.orgs.models import Role
 from xuedai.origination.models import ContractState as S
 
@@ -86,6 +87,16 @@ def test_province_home_tables_by_county_and_university(client, loans):
     section = response.context["sections"][0]
     by_university = {row[0]: row[-1] for row in section.tables[1].rows}
     assert by_university == {"四川大学": 3, "西南石油大学": 3}  # the overdue one is not in the columns
+
+
+def test_auditor_counts_recent_entries_and_reveals(client, loans):
+    operator = factories.make_user(loans.counties[0], Role.OPERATOR)
+    borrower = loans.counties[0].county_borrowers.first()
+    services.borrower_id_numbers_reveal(actor=operator, borrower=borrower)
+    head = numbers(login(client, factories.make_user(loans.head, Role.AUDITOR)).get("/"))
+    assert head["近7天查看完整身份证号"] == 1 and head["近7天审计日志"] > 1
+    other = numbers(login(client, factories.make_user(loans.counties[1], Role.AUDITOR)).get("/"))
+    assert other["近7天查看完整身份证号"] == 0  # county B's auditor does not count county A's acts
 
 
 def test_department_and_university_see_this_years_graduates(client, loans):

@@ -64,6 +64,9 @@ class BorrowerForm(forms.Form):
             universities = universities.filter(pk=own.pk)
             departments = departments.filter(parent=own)
             self.fields["university"].initial = own.pk
+        elif own is not None and own.kind == OrgKind.DEPARTMENT:
+            universities = universities.filter(pk=own.parent_id)
+            departments = departments.filter(pk=own.pk)
         self.fields["university"].queryset = universities
         self.fields["department"].queryset = departments.select_related("parent")
         self.fields["department"].label_from_instance = lambda o: f"{o.parent.name} · {o.name}"

@@ -112,8 +112,13 @@ def borrower_update(*, actor: User, borrower: Borrower, data: dict) -> Borrower:
         raise PermissionDenied("您的角色不能修改借款学生信息。")
     borrower = Borrower.objects.select_for_update().get(pk=borrower.pk)
     new = {name: data.get(name, getattr(borrower, name)) for name in BORROWER_FIELDS}
-    if borrower.university_id and actor.organisation_id == borrower.university_id:
-        new["university"] = borrower.university  # a university cannot hand its student elsewhere
+    own_kind = actor.organisation.kind if actor.organisation else None
+    # A university cannot hand its student to another university (the record would leave its
+    # scope); a department cannot move a student to another department either.
+    if own_kind in (OrgKind.UNIVERSITY, OrgKind.DEPARTMENT):
+        new["university"] = borrower.university
+    if own_kind == OrgKind.DEPARTMENT:
+        new["department"] = borrower.department
     _raise(_borrower_errors(new, exclude_pk=borrower.pk, county=borrower.county))
     before, after = changed_fields(borrower, BORROWER_FIELDS, new)
     if not after:

@@ -13,7 +13,7 @@ from django.http import Http404
 from xuedai.orgs.models import User
 from xuedai.orgs.scope import record_scope_q
 
-from .models import Contract, ContractState
+from .models import Application, BatchEvent, Contract, ContractEvent, ContractState, CountyBatch
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,44 @@ class ContractFilters:
 def academic_year_of(day: dt.date) -> int:
     """The academic year a date falls in: it starts on 1 September (2026-11-20 → 2026)."""
     return day.year if day.month >= 9 else day.year - 1
+
+
+def application_scope(user: User) -> QuerySet[Application]:
+    """Online applications: the student's own; staff by the county (and university) they name."""
+    return Application.objects.filter(record_scope_q(user, department=None, owner="borrower__user"))
+
+
+def application_get(user: User, pk: int) -> Application:
+    try:
+        return application_scope(user).select_related("borrower", "co_borrower", "county", "university").get(
+            pk=pk)
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有找到该申请，或不在您的数据范围内。") from None
+
+
+def batch_scope(user: User) -> QuerySet[CountyBatch]:
+    """County batches: the county's own, and those of the counties under a province or branch."""
+    if user.is_student:
+        return CountyBatch.objects.none()
+    return CountyBatch.objects.filter(record_scope_q(user, university="county", department=None))
+
+
+def batch_get(user: User, pk: int) -> CountyBatch:
+    try:
+        return batch_scope(user).select_related(
+            "county", "summarised_by", "submitted_by", "audited_by", "reviewed_by", "bank_reviewed_by"
+        ).get(pk=pk)
+    except (CountyBatch.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有找到该批次，或不在您的数据范围内。") from None
+
+
+def contract_timeline(contract: Contract) -> list:
+    """The contract's own events and those of the batch it was last submitted in, oldest first.
+    Call only with a contract fetched through contract_get (in scope)."""
+    events = list(ContractEvent.objects.filter(contract=contract).select_related("actor"))
+    if contract.batch_id:
+        events += list(BatchEvent.objects.filter(batch_id=contract.batch_id))
+    return sorted(events, key=lambda event: (event.at, event.pk))
 
 
 def contract_scope(user: User) -> QuerySet[Contract]:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Sum
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from xuedai import businessdate
 from xuedai.audit.models import AuditEntry
@@ -151,8 +152,8 @@ def agent_bank(user: User, today: dt.date) -> Section:
 
 
 def auditor(user: User, today: dt.date) -> Section:
-    since = businessdate.today() - dt.timedelta(days=7)
-    entries = AuditEntry.objects.filter(at__date__gte=since)
+    # Audit times are wall-clock, not business dates; a plain range on `at` uses its index.
+    entries = AuditEntry.objects.filter(at__gte=timezone.now() - dt.timedelta(days=7))
     if not sees_everything(user):
         # The audit log has no org column: entries count by the acting user's organisation.
         path = user.organisation.path if user.organisation else "/none/"
@@ -172,7 +173,7 @@ def admin(user: User, today: dt.date) -> Section:
         orgs = orgs.filter(path__startswith=path)
         users = users.filter(organisation__path__startswith=path)
     return Section("系统管理", numbers=[
-        Number("启用的用户", users.count(), _url("orgs:users") or _url("orgs:list")),
+        Number("启用的用户", users.count(), _url("orgs:list")),
         Number("机构", orgs.count(), _url("orgs:list")),
     ])
 
