@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "xuedai.origination",
     "xuedai.loans",
     "xuedai.web",
+    "xuedai.demo",
     "xuedai.calculator",
     "xuedai.documents",
 ]

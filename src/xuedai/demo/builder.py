@@ -1,0 +1,160 @@
+"""Build the demo province: the stages of `xuedai demo-data`, timed, with a progress display.
+
+One transaction for everything: a failed or interrupted run leaves the database as it was, so
+it can simply be run again (ARCHITECTURE principle 7).
+"""
+
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TextIO
+
+import numpy as np
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from xuedai import businessdate
+from xuedai.borrowers.models import Borrower, CoBorrower, EmergencyContact
+from xuedai.jobs.models import BusinessDate
+from xuedai.orgs.models import Role, User
+from xuedai.orgs.services import user_create
+from xuedai.origination.models import Contract
+
+from .contracts import make_contracts
+from .copy_writer import BulkWriter
+from .households import make_co_borrowers, make_contacts
+from .logins import DEMO_STUDENT_NAME
+from .names import MOBILE_PREFIXES
+from .orgs import build_orgs, build_staff, demo_password_hash
+from .people import BUSINESS_DATE, make_students, mobiles
+from .policy import PolicyLookup
+from .render import World
+from .reset import reset_demo
+
+BULK_MODELS = [Borrower, CoBorrower, EmergencyContact, Contract]
+
+
+class DemoDataExists(Exception):
+    """The database already holds borrowers: the demo would mix with them."""
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    rows: int = 0
+
+
+class Progress:
+    """A line per stage on `out`; on a terminal, a running percentage on stderr while a table loads."""
+
+    def __init__(self, out: TextIO, live: bool | None = None):
+        self.out = out
+        self.live = sys.stderr.isatty() if live is None else live
+        self.stages: list[Stage] = []
+
+    @contextmanager
+    def stage(self, name: str, rows: int = 0):
+        start = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - start
+        self.stages.append(Stage(name, seconds, rows))
+        rate = f"  {rows / seconds:>10,.0f} 行/秒 rows/s" if rows and seconds > 0 else ""
+        count = f"{rows:>12,} 行" if rows else " " * 14
+        self.out.write(f"  {name:<36}{count}  {seconds:7.1f} 秒{rate}\n")
+        self.out.flush()
+
+    def tick(self, name: str, done: int, total: int, start: float) -> None:
+        if self.live and total:
+            rate = done / max(time.perf_counter() - start, 1e-9)
+            sys.stderr.write(f"\r  {name} {100 * done / total:5.1f}%  {done:,}/{total:,}  {rate:,.0f} 行/秒")
+            if done >= total:
+                sys.stderr.write("\r" + " " * 79 + "\r")
+            sys.stderr.flush()
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(s.seconds for s in self.stages)
+
+
+def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: TextIO = sys.stdout,
+               chunk: int = 50_000, keep_indexes: bool = False, live: bool | None = None) -> Progress:
+    progress = Progress(out, live)
+    with transaction.atomic():
+        if reset:
+            with progress.stage("清空演示数据 reset"):
+                reset_demo(connection)
+        elif Borrower.objects.exists():
+            raise DemoDataExists(
+                "数据库中已有借款学生数据；如需重建演示数据，请加 --reset（将清空演示数据）。")
+
+        with progress.stage("机构与账号 organisations & staff"):
+            tree = build_orgs()
+            password_hash = demo_password_hash()
+            build_staff(tree, password_hash)
+
+        with progress.stage("生成数据 generate (NumPy)", students):
+            rng = np.random.default_rng(seed)
+            people = make_students(students, rng)
+            lookup = PolicyLookup()
+            plan = make_contracts(people, lookup, rng)
+            co = make_co_borrowers(people, plan.first_year, plan.last_year, rng)
+            kin = make_contacts(people, co, rng)
+            writer = BulkWriter(connection, timezone.now())
+            base = {"borrower": writer.next_id(Borrower), "co_borrower": writer.next_id(CoBorrower),
+                    "contact": writer.next_id(EmergencyContact), "contract": writer.next_id(Contract)}
+            world = World(students=people, plan=plan, co=co, kin=kin, lookup=lookup,
+                          tree=tree, base=base, vendor=connection.vendor)
+
+        restore = []
+        if not keep_indexes:
+            with progress.stage("暂时删除索引与外键 drop indexes"):
+                restore = writer.drop_secondary(BULK_MODELS)
+
+        tables: list[tuple[str, type, Callable, int]] = [
+            ("借款学生 borrowers", Borrower, world.borrowers, people.n),
+            ("共同借款人 co-borrowers", CoBorrower, world.co_borrowers, people.n),
+            ("紧急联系人 emergency contacts", EmergencyContact, world.contacts, people.n),
+            ("借款合同 contracts", Contract, world.contracts, plan.n),
+        ]
+        for label, model, render, total in tables:
+            with progress.stage(label, total), writer.table(model) as sink:
+                start = time.perf_counter()
+                for lo in range(0, total, chunk):
+                    hi = min(lo + chunk, total)
+                    sink(render(lo, hi), hi - lo)
+                    progress.tick(label, hi, total, start)
+
+        if restore:
+            with progress.stage(f"重建索引与外键 rebuild ({len(restore)})"):
+                writer.restore(restore)
+
+        with progress.stage("收尾 sequences, student login, analyze"):
+            writer.reset_sequences(BULK_MODELS)
+            if people.n:
+                _demo_student_user(base["borrower"], password_hash, people)
+            writer.analyze(BULK_MODELS)
+            _pin_business_date(out)
+    return progress
+
+
+def _demo_student_user(borrower_pk: int, password_hash: str, people) -> User:
+    prefix, body = mobiles(np.array([0]), people.mobile_salt)
+    user = user_create(actor=None, username=f"s{borrower_pk}", organisation=None, roles=[Role.STUDENT],
+                       real_name=DEMO_STUDENT_NAME, mobile=f"{MOBILE_PREFIXES[prefix[0]]}{body[0]:08d}")
+    user.password = password_hash
+    user.save(update_fields=["password"])
+    Borrower.objects.filter(pk=borrower_pk).update(user=user)
+    return user
+
+
+def _pin_business_date(out: TextIO) -> None:
+    """The portfolio is drawn as of 2026-11-20; the site should see the same day unless told otherwise."""
+    if settings.XUEDAI_BUSINESS_DATE or BusinessDate.objects.filter(pk=1).exists():
+        if businessdate.today() != BUSINESS_DATE:
+            out.write(f"  注意：业务日期为 {businessdate.today()}，演示数据按 {BUSINESS_DATE} 生成。\n")
+        return
+    businessdate.set_stored_business_date(BUSINESS_DATE)

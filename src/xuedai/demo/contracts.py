@@ -1,0 +1,185 @@
+"""The contracts: one per academic year of study so far, in the states the business date implies.
+
+As of 2026-11-20 (DOMAIN.md §3, §4, §8):
+- the 2026 academic year is mid-cycle: applications, reviews and approvals, a few already paid out
+  (disbursement runs around mid-November), a few declined or withdrawn;
+- earlier years of students still studying were disbursed in mid-November of their year;
+- graduates pay their own interest from 1 September of the graduation year and principal after the
+  grace period: repaying, overdue (since a missed 20 December), or settled.
+Amounts respect the signing version's range and multiple; rate, term and maturity come from it.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from xuedai.origination.models import ContractState as S
+
+from .people import BUSINESS_DATE, CURRENT_YEAR, MASTER, Students, day, weighted
+from .places import UNIVERSITIES
+from .policy import PolicyLookup
+
+STATES = [S.APPLIED, S.SIGNED, S.RECEIPTED, S.IN_REVIEW, S.RETURNED, S.APPROVED, S.DISBURSED,
+          S.REPAYING, S.OVERDUE, S.SETTLED, S.DECLINED, S.REFUSED, S.WITHDRAWN]
+(APPLIED, SIGNED, RECEIPTED, IN_REVIEW, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED,
+ DECLINED, REFUSED, WITHDRAWN) = range(len(STATES))
+# The 2026 season on 20 November: most contracts are in the county batches or approved, the
+# first disbursements have run; a few were returned, declined, refused or lapsed without receipt.
+CURRENT_MIX = {APPLIED: 6, SIGNED: 5, RECEIPTED: 7, IN_REVIEW: 24, RETURNED: 3, APPROVED: 22, DISBURSED: 18,
+               DECLINED: 4, REFUSED: 2, WITHDRAWN: 9}
+# States that went through the university's electronic receipt (电子回执).
+RECEIPTED_STATES = [RECEIPTED, IN_REVIEW, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED,
+                    DECLINED, REFUSED]
+HOME_COUNTY, CAMPUS = 0, 1
+PRODUCTS = ["home_county", "campus"]
+NAT = np.datetime64("NaT", "D")
+
+
+@dataclass
+class Contracts:
+    n: int
+    borrower: np.ndarray      # student row (0 … N-1)
+    year: np.ndarray          # academic year
+    product: np.ndarray
+    state: np.ndarray
+    version: np.ndarray       # index into lookup.versions
+    rate: np.ndarray          # index into lookup.rates
+    amount: np.ndarray        # whole yuan
+    tuition: np.ndarray
+    accommodation: np.ndarray
+    term_years: np.ndarray
+    applied_on: np.ndarray
+    signed_on: np.ndarray
+    receipted_on: np.ndarray
+    disbursed_on: np.ndarray
+    maturity: np.ndarray
+    self_pay_from: np.ndarray
+    outstanding: np.ndarray
+    overdue_since: np.ndarray
+    is_renewal: np.ndarray    # 续贷: not the student's first contract
+    first_year: np.ndarray    # per student: first and last academic year with a contract
+    last_year: np.ndarray
+
+
+def _years(s: Students, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Per student, the academic years borrowed for: from entry (some start in the second year)
+    to the last year of study reached by the business date."""
+    last = np.minimum(s.enrolled + s.study_years - 1, CURRENT_YEAR)
+    late = (rng.random(s.n) < 0.15) & (s.enrolled < last)
+    first = s.enrolled + late
+    if s.n:
+        first[0] = s.enrolled[0]
+    return first, last
+
+
+def _graduate_status(s: Students, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Per graduate: repaying, overdue or settled, and the year of the first missed 20 December."""
+    since = CURRENT_YEAR - s.grad_year
+    u = rng.random(s.n)
+    p_settled = np.minimum(0.04 + 0.05 * since, 0.45)
+    p_overdue = np.where(s.grad_year <= CURRENT_YEAR - 1, 0.09, 0.0)
+    status = np.select([u < p_settled, u < p_settled + p_overdue], [SETTLED, OVERDUE], REPAYING)
+    # Most arrears are recent: the last 20 December, then geometrically fewer further back.
+    back = np.minimum(rng.geometric(0.55, s.n) - 1, np.maximum(CURRENT_YEAR - 1 - s.grad_year, 0))
+    return status, CURRENT_YEAR - 1 - back
+
+
+def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) -> Contracts:
+    first, last = _years(s, rng)
+    counts = last - first + 1
+    b = np.repeat(np.arange(s.n), counts)
+    n = len(b)
+    offsets = np.arange(n) - np.repeat(np.cumsum(counts) - counts, counts)
+    year = first[b] + offsets
+    graduated = s.grad_year[b] <= BUSINESS_DATE.year - (BUSINESS_DATE.month < 7)
+
+    # --- state ---------------------------------------------------------------------------------------
+    current = year == CURRENT_YEAR
+    state = np.full(n, DISBURSED)
+    mix = np.array(list(CURRENT_MIX))
+    state[current] = mix[weighted(rng, list(CURRENT_MIX.values()), int(current.sum()))]
+    g_status, g_overdue_year = _graduate_status(s, rng)
+    state = np.where(graduated, g_status[b], state)
+    # A past year that never paid out: declined by the county, refused by the bank, or lapsed.
+    skipped = (~current) & (rng.random(n) < 0.025) & (b != 0)
+    state = np.where(skipped, np.array([DECLINED, REFUSED, WITHDRAWN])[weighted(rng, [4, 2, 4], n)], state)
+    if n:
+        state[(b == 0) & current] = IN_REVIEW  # the demo student's renewal is with the county
+
+    # --- dates ----------------------------------------------------------------------------------------
+    campus = s.campus[b]
+    applied = np.where(campus, day(year, 9, 5) + rng.integers(0, 30, n),
+                       day(year, 7, 1) + rng.integers(0, 76, n))
+    signed = np.minimum(applied + rng.integers(0, 21, n), day(year, 10, 25))
+    signed = np.where(state == APPLIED, NAT, signed)
+    money_out = np.isin(state, [DISBURSED, REPAYING, OVERDUE, SETTLED])
+    disbursed = np.where(money_out, day(year, 11, 10) + rng.integers(0, 11, n), NAT)
+
+    # --- policy: campus where a version offers it that day, home-county otherwise ------------------------
+    reference = np.where(np.isnat(signed), applied, signed)
+    version = np.full(n, -1)
+    rate = np.full(n, -1)
+    idx = np.flatnonzero(campus)
+    version[idx], rate[idx] = lookup.resolve(PRODUCTS[CAMPUS], reference[idx])
+    product = np.where(version >= 0, CAMPUS, HOME_COUNTY)
+    idx = np.flatnonzero(version < 0)
+    version[idx], rate[idx] = lookup.resolve(PRODUCTS[HOME_COUNTY], reference[idx])
+    if n and version.min() < 0:
+        raise RuntimeError("没有适用的生源地贷款政策版本：请先运行 xuedai migrate。")
+    # Campus loans skip the county steps (receipt, county batch, county decline, DOMAIN.md §3.2).
+    on_campus = product == CAMPUS
+    state = np.where(on_campus & np.isin(state, [SIGNED, RECEIPTED, RETURNED]), IN_REVIEW, state)
+    state = np.where(on_campus & (state == DECLINED), REFUSED, state)
+    # The receipt comes once the student has registered at the university (September–October).
+    receipted = np.minimum(np.maximum(signed, day(year, 9, 3)) + rng.integers(0, 30, n), day(year, 10, 31))
+    receipted = np.where(np.isin(state, RECEIPTED_STATES) & ~on_campus, receipted, NAT)
+
+    # --- amounts: tuition and accommodation first, living costs on top, within the version's range ---
+    lo, cap_ug, cap_grad, multiple = lookup.caps()
+    uni = s.university[b]
+    master = s.level[b] == MASTER
+    tuition = np.where(master, 8000, np.array([u.tuition for u in UNIVERSITIES])[uni])
+    accommodation = np.array([u.accommodation for u in UNIVERSITIES])[uni] + 100 * rng.integers(-2, 3, n)
+    living = 1000 * weighted(rng, [20, 10, 15, 15, 15, 10, 15], n)  # 0 … 6000 yuan
+    # Some families borrow only part of the fees (the rest is saved up or comes from relatives).
+    partial = rng.random(n) < 0.12
+    living = np.where(partial, 0, living)
+    tuition_need = np.where(partial, tuition * rng.uniform(0.4, 0.9, n), tuition).astype(np.int64)
+    cap = np.where(master, cap_grad[version], cap_ug[version])
+    step = np.lcm(multiple[version], 100)  # multiples of 100 satisfy every version's multiple rule
+    need = tuition_need + np.where(partial, 0, accommodation) + living
+    amount = np.clip(need, np.maximum(lo[version], 1000), cap) // step * step
+    tuition = np.minimum(tuition, amount)
+    accommodation = np.minimum(accommodation, amount - tuition)
+
+    # --- term, maturity, self-pay start ----------------------------------------------------------------
+    grad_year = s.grad_year[b]
+    remaining = np.clip(grad_year - year, 1, 6)
+    term = lookup.term_table()[version, remaining, np.clip(s.study_years[b], 1, 6)]
+    final_m, final_d = lookup.month_day("final_settlement_day")
+    maturity = day(year + term, final_m[version], final_d[version])
+    month_after = np.array([v.self_pay_rule == "month_after_certificate" for v in lookup.versions])[version]
+    self_pay = np.where(month_after, day(grad_year, 7, 1), day(grad_year, 9, 1))
+
+    # --- balances: principal in equal yearly instalments after the grace period ------------------------
+    grace = lookup.column("grace_years")[version]
+    first_principal = grad_year + grace
+    instalments = np.maximum(year + term - first_principal + 1, 1)
+    due_before_now = np.clip(CURRENT_YEAR - first_principal, 0, instalments)  # 20 Decs already past
+    overdue_year = g_overdue_year[b]
+    paid = np.where(state == OVERDUE, np.clip(overdue_year - first_principal, 0, instalments - 1),
+                    due_before_now)
+    outstanding = amount - paid * (amount // instalments)
+    state = np.where((state == REPAYING) & (paid >= instalments), SETTLED, state)
+    outstanding = np.select([np.isin(state, [DISBURSED, REPAYING, OVERDUE])], [outstanding], 0)
+    repay_m, repay_d = lookup.month_day("repayment_day")
+    overdue_since = np.where(state == OVERDUE, day(overdue_year, repay_m[version], repay_d[version]), NAT)
+    return Contracts(
+        n=n, borrower=b, year=year, product=product, state=state, version=version, rate=rate,
+        amount=amount, tuition=tuition, accommodation=accommodation, term_years=term,
+        applied_on=applied, signed_on=signed, receipted_on=receipted, disbursed_on=disbursed,
+        maturity=maturity,
+        self_pay_from=self_pay, outstanding=outstanding, overdue_since=overdue_since,
+        is_renewal=year > first[b], first_year=first, last_year=last,
+    )
+
