@@ -1,20 +1,39 @@
-"""Loan contracts (借款合同). Issue 4 adds the full origination workflow on top of these states."""
+"""Loan contracts (借款合同) and their states; the moves between states are in origination.workflow.
+
+The codes applied … withdrawn predate issue 4 (demo data and other apps use them); issue 4 keeps
+their meaning and adds the 生源地 steps between them (DOMAIN.md §3.1):
+applied (entered, not yet signed) → signed → receipted → in_review (in a county batch) → approved
+→ disbursed; returned / declined / refused / withdrawn on the side.
+"""
 
 from django.conf import settings
 from django.db import models
 
-from .products import Product
+from ..products import Product
 
 
 class ContractState(models.TextChoices):
-    APPLIED = "applied", "已申请"
+    # Entered by the county operator (from the online application or from scratch), waiting for the
+    # supervisor's check; not signed yet.
+    APPLIED = "applied", "已受理(待复核)"
+    # Checked by the supervisor, printed ×4 and signed with the 受理证明 and 违约责任告知书 [001 二.2];
+    # waiting for the university's electronic receipt.
+    SIGNED = "signed", "已签订(待回执)"
+    RECEIPTED = "receipted", "已回执(待汇总)"
+    # In a submitted county batch: county supervisor, province, bank review [001 三].
     IN_REVIEW = "in_review", "审核中"
+    # Sent back by the bank for the county to fix and resubmit [001 二.6].
+    RETURNED = "returned", "已退回(待修改)"
     APPROVED = "approved", "已审批"
     DISBURSED = "disbursed", "已发放"
     REPAYING = "repaying", "还款中"
     OVERDUE = "overdue", "逾期"
     SETTLED = "settled", "已结清"
+    # 谢绝 by the county: ineligible or abandoned [001 附件三 三(一)6]. The student may apply again.
     DECLINED = "declined", "已谢绝"
+    # 谢绝 by the bank: "不再受理该学生本年度的借款申请" [001 二.6].
+    REFUSED = "refused", "银行谢绝"
+    # No receipt by the county's deadline: "视同该学生撤销借款申请" [001 二.3].
     WITHDRAWN = "withdrawn", "已撤回"
 
 
@@ -55,8 +74,28 @@ class Contract(models.Model):
     outstanding_principal = models.DecimalField("贷款余额", max_digits=12, decimal_places=2, default=0)
     overdue_since = models.DateField("最早逾期日", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # The maker: the supervisor who checks must be someone else (ARCHITECTURE principle 3).
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+
+    # ---- origination (issue 4) ----------------------------------------------------------------------
+    application = models.OneToOneField("origination.Application", verbose_name="在线申请", null=True,
+                                       blank=True, on_delete=models.SET_NULL, related_name="contract")
+    # 续贷: a renewal may be signed with last year's contract copy [001 二.1]; the archive differs [001 三].
+    is_renewal = models.BooleanField("续贷", default=False)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="复核人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    checked_at = models.DateTimeField("复核时间", null=True, blank=True)
+    # 电子回执 [001 二.3]: what the university reports when the student registers.
+    arrears = models.DecimalField("往年欠费", max_digits=12, decimal_places=2, default=0)
+    receipted_on = models.DateField("回执日期", null=True, blank=True)
+    receipted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回执录入人", null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The county batch the contract was last submitted in; archive_no is its line in that batch's
+    # 借款申请汇总表, which numbers the paper files [001 三(二)].
+    batch = models.ForeignKey("origination.CountyBatch", verbose_name="县批次", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="contracts")
+    archive_no = models.PositiveIntegerField("档案序号", null=True, blank=True)
 
     class Meta:
         verbose_name = "借款合同"
@@ -65,6 +104,7 @@ class Contract(models.Model):
             models.Index(fields=["county", "academic_year", "state"]),
             models.Index(fields=["university", "academic_year", "state"]),
             models.Index(fields=["borrower", "academic_year"]),
+            models.Index(fields=["batch", "state"]),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="contract_amount_positive"),

@@ -1,0 +1,150 @@
+"""汇总并提交 and the reviews after it — DOMAIN.md §3.1 steps 4–6, [001 三, 附件三 三(一)6–7].
+
+The county operator summarises the year's receipted contracts into a batch (its 借款申请汇总表
+numbers the files); the county supervisor reports it (the year locks); the province audits and
+reviews; the bank decides each contract: approve, return (退回: the county fixes it and resubmits
+it in a further batch) or refuse (谢绝: no new application this year). Everything on a batch is
+set-based: a 3,000-contract county is a few UPDATEs, not 3,000 saves.
+"""
+
+from django.db import transaction
+from django.db.models import Max, Sum
+
+from xuedai import businessdate
+from xuedai.orgs.models import Organisation, User
+
+from .. import rules
+from ..models import BatchState, Contract, ContractState, CountyBatch
+from ..selectors import contract_scope
+from ..workflow import BATCH_TRANSITIONS, CONTRACT_TRANSITIONS, IllegalTransition
+from .contracts import operator_county
+from .transitions import (
+    batch_row,
+    batch_transition,
+    check_actor,
+    contract_transition,
+    contracts_move,
+    effect,
+    write_batch_event,
+)
+
+
+def _new_batch(*, actor: User, county: Organisation, year: int) -> CountyBatch:
+    last = CountyBatch.objects.filter(county=county, academic_year=year).aggregate(n=Max("sequence"))["n"]
+    batch = CountyBatch.objects.create(county=county, academic_year=year, sequence=(last or 0) + 1,
+                                       summarised_by=actor)
+    write_batch_event(batch, action="summarise", from_state="", actor=actor)
+    return batch
+
+
+def _number(batch: CountyBatch, contract_ids: list[int]) -> None:
+    """Give the batch's new contracts their line numbers (档案序号) in contract-number order, and
+    refresh the batch's totals: bulk_update writes them in a few CASE statements."""
+    start = (batch.contracts.exclude(pk__in=contract_ids).aggregate(n=Max("archive_no"))["n"] or 0) + 1
+    rows = list(Contract.objects.filter(pk__in=contract_ids).order_by("contract_no").only("pk"))
+    for n, contract in enumerate(rows, start=start):
+        contract.archive_no = n
+    Contract.objects.bulk_update(rows, ["archive_no"], batch_size=1000)
+    totals = batch.contracts.aggregate(total=Sum("amount"))
+    batch.contract_count = batch.contracts.count()
+    batch.total_amount = totals["total"] or 0
+    batch.save(update_fields=["contract_count", "total_amount"])
+
+
+@transaction.atomic
+def batch_summarise(*, actor: User, academic_year: int | None = None) -> CountyBatch:
+    """汇总并提交 the county's receipted contracts of the year into a new batch.
+
+    Only once every receipt is in: contracts still waiting for the check or a receipt must first be
+    received, withdrawn after the deadline, or declined [001 附件三 三(一)6].
+    """
+    county = operator_county(actor)
+    check_actor(actor, BATCH_TRANSITIONS["summarise"])
+    year = academic_year or rules.academic_year_of(businessdate.today())
+    if rules.year_locked(county, year):
+        raise IllegalTransition(rules.locked_message(county, year))
+    if CountyBatch.objects.filter(county=county, academic_year=year, state=BatchState.SUMMARISED).exists():
+        raise IllegalTransition("已有一个待县负责人复核的批次，请等其复核上报或退回后再汇总。")
+    mine = Contract.objects.filter(county=county, academic_year=year)
+    waiting = mine.filter(state__in=[ContractState.APPLIED, ContractState.SIGNED]).count()
+    if waiting:
+        raise IllegalTransition(f"还有{waiting}份合同待复核或未回执：请待回执全部录入，"
+                                "或撤销未回执、谢绝不符合条件的合同后再汇总（[001] 附件三 三(一)6）。")
+    ids = list(mine.filter(state=ContractState.RECEIPTED).values_list("pk", flat=True))
+    if not ids:
+        raise IllegalTransition("没有待汇总的已回执合同。")
+    batch = _new_batch(actor=actor, county=county, year=year)
+    contracts_move(ids, action="summarise", actor=actor, comment=f"汇总并提交（{batch}）", batch=batch)
+    _number(batch, ids)
+    return batch
+
+
+@effect("resubmit")
+def _resubmit(*, actor, contract, **_) -> None:
+    """A returned contract, fixed, goes to the county's open resubmission batch (or a new one),
+    which is reported and reviewed again like the first ("再分批报分行重新审批" [001 二.6])."""
+    batch = (CountyBatch.objects.select_for_update()
+             .filter(county=contract.county, academic_year=contract.academic_year, sequence__gt=1,
+                     state=BatchState.SUMMARISED).first())
+    if batch is None:
+        batch = _new_batch(actor=actor, county=contract.county, year=contract.academic_year)
+    contract.batch = batch
+    contract.archive_no = None
+
+
+def contract_resubmit(*, actor: User, contract: Contract, comment: str = "") -> Contract:
+    contract = contract_transition(actor=actor, contract=contract, action="resubmit", comment=comment)
+    _number(contract.batch, [contract.pk])
+    return contract
+
+
+# ---- the bank ----------------------------------------------------------------------------------------
+
+def _bank_effect(action: str):
+    @effect(action)
+    def run(*, contract, comment, **_) -> None:
+        if contract.batch is None or contract.batch.state != BatchState.PROVINCE_SUBMITTED:
+            raise IllegalTransition("该合同所在批次尚未由省资助中心报送分行。")
+        if action != "bank_approve" and not comment:
+            raise IllegalTransition(f"「{CONTRACT_TRANSITIONS[action].label}」须填写原因。")
+
+    return run
+
+
+for _action in ("bank_approve", "bank_return", "bank_refuse"):
+    _bank_effect(_action)
+
+
+def _close_if_done(actor: User, batch: CountyBatch) -> None:
+    if not batch.contracts.filter(state=ContractState.IN_REVIEW).exists():
+        batch_transition(actor=actor, batch=batch, action="bank_close", comment="全部合同审查完毕")
+
+
+@transaction.atomic
+def bank_decide(*, actor: User, contract: Contract, action: str, comment: str = "") -> Contract:
+    """审批通过 / 退回 / 谢绝 one contract of a batch; the batch closes when none is left in review."""
+    if action not in {"bank_approve", "bank_return", "bank_refuse"}:
+        raise IllegalTransition(f"未知操作：{action}。")
+    contract = contract_transition(actor=actor, contract=contract, action=action, comment=comment)
+    _close_if_done(actor, contract.batch)
+    return contract
+
+
+@transaction.atomic
+def bank_approve_rest(*, actor: User, batch: CountyBatch, comment: str = "") -> int:
+    """审批通过 every contract of the batch still in review (after returning or refusing some)."""
+    batch = CountyBatch.objects.select_for_update().get(pk=batch.pk)
+    check_actor(actor, CONTRACT_TRANSITIONS["bank_approve"])
+    batch_row(actor, batch, "bank_close")  # scope and state (报送分行) of the batch
+    ids = list(contract_scope(actor).filter(batch=batch, state=ContractState.IN_REVIEW)
+               .values_list("pk", flat=True))
+    count = contracts_move(ids, action="bank_approve", actor=actor, comment=comment or "批次审批通过")
+    _close_if_done(actor, batch)
+    return count
+
+
+def batch_contract_ids(batch: CountyBatch, state: str) -> list[int]:
+    return list(batch.contracts.filter(state=state).values_list("pk", flat=True))
+
+
+__all__ = ["bank_approve_rest", "bank_decide", "batch_summarise", "batch_transition", "contract_resubmit"]

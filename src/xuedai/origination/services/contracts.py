@@ -1,0 +1,227 @@
+"""Creating, editing and checking 生源地 contracts at the county centre (DOMAIN.md §3.1 step 2).
+
+新增合同 reads the student's online application; 从学生新增 takes a borrower the county already has
+[001 附件三 三(一)1–2]. Both go through `contracts_create`, which checks every row against the rules
+with a handful of queries and inserts with bulk_create, so turning 3,000 applications into contracts
+is one request, all or nothing, with every refused row named.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from xuedai import businessdate
+from xuedai.borrowers.models import Borrower, CoBorrower
+from xuedai.orgs.models import Organisation, OrgKind, Role, User
+from xuedai.policies.selectors import ContractParams, PolicyNotFound, effective_terms, policy_for
+
+from .. import rules
+from ..models import Application, ApplicationState, Contract, ContractEvent, ContractState
+from ..products import Product
+from ..selectors import contract_scope
+from ..workflow import CONTRACT_TRANSITIONS, IllegalTransition
+from .transitions import actor_label, check_actor, contract_row, contracts_move, effect, write_event
+
+
+@dataclass
+class NewContract:
+    """One contract to create; `application` set for 新增合同, None for 从学生新增."""
+
+    borrower: Borrower
+    co_borrower: CoBorrower | None
+    amount: Decimal
+    term_years: int | None = None  # None: the longest the policy allows
+    tuition: Decimal = Decimal("0")
+    accommodation: Decimal = Decimal("0")
+    is_renewal: bool = False
+    application: Application | None = None
+
+
+def operator_county(actor: User) -> Organisation:
+    check_actor(actor, CONTRACT_TRANSITIONS["create"])
+    org = actor.organisation
+    if org is None or org.kind != OrgKind.COUNTY_CENTRE:
+        raise IllegalTransition("只有县资助中心经办人可以新增生源地贷款合同。")
+    return org
+
+
+def _signing_terms(county: Organisation, today: dt.date):
+    try:
+        policy = policy_for(Product.HOME_COUNTY, county.region_code, today)
+        rate = effective_terms(ContractParams(product=Product.HOME_COUNTY, region_code=county.region_code,
+                                              signed_on=today, version=policy), today).annual_rate
+    except PolicyNotFound as exc:
+        raise IllegalTransition(str(exc)) from None
+    return policy, rate
+
+
+def _row_errors(item: NewContract, *, county, policy, year, taken, refused, co_problems) -> list[str]:
+    b = item.borrower
+    errors = []
+    if b.county_id != county.pk:
+        errors.append(f"{b.name}的户籍不在{county.name}，生源地贷款须在户籍所在县办理。")
+    if b.pk in refused:
+        errors.append(rules.REFUSED.format(year=year))
+    elif b.pk in taken:
+        errors.append(rules.DUPLICATE_CONTRACT.format(year=year))
+    if problem := rules.amount_rule(policy, item.amount, b):
+        errors.append(problem)
+    if problem := rules.term_rule(policy, item.term_years, b, year):
+        errors.append(problem)
+    if problem := co_problems.get(b.pk):
+        errors.append(problem)
+    if item.application is not None and item.application.state != ApplicationState.SUBMITTED:
+        errors.append(f"申请#{item.application.pk}的状态为「{item.application.get_state_display()}」，不能再新增合同。")
+    return errors
+
+
+def _next_numbers(county: Organisation, year: int, count: int) -> list[str]:
+    """Contract numbers SY{year}{county id:05}{n:05}, continuing the county's year; the county row is
+    locked so two operators cannot take the same numbers."""
+    Organisation.objects.select_for_update().filter(pk=county.pk).first()
+    prefix = f"SY{year}{county.pk:05d}"
+    last = (Contract.objects.filter(contract_no__startswith=prefix).order_by("-contract_no")
+            .values_list("contract_no", flat=True).first())
+    start = int(last[len(prefix):]) + 1 if last else 1
+    return [f"{prefix}{n:05d}" for n in range(start, start + count)]
+
+
+@transaction.atomic
+def contracts_create(*, actor: User, items: list[NewContract], comment: str = "") -> list[Contract]:
+    """Create contracts in state 已受理(待复核); all or nothing, ValidationError lists every bad row."""
+    county = operator_county(actor)
+    today = businessdate.today()
+    year = rules.academic_year_of(today)
+    if rules.year_locked(county, year):
+        raise IllegalTransition(rules.locked_message(county, year))
+    if problem := rules.acceptance_error(rules.season_of(county, year), today):
+        raise IllegalTransition(problem)
+    policy, rate = _signing_terms(county, today)
+    for item in items:
+        item.term_years = item.term_years or rules.default_term(policy, item.borrower, year)
+    ids = [item.borrower.pk for item in items]
+    taken, refused = rules.borrowers_with_contract(ids, year), rules.borrowers_refused(ids, year)
+    co_problems = rules.co_borrower_problems(policy, [(i.borrower, i.co_borrower) for i in items], today)
+    errors, seen = [], set()
+    for n, item in enumerate(items, start=1):
+        row = _row_errors(item, county=county, policy=policy, year=year, taken=taken, refused=refused,
+                          co_problems=co_problems)
+        if item.borrower.pk in seen:
+            row.append("同一学生在本次新增中出现多次。")
+        seen.add(item.borrower.pk)
+        errors += [f"第{n}行（{item.borrower.name}）：{message}" for message in row]
+    if errors:
+        raise ValidationError(errors)
+    numbers = _next_numbers(county, year, len(items))
+    contracts = [Contract(
+        contract_no=number, borrower=i.borrower, co_borrower=i.co_borrower, product=Product.HOME_COUNTY,
+        academic_year=year, policy_version=policy, county=county, university=i.borrower.university,
+        department=i.borrower.department, amount=i.amount, tuition=i.tuition, accommodation=i.accommodation,
+        annual_rate=rate, term_years=i.term_years, state=ContractState.APPLIED, applied_on=today,
+        maturity_date=rules.maturity_of(policy, year, i.term_years),
+        self_pay_from=rules.self_pay_from(policy, i.borrower), created_by=actor, is_renewal=i.is_renewal,
+        application=i.application) for number, i in zip(numbers, items, strict=True)]
+    Contract.objects.bulk_create(contracts, batch_size=1000)
+    if not all(c.pk for c in contracts):  # SQLite before 3.35 returns no ids: read them back
+        by_no = dict(Contract.objects.filter(contract_no__in=numbers).values_list("contract_no", "pk"))
+        for c in contracts:
+            c.pk = c.id = by_no[c.contract_no]
+    application_ids = [i.application.pk for i in items if i.application is not None]
+    Application.objects.filter(pk__in=application_ids).update(state=ApplicationState.ACCEPTED)
+    now, label = timezone.now(), actor_label(actor)
+    ContractEvent.objects.bulk_create([ContractEvent(
+        contract_id=c.pk, action="create", from_state="", to_state=ContractState.APPLIED, actor=actor,
+        actor_label=label, at=now, business_date=today,
+        comment=comment or ("新增合同(在线申请)" if c.application_id else "从学生新增")) for c in contracts],
+        batch_size=1000)
+    return contracts
+
+
+def contracts_from_applications(*, actor: User, applications: list[Application]) -> list[Contract]:
+    """新增合同 for many online applications at once (the operator ticks them in the worklist)."""
+    return contracts_create(actor=actor, items=[NewContract(
+        borrower=a.borrower, co_borrower=a.co_borrower, amount=a.amount, term_years=a.term_years,
+        tuition=a.tuition, accommodation=a.accommodation, is_renewal=a.is_renewal, application=a)
+        for a in applications])
+
+
+EDITABLE = ("amount", "term_years", "co_borrower", "tuition", "accommodation")
+
+
+@transaction.atomic
+def contract_update(*, actor: User, contract: Contract, data: dict, comment: str = "") -> Contract:
+    """修改合同 before the check, or after the bank returned it; the rules run again."""
+    contract = Contract.objects.select_for_update().select_related("borrower", "county", "policy_version") \
+        .get(pk=contract.pk)
+    contract_row(actor, contract, "edit")
+    new = {name: data.get(name, getattr(contract, name)) for name in EDITABLE}
+    policy, b = contract.policy_version, contract.borrower
+    errors = [problem for problem in (
+        rules.amount_rule(policy, Decimal(new["amount"]), b),
+        rules.term_rule(policy, int(new["term_years"]), b, contract.academic_year),
+        rules.co_borrower_problems(policy, [(b, new["co_borrower"])], businessdate.today()).get(b.pk),
+    ) if problem]
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name in EDITABLE if getattr(contract, name) != new[name]]
+    for name in changed:
+        setattr(contract, name, new[name])
+    contract.maturity_date = rules.maturity_of(policy, contract.academic_year, contract.term_years)
+    contract.save()
+    labels = {name: str(Contract._meta.get_field(name).verbose_name) for name in changed}
+    write_event(contract, action="edit", from_state=contract.state, actor=actor,
+                comment=comment or ("修改：" + "、".join(labels.values()) if changed else "未修改"))
+    return contract
+
+
+@effect("check_approve")
+def _check_approve(*, actor, contract, **_) -> None:
+    contract.checked_by, contract.checked_at = actor, timezone.now()
+    contract.signed_on = businessdate.today()
+
+
+@effect("check_return")
+def _check_return(*, comment, **_) -> None:
+    if not comment:
+        raise IllegalTransition("复核退回须填写需修改的内容。")
+
+
+@effect("decline")
+def _decline(*, comment, **_) -> None:
+    if not comment:
+        raise IllegalTransition("谢绝须填写原因（不符合条件或本人放弃）。")
+
+
+@transaction.atomic
+def contracts_check(*, actor: User, contract_ids: list[int]) -> int:
+    """负责人复核 many contracts at once; refused whole if any was entered by the checker."""
+    row = CONTRACT_TRANSITIONS["check_approve"]
+    check_actor(actor, row)
+    qs = contract_scope(actor).filter(pk__in=contract_ids, state=ContractState.APPLIED)
+    ids = list(qs.values_list("pk", flat=True))
+    if len(ids) != len(set(contract_ids)):
+        raise IllegalTransition("所选合同中有不在待复核状态或不在您数据范围内的合同，请刷新后重试。")
+    if qs.filter(created_by=actor).exists():
+        raise IllegalTransition("所选合同中有您本人录入的合同：经办与复核须由不同人员办理。")
+    for county_id, year in set(qs.values_list("county_id", "academic_year")):
+        if rules.year_locked(county_id, year):
+            raise IllegalTransition(rules.locked_message(Organisation.objects.get(pk=county_id), year))
+    return contracts_move(ids, action="check_approve", actor=actor, checked_by=actor,
+                          checked_at=timezone.now(), signed_on=businessdate.today())
+
+
+def can(actor: User, contract: Contract, action: str) -> bool:
+    try:
+        contract_row(actor, contract, action)
+    except IllegalTransition:
+        return False
+    return True
+
+
+def is_county_operator(user: User) -> bool:
+    org = user.organisation
+    return bool(org and org.kind == OrgKind.COUNTY_CENTRE and user.has_role(Role.OPERATOR))

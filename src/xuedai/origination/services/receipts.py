@@ -1,0 +1,161 @@
+"""The university's electronic receipt (电子回执) — DOMAIN.md §3.1 step 3, [001 二.3, 附件二 三(一)5].
+
+The student reports with the contract and the 受理证明; the university enters tuition,
+accommodation and arrears, one by one on the page or many at once from an .xlsx. An import is all
+or nothing: every bad row is listed with its row number and nothing is written until all are good.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from xuedai import businessdate
+from xuedai.orgs.models import User
+
+from .. import rules
+from ..models import Contract, ContractEvent, ContractState
+from ..selectors import contract_scope
+from ..workflow import CONTRACT_TRANSITIONS, IllegalTransition
+from .transitions import actor_label, check_actor, contract_transition, effect
+
+# The import's columns, in the order of the template the page offers (Chinese headers, DOMAIN.md §7).
+COLUMNS = ["合同编号", "学生姓名", "学费", "住宿费", "往年欠费"]
+RECEIPT_FIELDS = {"学费": "tuition", "住宿费": "accommodation", "往年欠费": "arrears"}
+
+
+def _amounts(raw: dict) -> tuple[dict[str, Decimal], list[str]]:
+    values, errors = {}, []
+    for label, name in RECEIPT_FIELDS.items():
+        value, problem = rules.money_or_error(raw.get(name, raw.get(label)), label,
+                                              required=name != "arrears")
+        if problem:
+            errors.append(problem)
+        else:
+            values[name] = value
+    return values, errors
+
+
+def _deadline_error(contract: Contract) -> str | None:
+    return rules.receipt_deadline_error(rules.season_of(contract.county, contract.academic_year),
+                                        businessdate.today())
+
+
+@effect("receipt")
+def _receipt(*, actor, contract, tuition=None, accommodation=None, arrears=None, **_) -> None:
+    values, errors = _amounts({"tuition": tuition, "accommodation": accommodation, "arrears": arrears})
+    if problem := _deadline_error(contract):
+        errors.append(problem)
+    if errors:
+        raise IllegalTransition(" ".join(errors))
+    for name, value in values.items():
+        setattr(contract, name, value)
+    contract.receipted_on, contract.receipted_by = businessdate.today(), actor
+
+
+def receipt_record(*, actor: User, contract: Contract, tuition, accommodation, arrears=0,
+                   comment: str = "") -> Contract:
+    """录入回执 for one contract (or correct it before the county summarises)."""
+    return contract_transition(actor=actor, contract=contract, action="receipt",
+                               comment=comment or "录入回执", tuition=tuition,
+                               accommodation=accommodation, arrears=arrears)
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_rows(file) -> tuple[list[dict], list[str]]:
+    """The .xlsx's rows as {header: value}, with the sheet's row numbers; header problems as errors."""
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        return [], ["文件不是有效的 .xlsx 工作簿，请使用页面提供的模板。"]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        return [], [f"第1行（表头）缺少列：{'、'.join(missing)}。"]
+    out = []
+    for number, values in enumerate(rows, start=2):
+        if all(value in (None, "") for value in values):
+            continue
+        row = {name: values[header.index(name)] if header.index(name) < len(values) else None
+               for name in COLUMNS}
+        out.append({"_row": number, **row})
+    return out, []
+
+
+@transaction.atomic
+def receipts_import(*, actor: User, file) -> ImportResult:
+    """Import receipts from an .xlsx; all or nothing (see the module docstring)."""
+    check_actor(actor, CONTRACT_TRANSITIONS["receipt"])
+    rows, errors = read_rows(file)
+    if errors:
+        return ImportResult(0, errors)
+    if not rows:
+        return ImportResult(0, ["文件中没有数据行。"])
+    numbers = [str(row["合同编号"] or "").strip() for row in rows]
+    contracts = {c.contract_no: c for c in contract_scope(actor).filter(contract_no__in=numbers)
+                 .select_related("borrower", "county").select_for_update(of=("self",))}
+    seen: dict[str, int] = {}
+    updates = []
+    for row, number in zip(rows, numbers, strict=True):
+        at = f"第{row['_row']}行"
+        contract = contracts.get(number)
+        if not number:
+            errors.append(f"{at}：合同编号不能为空。")
+            continue
+        if contract is None:
+            errors.append(f"{at}：合同编号 {number} 不存在或不是本校学生的合同。")
+            continue
+        if number in seen:
+            errors.append(f"{at}：合同编号 {number} 与第{seen[number]}行重复。")
+            continue
+        seen[number] = row["_row"]
+        name = str(row["学生姓名"] or "").strip()
+        if name and name != contract.borrower.name:
+            errors.append(f"{at}：学生姓名「{name}」与合同 {number} 不符。")
+        if contract.state not in CONTRACT_TRANSITIONS["receipt"].sources:
+            errors.append(f"{at}：合同 {number} 的状态为「{contract.get_state_display()}」，不能录入回执。")
+        if problem := _deadline_error(contract):
+            errors.append(f"{at}：{problem}")
+        values, problems = _amounts({label: row[label] for label in RECEIPT_FIELDS})
+        errors += [f"{at}：{problem}" for problem in problems]
+        updates.append((contract, values))
+    if errors:
+        return ImportResult(0, errors)
+    _apply(actor, updates)
+    return ImportResult(len(updates), [])
+
+
+def _apply(actor: User, updates: list[tuple[Contract, dict]]) -> None:
+    """Write the receipts set-based: one bulk UPDATE (CASE per column), one INSERT of events."""
+    today, now, label = businessdate.today(), timezone.now(), actor_label(actor)
+    events = []
+    for contract, values in updates:
+        events.append(ContractEvent(contract=contract, action="receipt", from_state=contract.state,
+                                    to_state=ContractState.RECEIPTED, actor=actor, actor_label=label, at=now,
+                                    business_date=today, comment="回执导入"))
+        for name, value in values.items():
+            setattr(contract, name, value)
+        contract.state, contract.receipted_on, contract.receipted_by = ContractState.RECEIPTED, today, actor
+    Contract.objects.bulk_update([c for c, _ in updates], ["tuition", "accommodation", "arrears", "state",
+                                                           "receipted_on", "receipted_by"], batch_size=500)
+    ContractEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def receipt_template_rows(actor: User) -> list[list]:
+    """The university's contracts still waiting for a receipt, as rows of the import template."""
+    qs = (contract_scope(actor).filter(state=ContractState.SIGNED).select_related("borrower")
+          .order_by("contract_no"))
+    return [[c.contract_no, c.borrower.name, None, None, None] for c in qs]
