@@ -19,8 +19,16 @@ from .people import BUSINESS_DATE, CURRENT_YEAR, MASTER, Students, day, weighted
 from .places import UNIVERSITIES
 from .policy import PolicyLookup
 
-STATES = [S.APPLIED, S.SIGNED, S.RECEIPTED, S.IN_REVIEW, S.RETURNED, S.APPROVED, S.DISBURSED,
-          S.REPAYING, S.OVERDUE, S.SETTLED, S.DECLINED, S.REFUSED, S.WITHDRAWN]
+STATES = ["applied", "signed", "receipted", "in_review", "returned", "approved", "disbursed",
+          "repaying", "overdue", "settled", "declined", "refused", "withdrawn"]
+# Issue 4 splits the review into the 生源地 steps; on a schema without them, each folds into the
+# state that covered it before.
+FALLBACK = {"signed": "in_review", "receipted": "in_review", "returned": "in_review", "refused": "declined"}
+
+
+def state_codes() -> list[str]:
+    """The stored code of each generated state, on this schema."""
+    return [code if code in S.values else FALLBACK[code] for code in STATES]
 (APPLIED, SIGNED, RECEIPTED, IN_REVIEW, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED,
  DECLINED, REFUSED, WITHDRAWN) = range(len(STATES))
 # The 2026 season on 20 November: most contracts are in the county batches or approved, the

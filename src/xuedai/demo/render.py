@@ -13,7 +13,7 @@ from xuedai.origination.models import Contract
 
 from . import names
 from .columns import const, dates, digits, gather, money, nullable, number, vocab
-from .contracts import PRODUCTS, STATES, Contracts
+from .contracts import PRODUCTS, Contracts, state_codes
 from .households import CONTACT_RELATIONS, RELATIONS, CoBorrowers, Contacts
 from .orgs import DemoTree
 from .people import LEVEL_CODES, Students, day, id_number_bytes, id_regions, mobiles
@@ -48,7 +48,7 @@ class World:
             "employer_area": vocab([names.CITY_PHONE_AREA[city] for city, _ in names.EMPLOYERS]),
             "mobile_prefix": vocab(names.MOBILE_PREFIXES), "relation": vocab(RELATIONS),
             "contact_relation": vocab(CONTACT_RELATIONS), "work": vocab([w for w, _ in names.PARENT_WORK]),
-            "state": vocab([str(x) for x in STATES]), "product": vocab(PRODUCTS),
+            "state": vocab(state_codes()), "product": vocab(PRODUCTS),
             "no_prefix": vocab(["SY", "XY"]),  # 生源地 / 校园地
             "rate": vocab(self.lookup.rates or ["0"]),
             "bool": vocab(["f", "t"] if self.vendor == "postgresql" else ["0", "1"]),
