@@ -163,3 +163,23 @@ def test_logout_is_post_only_and_clears_the_session(client, operator):
     assert response.url == "/accounts/login/"
     assert dict(client.session) == {} or "_auth_user_id" not in client.session
     assert client.get("/").url.startswith("/accounts/login/")
+
+
+@override_settings(AUTHENTICATION_BACKENDS=["xuedai.orgs.backends.IdNumberBackend"],
+                   XUEDAI_LOCKOUT_ATTEMPTS=2)
+def test_backend_maps_id_numbers_and_counts_failures(rf, student):
+    from django.contrib.auth import authenticate
+
+    request = rf.post("/")
+    assert authenticate(request, username=student.id_number, password=PASSWORD) == student.user
+    assert authenticate(request, username=student.id_number, password="x") is None
+    assert authenticate(request, username=student.id_number, password="x") is None
+    # Locked now: even the right password is refused through this path too.
+    assert authenticate(request, username=student.id_number, password=PASSWORD) is None
+
+
+@override_settings(AUTHENTICATION_BACKENDS=["xuedai.orgs.backends.IdNumberBackend"])
+def test_sessions_work_with_the_backend_configured(client, student):
+    assert login(client, student.id_number).url == "/"
+    assert client.session["_auth_user_backend"] == "xuedai.orgs.backends.IdNumberBackend"
+    assert client.get("/").status_code == 200

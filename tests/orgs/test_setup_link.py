@@ -41,7 +41,7 @@ def test_setup_then_enrol_then_home(client, newcomer):
     link = setup_link_create(actor=None, user=newcomer)
     page = client.get(link)
     assert page.status_code == 200 and "liming" in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     response = client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302 and response.url == "/accounts/totp/enrol/"
     newcomer.refresh_from_db()

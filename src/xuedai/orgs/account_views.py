@@ -16,10 +16,16 @@ from .middleware import SESSION_FLAG
 from .services import AccountError
 
 
-def _no_referrer(response):
+def _guarded(response):
     # The set-up token is in the URL: never pass it to another site through the Referer header.
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": browsers then send "Origin: null" with the form and CSRF refuses the POST.
+    response["Referrer-Policy"] = "same-origin"
     return response
+
+
+def _refused(request, refusal: AccountError):
+    # 410 Gone: the link existed (or never will); a clear reason, and the way forward, on the page.
+    return _guarded(render(request, "orgs/link_invalid.html", {"message": str(refusal)}, status=410))
 
 
 @sensitive_variables("token")
@@ -30,7 +36,7 @@ def account_setup(request, token: str):
     try:
         pending = services.setup_token_get(token)
     except AccountError as refusal:
-        return _no_referrer(render(request, "orgs/link_invalid.html", {"message": str(refusal)}, status=410))
+        return _refused(request, refusal)
     form = NewPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,13 +45,12 @@ def account_setup(request, token: str):
         except ValidationError as weak:
             form.add_error("new_password1", weak)
         except AccountError as refusal:
-            return _no_referrer(render(request, "orgs/link_invalid.html", {"message": str(refusal)},
-                                       status=410))
+            return _refused(request, refusal)
         else:
             start_session(request, user)
             messages.success(request, "密码已设置。请用手机验证器绑定动态口令，完成账号设置。")
             return redirect("totp_enrol")
-    return _no_referrer(render(request, "orgs/account_setup.html", {"form": form, "person": pending.user}))
+    return _guarded(render(request, "orgs/account_setup.html", {"form": form, "person": pending.user}))
 
 
 @sensitive_post_parameters()

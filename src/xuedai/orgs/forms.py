@@ -14,8 +14,6 @@ from xuedai.borrowers.idnumbers import IdNumberError, clean_id_number
 from .models import Role
 from .passwords import validate_password
 
-_PASSWORD_HELP = password_validation.password_validators_help_text_html
-
 
 class BootstrapMixin:
     """Adds Bootstrap classes to widgets, and marks fields with errors for screen readers too."""
@@ -76,10 +74,15 @@ class TotpForm(BootstrapMixin, forms.Form):
 class NewPasswordForm(BootstrapMixin, forms.Form):
     """A new password typed twice. The validators run in the service (they need the saved user)."""
 
-    new_password1 = forms.CharField(label="新密码", strip=False, help_text=_PASSWORD_HELP(),
+    new_password1 = forms.CharField(label="新密码", strip=False,
                                     widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     new_password2 = forms.CharField(label="确认新密码", strip=False,
                                     widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, not at import, so it follows the request's language.
+        self.fields["new_password1"].help_text = password_validation.password_validators_help_text_html()
 
     def clean(self):
         cleaned = super().clean()

@@ -97,5 +97,5 @@ def _show_link(request, user, link: str, *, created: bool):
         "person": user, "link": request.build_absolute_uri(link), "created": created,
         "hours": services.SETUP_LINK_HOURS,
     })
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # the link holds a live token
     return response
