@@ -1,4 +1,14 @@
+from .deduction import Channel, DeductionLine, DeductionRun, LineKind, LineResult, RunStatus
 from .kinds import BALANCES, EFFECTS, PAY_KINDS, Kind
 from .ledger import LoanAccount, Posting
+from .servicing import (
+                        EarlyRepaymentApplication,
+                        EarlyRepaymentStatus,
+                        GradeRecord,
+                        ReliefApplication,
+                        ReliefProgramme,
+)
 
-__all__ = ["BALANCES", "EFFECTS", "PAY_KINDS", "Kind", "LoanAccount", "Posting"]
+__all__ = ["BALANCES", "EFFECTS", "PAY_KINDS", "Channel", "DeductionLine", "DeductionRun",
+           "EarlyRepaymentApplication", "EarlyRepaymentStatus", "GradeRecord", "Kind", "LineKind",
+           "LineResult", "LoanAccount", "Posting", "ReliefApplication", "ReliefProgramme", "RunStatus"]

@@ -32,6 +32,9 @@ class LoanAccount(models.Model):
     contract = models.OneToOneField("origination.Contract", verbose_name="借款合同", primary_key=True,
                                     on_delete=models.PROTECT, related_name="account")
     opened_on = models.DateField("开户日期")
+    # The Alipay account the bank's system creates with the contract; all the borrower's unsettled
+    # contracts repay through it [001 支付宝使用说明].
+    channel_account = models.CharField("支付宝账号", max_length=64, blank=True, default="", db_default="")
     principal_outstanding = models.DecimalField("贷款余额", **MONEY)
     # Due and unpaid: overdue from the end of its due day (DOMAIN.md §4 Overdue).
     principal_due = models.DecimalField("到期未还本金", **MONEY)

@@ -1,0 +1,219 @@
+"""The ledger's write path: post, reverse, derive balances, keep the cache in step, sync to the engine.
+
+ARCHITECTURE principle 2. Every posting goes through :func:`_post_many` and every correction through
+:func:`posting_reverse`; the cached balances on ``LoanAccount`` are recomputed from the postings in
+the same transaction (:func:`account_refresh`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from xuedai.audit.services import audit_record
+from xuedai.core.money import ZERO
+from xuedai.core.terms import Payment
+from xuedai.origination.models import ContractState
+
+from ..models import BALANCES, EFFECTS, PAY_KINDS, Kind, LoanAccount, Posting
+from ..replay import Expected, replay, totals
+from ..terms import contract_terms, early_repayments_core
+
+
+class LedgerError(Exception):
+    """The ledger and the engine disagree about a day that should be in step."""
+
+
+def _effect(kind: str, reversed_kind: str | None) -> dict[str, int]:
+    if kind == Kind.REVERSAL:
+        return {field: -sign for field, sign in EFFECTS[reversed_kind].items()}
+    return EFFECTS[kind]
+
+
+def _net_postings(account_id: int) -> list[tuple[dt.date, str, dt.date | None, Decimal]]:
+    """(day, kind, due day, signed amount) of every posting; a reversal counts negative against the
+    kind and due day of the posting it reverses, on that posting's day."""
+    rows = Posting.objects.filter(account_id=account_id).values_list(
+        "business_date", "kind", "due_on", "amount", "reverses__business_date", "reverses__kind",
+        "reverses__due_on")
+    result = []
+    for day, kind, due_on, amount, r_day, r_kind, r_due in rows:
+        if kind == Kind.REVERSAL:
+            result.append((r_day, r_kind, r_due, -amount))
+        else:
+            result.append((day, kind, due_on, amount))
+    return result
+
+
+def account_balances_from_postings(account: LoanAccount | int) -> dict[str, Decimal]:
+    """Every balance of ``account`` derived from its postings alone (the truth the cache mirrors)."""
+    account_id = account if isinstance(account, int) else account.pk
+    balances = dict.fromkeys(BALANCES, ZERO)
+    rows = (Posting.objects.filter(account_id=account_id)
+            .values("kind", "reverses__kind").annotate(total=Sum("amount")))
+    for row in rows:
+        for field, sign in _effect(row["kind"], row["reverses__kind"]).items():
+            balances[field] += sign * row["total"]
+    return balances
+
+
+def due_items_from_postings(account_id: int) -> dict[str, dict[dt.date, Decimal]]:
+    """Unpaid principal and interest by due day, from the postings (charges minus payments)."""
+    sign = {Kind.PRINCIPAL: ("principal", 1), Kind.PAY_PRINCIPAL: ("principal", -1),
+            Kind.PAY_OVERDUE_PRINCIPAL: ("principal", -1), Kind.DEFER_PRINCIPAL: ("principal", -1),
+            Kind.INTEREST: ("interest", 1), Kind.PAY_INTEREST: ("interest", -1),
+            Kind.PAY_OVERDUE_INTEREST: ("interest", -1), Kind.WAIVE_INTEREST: ("interest", -1)}
+    items: dict[str, dict[dt.date, Decimal]] = {"principal": defaultdict(lambda: ZERO),
+                                                "interest": defaultdict(lambda: ZERO)}
+    for _day, kind, due_on, amount in _net_postings(account_id):
+        if kind in sign:
+            what, s = sign[kind]
+            items[what][due_on] += s * amount
+    return {what: {d: v for d, v in by_day.items() if v} for what, by_day in items.items()}
+
+
+def oldest_unpaid_due(account_id: int) -> dt.date | None:
+    items = due_items_from_postings(account_id)
+    days = [d for what in items.values() for d, v in what.items() if v > 0]
+    return min(days, default=None)
+
+
+@transaction.atomic
+def account_refresh(account: LoanAccount, on: dt.date | None = None) -> LoanAccount:
+    """Recompute the cached balances from the postings; mirror them on the contract row."""
+    from xuedai import businessdate
+
+    on = on or businessdate.today()
+    balances = account_balances_from_postings(account)
+    for field, value in balances.items():
+        setattr(account, field, value)
+    account.oldest_unpaid_due = oldest_unpaid_due(account.pk)
+    if account.principal_due + account.interest_due + account.penalty_due == 0:
+        account.penalty_accrued = ZERO  # nothing overdue, nothing accruing
+    account.save(update_fields=[*BALANCES, "oldest_unpaid_due", "penalty_accrued", "updated_at"])
+    contract = account.contract
+    state = contract_state(account, contract, on)
+    type(contract).objects.filter(pk=contract.pk).update(
+        outstanding_principal=account.principal_outstanding, overdue_since=account.oldest_unpaid_due,
+        state=state)
+    contract.state, contract.outstanding_principal = state, account.principal_outstanding
+    contract.overdue_since = account.oldest_unpaid_due
+    return account
+
+
+def contract_state(account: LoanAccount, contract, on: dt.date) -> str:
+    """The contract state the balances imply on ``on`` (DOMAIN.md §4): settled once nothing is
+    owed, overdue once an amount is unpaid past the end of its due day, repaying once the borrower
+    pays interest (self-pay start), else disbursed."""
+    if contract.state not in LIVE_OR_SETTLED:
+        return contract.state
+    if account.principal_outstanding == 0 and account.interest_due == 0 and account.penalty_due == 0:
+        return ContractState.SETTLED
+    if account.oldest_unpaid_due is not None and account.oldest_unpaid_due < on:
+        return ContractState.OVERDUE
+    if contract.self_pay_from is not None and on >= contract.self_pay_from:
+        return ContractState.REPAYING
+    return ContractState.DISBURSED
+
+
+LIVE_OR_SETTLED = frozenset({ContractState.DISBURSED, ContractState.REPAYING, ContractState.OVERDUE,
+                             ContractState.SETTLED})
+
+
+def account_refresh_many(account_ids: Iterable[int], on: dt.date | None = None) -> int:
+    """Refresh the cache of many accounts (after a bulk COPY of postings by ``xuedai.batch``)."""
+    count = 0
+    for account in LoanAccount.objects.filter(pk__in=list(account_ids)).select_related("contract"):
+        account_refresh(account, on)
+        count += 1
+    return count
+
+
+def _post_many(account: LoanAccount, rows: Iterable[Expected], *, job_run=None,
+               memo: str = "") -> list[Posting]:
+    postings = [Posting(account=account, business_date=r.on, kind=r.kind, amount=r.amount, due_on=r.due_on,
+                        job_run=job_run, memo=memo) for r in rows if r.amount > 0]
+    return Posting.objects.bulk_create(postings)
+
+
+@transaction.atomic
+def posting_reverse(*, actor, posting: Posting, reason: str, on: dt.date | None = None) -> Posting:
+    """Cancel ``posting`` with a counter-posting (never an edit); a posting is reversed at most once
+    (unique ``reverses_id``); a reversal itself cannot be reversed."""
+    from xuedai import businessdate
+
+    if posting.kind == Kind.REVERSAL:
+        raise LedgerError("冲正分录不能再冲正")
+    if Posting.objects.filter(reverses=posting).exists():
+        raise LedgerError("该分录已冲正")
+    account = LoanAccount.objects.select_for_update().select_related("contract").get(pk=posting.account_id)
+    reversal = Posting.objects.create(account=account, business_date=on or businessdate.today(),
+                                      kind=Kind.REVERSAL, amount=posting.amount, due_on=posting.due_on,
+                                      reverses=posting, memo=reason[:200])
+    account_refresh(account, reversal.business_date)
+    audit_record(actor=actor, action="loans.posting_reverse", obj=reversal, subject=account.contract,
+                 after={"reverses": posting.pk, "kind": posting.kind, "amount": posting.amount,
+                        "reason": reason})
+    return reversal
+
+
+def ledger_payments(account_id: int, *, before: dt.date | None = None) -> list[Payment]:
+    """The cash the borrower paid in, per day, as the engine's Payments: Σ PAY_* + CREDIT_IN −
+    CREDIT_APPLIED of that day (credit is cash kept back; applying it is not new cash)."""
+    by_day: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
+    for day, kind, _due, amount in _net_postings(account_id):
+        if before is not None and day >= before:
+            continue
+        if kind in PAY_KINDS or kind == Kind.CREDIT_IN:
+            by_day[day] += amount
+        elif kind == Kind.CREDIT_APPLIED:
+            by_day[day] -= amount
+    return [Payment(day, amount) for day, amount in sorted(by_day.items()) if amount > 0]
+
+
+def account_replay(account: LoanAccount, as_of: dt.date, *, extra_payment: Decimal | None = None,
+                   payments: list[Payment] | None = None):
+    """The engine's walk of the account to ``as_of`` with the ledger's own payments (+ one more)."""
+    contract = account.contract
+    payments = list(ledger_payments(account.pk) if payments is None else payments)
+    if extra_payment:
+        payments.append(Payment(as_of, extra_payment))
+    early = early_repayments_core(account.early_repayments.all())
+    return replay(contract_terms(contract), as_of, payments, early)
+
+
+@transaction.atomic
+def ledger_sync(*, account: LoanAccount, on: dt.date, extra_payment: Decimal | None = None, job_run=None,
+                memo: str = "", through: bool = False, payments: list[Payment] | None = None):
+    """Post what the engine says happened on ``on`` and is not on the ledger yet; return the replay.
+
+    ``through=True`` (take-on of a contract disbursed before the ledger existed) posts every missing
+    day up to ``on``. A day on which the ledger already holds *more* than the engine is an error to
+    reverse, not to paper over: it raises :class:`LedgerError` (and ``xuedai reconcile`` reports it).
+    """
+    result = account_replay(account, on, extra_payment=extra_payment, payments=payments)
+    expected = totals(r for r in result.expected if (r.on <= on if through else r.on == on))
+    held: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    for day, kind, due_on, amount in _net_postings(account.pk):
+        if (day <= on) if through else (day == on):
+            held[(day, kind, due_on)] += amount
+    missing = []
+    for key in sorted(set(expected) | set(held), key=lambda k: (k[0], k[1], k[2] or dt.date.min)):
+        gap = expected.get(key, ZERO) - held.get(key, ZERO)
+        if gap < 0:
+            raise LedgerError(f"账户 {account.pk} {key[0]} {key[1]} 分录多于引擎计算 {-gap}，须冲正后重算")
+        if gap > 0:
+            missing.append(Expected(key[0], key[1], gap, key[2]))
+    _post_many(account, missing, job_run=job_run, memo=memo)
+    return result, missing
+
+
+def mark_settled(account: LoanAccount, on: dt.date) -> None:
+    if account.last_settled_on is None or on > account.last_settled_on:
+        account.last_settled_on = on
+        account.save(update_fields=["last_settled_on", "updated_at"])

@@ -1,0 +1,90 @@
+"""A contract's terms for the core engine: the contract row, its policy version, its relief history.
+
+One function, :func:`contract_terms`, so the services, the deduction run and ``xuedai reconcile`` all
+replay a contract with the same terms. What comes from where (DOMAIN.md §1, §4):
+
+- principal, rate, maturity, self-pay start: the contract (its 执行年利率 as cached on the row; a
+  later repricing notice updates that column, not this module);
+- day-count basis, settlement day, penalty multiplier, grace years: the signing policy version;
+- principal plan: equal yearly principal from the first settlement after the self-pay start moved
+  on by the grace years (the calculator's rule, ``calculator.contract_request``), or everything at
+  maturity while the self-pay start is unknown;
+- relief programmes applied to the account, in year order (``core.relief.apply_relief``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from xuedai.core.daycount import MonthDay, add_years, next_occurrence
+from xuedai.core.early_repayment import early_repayment_deduction_date
+from xuedai.core.relief import ReliefProgramme, apply_relief
+from xuedai.core.schedule import default_principal_plan
+from xuedai.core.subsidy import borrower_periods
+from xuedai.core.terms import EarlyRepayment, LoanTerms
+
+
+def principal_from(contract) -> dt.date | None:
+    """First principal date: first settlement after self-pay start + the version's grace years."""
+    if contract.self_pay_from is None:
+        return None
+    policy = contract.policy_version
+    first = next_occurrence(contract.self_pay_from, MonthDay.parse(policy.settlement_day))
+    return add_years(first, policy.grace_years)
+
+
+def contract_terms(contract, reliefs=None) -> LoanTerms:
+    """Terms of ``contract`` (disbursed) with ``reliefs`` (ReliefApplication rows; None: load them)."""
+    policy = contract.policy_version
+    terms = LoanTerms(
+        principal=contract.amount,
+        disbursed_on=contract.disbursed_on,
+        annual_rate=contract.annual_rate,
+        maturity=contract.maturity_date,
+        basis=policy.interest_basis,
+        borrower_periods=borrower_periods(self_pay_from=contract.self_pay_from),
+        settlement_day=MonthDay.parse(policy.settlement_day),
+        penalty_multiplier=policy.penalty_multiplier,
+    )
+    first_due = principal_from(contract)
+    if first_due is not None and first_due <= terms.maturity:
+        plan = default_principal_plan(terms.principal, first_due, terms.settlement_dates())
+        terms = replace(terms, principal_plan=tuple(plan))
+    if reliefs is None:
+        reliefs = list(contract.account.reliefs.select_related("programme")) if hasattr(
+            contract, "account") else []
+    for relief in sorted(reliefs, key=lambda r: (r.programme.year, r.applied_on)):
+        terms = apply_relief(terms, relief.as_core())
+    return terms
+
+
+def relief_as_core(programme, applied_on, defer_principal: bool) -> ReliefProgramme:
+    return ReliefProgramme(year=programme.year, applied_on=applied_on,
+                           waive_interest=programme.waive_interest, waive_penalty=programme.waive_penalty,
+                           defer_principal=defer_principal and programme.allow_deferral)
+
+
+def early_repayment_date(contract, applied_on):
+    """The deduction day of an early-repayment application (DOMAIN.md §1; core.early_repayment).
+
+    The seed version reads "before the 10th of Jan–Oct"; the newer ones "by the 15th"; a "notice"
+    version (campus, commercial) needs its notice days first, then the next deduction day.
+    """
+    rule = contract.policy_version.early_repayment_rule
+    if rule == "seed_before_10th":
+        return early_repayment_deduction_date(applied_on, "seed")
+    if rule == "notice":
+        notice = contract.policy_version.early_repayment_notice_days
+        ready = applied_on + dt.timedelta(days=notice)
+        day = ready.replace(day=20) if ready.day <= 20 else _next_month_20th(ready)
+        return _next_month_20th(day) if day.month == 11 else day
+    return early_repayment_deduction_date(applied_on, "policy")
+
+
+def _next_month_20th(day):
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=20)
+
+
+def early_repayments_core(applications) -> list[EarlyRepayment]:
+    return [EarlyRepayment(a.deduct_on, a.principal) for a in applications]
