@@ -5,10 +5,14 @@ WeasyPrint finds fonts through fontconfig, so `font-family: "Noto Serif CJK SC"`
 glyphs are embedded as a subset. `checks.assert_no_missing_glyphs` verifies that in the tests.
 """
 
+import logging
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+# WeasyPrint logs every layout step at INFO ("Step 5 - Creating layout"); keep warnings (bad CSS).
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # One FontConfiguration per process: building it scans fontconfig, which costs ~100 ms per PDF.
 _font_config = None
@@ -27,12 +31,23 @@ def html_to_pdf(html: str) -> bytes:
     # Imported lazily: WeasyPrint pulls in Pango through cffi, which pages that never print need not load.
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=None).write_pdf(font_config=_fonts())
+    return HTML(string=html).write_pdf(font_config=_fonts())
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a template that extends `documents/print_base.html` (A4 portrait unless it overrides)."""
     return html_to_pdf(render_to_string(template_name, context))
+
+
+def render_pdf_many(parts: list[tuple[str, dict]]) -> bytes:
+    """Several templates in one PDF, each keeping its own @page rules and page numbering: the laid-out
+    pages are joined, not the PDF bytes (WeasyPrint's documented way; no PDF-merging library needed)."""
+    from weasyprint import HTML
+
+    documents = [HTML(string=render_to_string(name, ctx)).render(font_config=_fonts())
+                 for name, ctx in parts]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:
