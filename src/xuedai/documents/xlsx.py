@@ -9,13 +9,14 @@ import csv
 import datetime as dt
 import io
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import xlsxwriter
+from django.http import StreamingHttpResponse
 
-from .pdf import file_response
+from .pdf import content_disposition, file_response
 
 # Excel's sheet holds 1,048,576 rows; one goes to the header. Tests monkeypatch this to a small number.
 EXCEL_MAX_DATA_ROWS = 1_048_575
@@ -113,38 +114,52 @@ def _write_cell(sheet, row: int, col: int, value, kind: str, fmt: dict) -> None:
         sheet.write_string(row, col, str(value), fmt["text"])
 
 
-def csv_table(headers: Sequence["Column | str"], rows: Iterable[Sequence]) -> bytes:
-    """UTF-8 with a BOM so Excel opens Chinese correctly.
+def csv_lines(headers: Sequence["Column | str"], rows: Iterable[Sequence]) -> Iterator[bytes]:
+    """UTF-8 CSV, one encoded line at a time, starting with a BOM so Excel reads the Chinese right.
 
-    Excel will show long digit strings in scientific notation when it opens a CSV; that is Excel's
-    reading, the file itself keeps every digit (banks load these files with their own tools).
+    Excel shows long digit strings (ID numbers) in scientific notation when it opens a CSV; that is
+    Excel's reading, the file keeps every digit (banks load these files with their own tools).
     """
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([as_column(h).header for h in headers])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(values) -> bytes:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue().encode("utf-8")
+
+    yield "\ufeff".encode()
+    yield line([as_column(h).header for h in headers])
     for row in rows:
-        writer.writerow(["" if v is None else _csv_value(v) for v in row])
-    return out.getvalue().encode("utf-8")
+        yield line(["" if v is None else _csv_value(v) for v in row])
+
+
+def csv_table(headers: Sequence["Column | str"], rows: Iterable[Sequence]) -> bytes:
+    return b"".join(csv_lines(headers, rows))
 
 
 def _csv_value(value) -> str:
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else f"{value:f}"
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
 
 
 def table_response(filename_stem: str, sheet_title: str, headers: Sequence["Column | str"],
-                   rows: Sequence[Sequence], *, title_line: str | None = None,
+                   rows: Iterable[Sequence], *, row_count: int | None = None, title_line: str | None = None,
                    footer_lines: Sequence[str] = ()):
-    """An .xlsx download, or .csv when the rows would not fit one Excel sheet.
+    """An .xlsx download, or a streamed .csv when the rows would not fit one Excel sheet.
 
-    `rows` must support len() (a list or a sliced queryset's values_list) so the choice is made
-    before writing. `filename_stem` names the table, never a person: "借款申请汇总表-三台县-2024".
+    Give `row_count` when `rows` is a generator (e.g. queryset.count()); otherwise rows need len().
+    `filename_stem` names the table, never a person: "借款申请汇总表-三台县-2024".
     """
-    if len(rows) > EXCEL_MAX_DATA_ROWS:
-        return file_response(csv_table(headers, rows), f"{filename_stem}.csv", "text/csv; charset=utf-8")
+    count = len(rows) if row_count is None else row_count  # type: ignore[arg-type]
+    if count > EXCEL_MAX_DATA_ROWS:
+        response = StreamingHttpResponse(csv_lines(headers, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition(f"{filename_stem}.csv")
+        response["Cache-Control"] = "private, no-store"
+        return response
     data = xlsx_table(sheet_title, headers, rows, title_line=title_line, footer_lines=footer_lines)
     return file_response(data, f"{filename_stem}.xlsx", XLSX_TYPE)
