@@ -95,6 +95,7 @@ def _resubmit(*, actor, contract, **_) -> None:
 def contract_resubmit(*, actor: User, contract: Contract, comment: str = "") -> Contract:
     contract = contract_transition(actor=actor, contract=contract, action="resubmit", comment=comment)
     _number(contract.batch, [contract.pk])
+    contract.refresh_from_db(fields=["archive_no"])
     return contract
 
 

@@ -19,7 +19,7 @@ from xuedai.orgs.models import User
 from ..models import Contract, ContractState, CountyBatch
 from ..selectors import batch_scope, contract_scope
 from ..workflow import CONTRACT_TRANSITIONS, IllegalTransition
-from .transitions import check_actor, contracts_move, effect
+from .transitions import check_actor, contracts_move, effect, write_event
 
 
 def split(contract: Contract) -> tuple[Decimal, Decimal]:
@@ -51,15 +51,18 @@ def batch_disburse(*, actor: User, batch: CountyBatch) -> int:
     if not ids:
         raise IllegalTransition("该批次没有待发放的合同。")
     today = businessdate.today()
+    comment = "贷款发放：学费住宿费付高校，余额付学生"
     post = _ledger_disburse()
-    if post is not None:
-        for contract in Contract.objects.filter(pk__in=ids).select_related("borrower"):
-            post(actor=actor, contract=contract, on=today)
-    moved = contracts_move(ids, action="disburse", actor=actor, disbursed_on=today,
-                           comment="贷款发放：学费住宿费付高校，余额付学生")
     if post is None:
+        moved = contracts_move(ids, action="disburse", actor=actor, disbursed_on=today, comment=comment)
         Contract.objects.filter(pk__in=ids).update(outstanding_principal=F("amount"))
-    return moved
+        return moved
+    # The ledger opens each account and posts its two payments (it moves the state itself).
+    for contract in Contract.objects.filter(pk__in=ids).select_related("borrower", "university"):
+        post(actor=actor, contract=contract, on=today)
+        write_event(contract, action="disburse", from_state=ContractState.APPROVED, actor=actor,
+                    comment=comment, to_state=ContractState.DISBURSED)
+    return len(ids)
 
 
 @effect("disburse")
@@ -69,6 +72,7 @@ def _disburse(*, actor, contract, **_) -> None:
     post = _ledger_disburse()
     if post is not None:
         post(actor=actor, contract=contract, on=today)
+        contract.refresh_from_db()  # the ledger refreshed the cached balance
     else:
         contract.outstanding_principal = contract.amount
     contract.disbursed_on = today

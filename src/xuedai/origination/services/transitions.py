@@ -22,6 +22,7 @@ from ..selectors import batch_scope, contract_scope
 from ..workflow import (
     BATCH_TRANSITIONS,
     CONTRACT_TRANSITIONS,
+    COUNTY,
     IllegalTransition,
     Transition,
     transition_for,
@@ -79,16 +80,19 @@ def contract_row(actor: User | None, contract: Contract, action: str) -> Transit
     if actor is not None and not contract_scope(actor).filter(pk=contract.pk).exists():
         raise IllegalTransition("该合同不在您的数据范围内。")
     check_maker(actor, row, contract.created_by_id, "合同录入人")
-    if contract.county_id and rules.year_locked(contract.county_id, contract.academic_year) and not (
+    # The lock is on the county's own work [001 附件三 四.1]; province, bank and university act on.
+    county_work = row.org_kinds == COUNTY and contract.county_id is not None
+    if county_work and rules.year_locked(contract.county_id, contract.academic_year) and not (
             row.when_locked and contract.state == ContractState.RETURNED):
         raise IllegalTransition(rules.locked_message(contract.county, contract.academic_year))
     return row
 
 
 def write_event(contract: Contract, *, action: str, from_state: str, actor: User | None,
-                comment: str = "") -> ContractEvent:
+                comment: str = "", to_state: str | None = None) -> ContractEvent:
     return ContractEvent.objects.create(
-        contract=contract, action=action, from_state=from_state, to_state=contract.state, actor=actor,
+        contract=contract, action=action, from_state=from_state, to_state=to_state or contract.state,
+        actor=actor,
         actor_label=actor_label(actor), at=timezone.now(), business_date=businessdate.today(),
         comment=comment[:300])
 
