@@ -86,3 +86,31 @@ def test_settlement_refused_on_another_day(contract):
     account = contract_disburse(actor=None, contract=contract, on=dt.date(2018, 9, 1))
     with pytest.raises(ValueError):
         settlement_post(actor=None, account=account, on=dt.date(2018, 12, 21))
+
+
+def test_reconcile_agrees_then_reports_a_planted_difference(contract):
+    from xuedai.loans.models import LoanAccount
+    from xuedai.loans.reconcile import account_differences
+    from xuedai.loans.services import posting_reverse
+    from xuedai.loans.services.ledger import LedgerError
+
+    account = contract_disburse(actor=None, contract=contract, on=dt.date(2018, 9, 1))
+    for year in (2018, 2019, 2020):
+        settlement_post(actor=None, account=account, on=dt.date(year, 12, 20))
+    repayment_post(actor=None, account=account, on=dt.date(2021, 1, 20), amount=D("500.00"))
+    account = LoanAccount.objects.select_related("contract").get(pk=account.pk)
+    assert account_differences(account, dt.date(2021, 3, 31)) == []
+
+    # A planted posting the engine knows nothing of: the cache and the engine both disagree.
+    Posting.objects.create(account=account, business_date=dt.date(2021, 2, 1), kind=Kind.PAY_PRINCIPAL,
+                           amount=D("10.00"), due_on=dt.date(2020, 12, 20))
+    fields = {d.field for d in account_differences(account, dt.date(2021, 3, 31))}
+    assert {"cache.principal_outstanding", "posted.pay_principal"} <= fields
+
+    # Reversed by a counter-posting: agreement again.
+    planted = Posting.objects.get(business_date=dt.date(2021, 2, 1))
+    posting_reverse(actor=None, posting=planted, reason="测试冲正", on=dt.date(2021, 2, 2))
+    account = LoanAccount.objects.select_related("contract").get(pk=account.pk)
+    assert account_differences(account, dt.date(2021, 3, 31)) == []
+    with pytest.raises(LedgerError):
+        posting_reverse(actor=None, posting=planted, reason="再次冲正")

@@ -100,6 +100,8 @@ class Replay:
     expected: tuple[Expected, ...]
     state: core_engine.LoanState
     early_repayments: tuple[core_engine.EarlyRepaymentOutcome, ...]
+    penalty_charged_unpaid: Decimal  # penalty + compound charged and unpaid (the rest of
+    # state.penalty_interest is accrued, not yet charged)
 
 
 def replay(
@@ -129,7 +131,8 @@ def replay(
             contract.pay(day, amount)
         if day in early_by_day:
             contract.repay_early(early_by_day[day])
-    return Replay(tuple(contract.ledger), contract.state(as_of), tuple(contract.outcomes))
+    charged = sum((i.unpaid for i in contract.items if i.kind in ("penalty", "compound")), ZERO)
+    return Replay(tuple(contract.ledger), contract.state(as_of), tuple(contract.outcomes), charged)
 
 
 def totals(rows: Iterable[Expected]) -> dict[tuple[date, str, date | None], Decimal]:

@@ -1,0 +1,237 @@
+"""A deduction run from lines to postings (DOMAIN.md §4 Channels and Overdue; seed [001] 三).
+
+1. :func:`deduction_prepare` (the 20th, not 20 Nov; after the day's settlement): every live account
+   owing on the day — due and overdue principal and interest, penalties charged and accrued to the
+   day — and every early-repayment application due that day gets one line, in the run of its
+   channel (Alipay, or the agent bank serving its county); then each run's file is written.
+2. The channel deducts and returns a result file (``channel_simulator`` plays it in demo and tests).
+3. :func:`deduction_import` checks the whole file against the run, then records each line's result.
+4. :func:`deduction_post` posts what was paid through ``services.repayment_post``; what was not
+   paid stays overdue and accrues penalty to the next 20th.
+
+Each step is idempotent per (business date, run) through ``jobs.runner.batch_run`` and line flags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from xuedai.audit.services import audit_record
+from xuedai.core.early_repayment import NO_DEDUCTION_MONTH
+from xuedai.core.money import ZERO
+from xuedai.jobs.runner import batch_run
+from xuedai.origination.models import LIVE_STATES
+
+from ..models import (
+    Channel,
+    DeductionLine,
+    DeductionRun,
+    EarlyRepaymentApplication,
+    EarlyRepaymentStatus,
+    LineKind,
+    LineResult,
+    LoanAccount,
+    RunStatus,
+)
+from ..services.ledger import account_replay
+from ..services.servicing import penalty_accrue, repayment_post
+from . import files
+from .layouts import AGENT_BANK, ALIPAY, FAILURE_WORDS, LAYOUTS, SUCCESS_WORDS
+
+CHUNK = 200
+
+
+def is_deduction_day(on: dt.date) -> bool:
+    """The 20th of every month except November (DOMAIN.md §4 Overdue, §8; [001 附件四])."""
+    return on.day == 20 and on.month != NO_DEDUCTION_MONTH
+
+
+def _owing_q(on: dt.date) -> Q:
+    owing = Q(principal_due__gt=0) | Q(interest_due__gt=0) | Q(penalty_due__gt=0)
+    early = Q(early_repayments__deduct_on=on, early_repayments__status=EarlyRepaymentStatus.PENDING)
+    return Q(contract__state__in=LIVE_STATES, opened_on__lt=on) & (owing | early)
+
+
+def _run_for(on: dt.date, account: LoanAccount, runs: dict) -> DeductionRun:
+    county = account.contract.county
+    agent = county.agent_bank if county is not None else None
+    key = agent.pk if agent else None
+    if key not in runs:
+        channel = Channel.AGENT_BANK if agent else Channel.ALIPAY
+        runs[key], _ = DeductionRun.objects.get_or_create(business_date=on, channel=channel, agent_bank=agent)
+    return runs[key]
+
+
+def _line_amounts(account: LoanAccount, on: dt.date, early: EarlyRepaymentApplication | None) -> dict:
+    penalty_accrue(account=account, on=on)
+    account.refresh_from_db()
+    principal, interest = account.principal_due, account.interest_due
+    penalty = account.penalty_due + account.penalty_accrued
+    if early is not None:
+        state = account_replay(account, on).state
+        not_yet_due = state.outstanding_principal - state.overdue_principal - principal
+        wanted = not_yet_due if early.principal is None else min(early.principal, not_yet_due)
+        principal += max(wanted, ZERO)
+        interest += state.accrued_borrower_interest
+    amount = principal + interest + penalty - account.credit
+    return {"principal": principal, "interest": interest, "penalty": penalty, "amount": max(amount, ZERO)}
+
+
+def deduction_prepare(*, on: dt.date, actor=None, on_progress=None) -> list[DeductionRun]:
+    """Lines for every account owing on ``on``, one run per channel, files written. Idempotent."""
+    if not is_deduction_day(on):
+        return []
+    from ..batches import keyset_chunks
+
+    base = LoanAccount.objects.filter(pk__in=LoanAccount.objects.filter(_owing_q(on)).values("pk"))
+    runs: dict = {}
+
+    def process(batch: list[LoanAccount], job) -> None:
+        for account in batch:
+            run = _run_for(on, account, runs)
+            if run.lines.filter(account=account).exists():
+                continue
+            early = account.early_repayments.filter(deduct_on=on, status=EarlyRepaymentStatus.PENDING).first()
+            amounts = _line_amounts(account, on, early)
+            if amounts["amount"] <= 0:
+                continue
+            overdue = account.oldest_unpaid_due is not None and account.oldest_unpaid_due < on
+            kind = LineKind.EARLY if early else LineKind.OVERDUE if overdue else LineKind.DUE
+            seq = (run.lines.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+            DeductionLine.objects.create(run=run, seq=seq, account=account, county=account.contract.county,
+                                         kind=kind, early_repayment=early, **amounts)
+
+    accounts = base.select_related("contract__county__agent_bank", "contract__policy_version")
+    batch_run(kind="loans.deduction_prepare", business_date=on, total=base.count(), actor=actor,
+              on_progress=on_progress,
+              chunks=keyset_chunks(accounts, process, kind="loans.deduction_prepare", on=on, size=CHUNK))
+    result = list(DeductionRun.objects.filter(business_date=on).order_by("channel", "agent_bank_id"))
+    for run in result:
+        if not run.request_file:
+            deduction_file_write(run=run)
+    return result
+
+
+def media_dir(run: DeductionRun) -> Path:
+    return Path(settings.MEDIA_ROOT) / "deductions" / f"{run.business_date:%Y%m%d}"
+
+
+def _line_row(line: DeductionLine, run: DeductionRun) -> dict:
+    contract = line.account.contract
+    return {"seq": line.seq, "contract_no": contract.contract_no, "name": contract.borrower.name,
+            "id_number": contract.borrower.id_number, "channel_account": line.account.channel_account,
+            "county": line.county.name if line.county else "", "kind": line.get_kind_display(),
+            "agent_bank": run.agent_bank.name if run.agent_bank else "", "principal": line.principal,
+            "interest": line.interest, "penalty": line.penalty, "amount": line.amount,
+            "result": "", "paid": "", "reason": ""}
+
+
+@transaction.atomic
+def deduction_file_write(*, run: DeductionRun) -> Path:
+    """Write (or rewrite) the run's file under MEDIA_ROOT and total the run."""
+    lines = run.lines.select_related("account__contract__borrower", "county").order_by("seq")
+    count = lines.count()
+    name = f"{run.pk:06d}-{run.layout_name}"
+    path = files.output_path(media_dir(run) / name, count)
+    files.write_rows(path, LAYOUTS[run.layout_name], (_line_row(line, run) for line in lines.iterator()))
+    run.request_file = str(path.relative_to(settings.MEDIA_ROOT))
+    run.lines_count = count
+    run.amount_requested = sum(lines.values_list("amount", flat=True), ZERO)
+    run.save(update_fields=["request_file", "lines_count", "amount_requested"])
+    return path
+
+
+class ImportError_(ValueError):
+    """A result file that does not match its run; ``errors`` lists every row's problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("；".join(errors[:5]) + (f"（共{len(errors)}处）" if len(errors) > 5 else ""))
+        self.errors = errors
+
+
+@transaction.atomic
+def deduction_import(*, actor, run: DeductionRun, path: Path) -> DeductionRun:
+    """Record a channel's result file. The whole file is checked first: nothing is recorded unless
+    every row matches a line of the run (序号 and 合同编号), a result is 成功/失败, and the amount
+    taken is not more than asked. Lines already posted are left alone (a re-import is harmless)."""
+    layout = ALIPAY if run.channel == Channel.ALIPAY else AGENT_BANK
+    lines = {line.seq: line for line in run.lines.select_related("account__contract")}
+    errors, updates = [], []
+    try:
+        rows = list(files.read_rows(Path(path), layout))
+    except files.FileFormatError as error:
+        raise ImportError_([str(error)]) from None
+    for row in rows:
+        where = f"第{row['row_number']}行"
+        line = lines.get(row["seq"])
+        if line is None or line.account.contract.contract_no != row["contract_no"]:
+            errors.append(f"{where}：序号 {row['seq']} / 合同 {row['contract_no']} 不在本批扣款中")
+            continue
+        if row["result"] in SUCCESS_WORDS:
+            result = LineResult.SUCCESS
+        elif row["result"] in FAILURE_WORDS:
+            result = LineResult.FAILED
+        else:
+            errors.append(f"{where}：扣款结果应为「成功」或「失败」，而不是「{row['result']}」")
+            continue
+        paid = row["paid"] if result == LineResult.SUCCESS else ZERO
+        if paid > line.amount:
+            errors.append(f"{where}：实扣金额 {paid} 多于应扣 {line.amount}")
+            continue
+        updates.append((line, result, paid, row["reason"][:100]))
+    if errors:
+        raise ImportError_(errors)
+    for line, result, paid, reason in updates:
+        if line.posted:
+            continue
+        line.result, line.paid, line.reason = result, paid, reason
+        line.save(update_fields=["result", "paid", "reason"])
+    target = media_dir(run) / f"{run.pk:06d}-结果{Path(path).suffix}"
+    if Path(path).resolve() != target.resolve():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    run.result_file = str(target.relative_to(settings.MEDIA_ROOT))
+    run.status = RunStatus.IMPORTED
+    run.save(update_fields=["result_file", "status"])
+    audit_record(actor=actor, action="loans.deduction_import", obj=run,
+                 after={"rows": len(updates), "file": run.result_file})
+    return run
+
+
+def deduction_post(*, actor, run: DeductionRun, on_progress=None):
+    """Post every paid line as a repayment on the run's day; mark failed early repayments."""
+    from ..batches import keyset_chunks
+
+    todo = run.lines.exclude(result=LineResult.PENDING)
+    scope = f"run:{run.pk}"
+
+    def process(batch: list[DeductionLine], job) -> None:
+        for line in batch:
+            if line.posted:
+                continue
+            if line.result == LineResult.SUCCESS and line.paid > 0:
+                repayment_post(actor=actor, account=line.account, on=run.business_date, amount=line.paid,
+                               source=f"{run.layout_name} 第{line.seq}笔", job_run=job)
+            elif line.early_repayment_id:
+                EarlyRepaymentApplication.objects.filter(pk=line.early_repayment_id).update(
+                    status=EarlyRepaymentStatus.FAILED, reason=f"扣款失败：{line.reason}"[:200])
+            line.posted = True
+            line.save(update_fields=["posted"])
+
+    job = batch_run(kind="loans.deduction_post", business_date=run.business_date, scope_key=scope,
+                    total=todo.count(), actor=actor, on_progress=on_progress,
+                    chunks=keyset_chunks(todo.select_related("account__contract"), process,
+                                         kind="loans.deduction_post", on=run.business_date, scope_key=scope,
+                                         key="seq", size=CHUNK))
+    paid = run.lines.filter(result=LineResult.SUCCESS)
+    run.amount_paid = sum(paid.values_list("paid", flat=True), ZERO)
+    run.failed_count = run.lines.filter(result=LineResult.FAILED).count()
+    run.status, run.job_run = RunStatus.POSTED, job
+    run.save(update_fields=["amount_paid", "failed_count", "status", "job_run"])
+    return job

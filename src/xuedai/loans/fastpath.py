@@ -1,0 +1,74 @@
+"""Where the loans batches hand work to ``xuedai.batch``'s vectorised kernels.
+
+The batch engineer's kernels mirror ``xuedai.core`` over whole portfolios (NumPy columns, integer
+fen). Each function here uses a kernel when ``xuedai.batch`` provides it and falls back to the
+scalar core otherwise, with the same result (``tests/batch`` proves kernel = core):
+
+- classification: ``xuedai.batch.classify.grade_seed`` / ``grade_2023`` over the chunk's column of
+  oldest unpaid due dates, one as-of day (a quarter end);
+- settlement and penalty: the scalar services for now — their postings go through the engine walk
+  (``replay``) so that credit, reliefs and early repayments stay exact. A kernel entry point
+  ``xuedai.batch.loans_settlement(business_date, job_run)`` that COPYs settlement postings into
+  ``loans_posting`` (then ``services.account_refresh_many``) is picked up here when it appears.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+from xuedai.core.classification import grade as grade_scalar
+from xuedai.core.overdue import overdue_days
+
+from .models import GradeRecord, LoanAccount
+from .services.servicing import classification_rule
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def settlement_kernel():
+    """``xuedai.batch.loans_settlement`` if the batch package offers it, else None."""
+    batch = _module("xuedai.batch")
+    return getattr(batch, "loans_settlement", None) if batch else None
+
+
+def _grades(rule: str, oldest: list[dt.date | None], on: dt.date) -> list[str]:
+    kernels = _module("xuedai.batch.classify")
+    exact = _module("xuedai.batch.exact")
+    if kernels is not None and exact is not None and hasattr(kernels, "grade_seed"):
+        column = exact.days(oldest)
+        ranks = (kernels.grade_seed if rule == "seed" else kernels.grade_2023)(column, exact.day(on))
+        return [kernels.GRADES[int(r)].value for r in ranks]
+    return [grade_scalar(rule, d, on).value for d in oldest]
+
+
+def classify_accounts(accounts: list[LoanAccount], on: dt.date, job_run) -> int:
+    """Grade a chunk of accounts at ``on``; one GradeRecord per account (updated on a re-run)."""
+    rules: dict[tuple, str] = {}
+    by_rule: dict[str, list[LoanAccount]] = {}
+    for account in accounts:
+        contract = account.contract
+        key = (contract.product, contract.county_id, contract.university_id, contract.policy_version_id)
+        if key not in rules:
+            rules[key] = classification_rule(contract, on)
+        by_rule.setdefault(rules[key], []).append(account)
+    records = []
+    for rule, group in by_rule.items():
+        grades = _grades(rule, [a.oldest_unpaid_due for a in group], on)
+        for account, grade in zip(group, grades, strict=True):
+            account.grade, account.graded_on = grade, on
+            oldest = account.oldest_unpaid_due
+            records.append(GradeRecord(account=account, as_of=on, rule=rule, grade=grade,
+                                       oldest_unpaid_due=oldest,
+                                       days_overdue=overdue_days(oldest, on) if oldest else 0,
+                                       principal_outstanding=account.principal_outstanding, job_run=job_run))
+    GradeRecord.objects.bulk_create(records, update_conflicts=True, unique_fields=["account", "as_of"],
+                                    update_fields=["rule", "grade", "oldest_unpaid_due", "days_overdue",
+                                                   "principal_outstanding", "job_run"])
+    LoanAccount.objects.bulk_update(accounts, ["grade", "graded_on"])
+    return len(records)
