@@ -168,3 +168,14 @@ def test_classification_near_the_boundaries(due: date, offset: int) -> None:
         col = exact.days([due])
         assert classify.GRADES[classify.grade_seed(col, exact.day(as_of))[0]] == grade_seed(due, as_of)
         assert classify.GRADES[classify.grade_2023(col, exact.day(as_of))[0]] == grade_2023(due, as_of)
+
+
+@PROPERTY
+@given(pairs=st.lists(st.tuples(st.none() | a_day, a_day), min_size=1, max_size=60))
+def test_classification_with_an_as_of_column_equals_core(pairs: list[tuple[date | None, date]]) -> None:
+    """Per-contract as-of days take the month-index path."""
+    dues, as_of = exact.days(p[0] for p in pairs), exact.days(p[1] for p in pairs)
+    seed, new = classify.grade_seed(dues, as_of), classify.grade_2023(dues, as_of)
+    for i, (due, on) in enumerate(pairs):
+        assert classify.GRADES[seed[i]] == grade_seed(due, on), (due, on)
+        assert classify.GRADES[new[i]] == grade_2023(due, on), (due, on)

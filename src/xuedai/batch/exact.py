@@ -52,13 +52,18 @@ class KernelRangeError(ValueError):
     """An input outside the range the overflow proof covers; route such rows to the scalar core."""
 
 
-def check_bounds(a: np.ndarray, b: np.ndarray, d: int) -> None:
+def check_bounds(a: np.ndarray, b: np.ndarray, d: int) -> tuple[int, int]:
+    """Refuse inputs the overflow proof does not cover; return ``(max(a), max(b))``."""
     if not 0 < d < _A_LIMIT:
         raise KernelRangeError(f"divisor {d} outside (0, 2**41)")
-    if a.size and (int(a.min()) < 0 or int(a.max()) >= _A_LIMIT):
+    if a.size == 0:
+        return 0, 0
+    a_min, a_max, b_min, b_max = int(a.min()), int(a.max()), int(b.min()), int(b.max())
+    if a_min < 0 or a_max >= _A_LIMIT:
         raise KernelRangeError("an amount outside [0, 2**41) fen")
-    if b.size and (int(b.min()) < 0 or int(b.max()) >= _B_LIMIT):
+    if b_min < 0 or b_max >= _B_LIMIT:
         raise KernelRangeError("a rate × weight product outside [0, 2**62)")
+    return a_max, b_max
 
 
 def muldivmod(a: np.ndarray, b: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -70,14 +75,28 @@ def muldivmod(a: np.ndarray, b: np.ndarray, d: int) -> tuple[np.ndarray, np.ndar
     """
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
-    check_bounds(a, b, d)
-    if a.size == 0 or int(a.max()) * int(b.max()) < _INT64_LIMIT:
+    a_max, b_max = check_bounds(a, b, d)
+    if a_max * b_max < _INT64_LIMIT:
         return np.divmod(a * b, d)
     qb, rb = np.divmod(b, d)
     a1, a0 = a >> _LOW_BITS, a & _LOW_MASK
     s, t = np.divmod(a1 * rb, d)
     u, r = np.divmod((t << _LOW_BITS) + a0 * rb, d)
     return a * qb + (s << _LOW_BITS) + u, r
+
+
+def mul_div_round(a: np.ndarray, b: np.ndarray, d: int) -> np.ndarray:
+    """Fen of ``a × b / d`` rounded half-up once: ``round_half_up(*muldivmod(a, b, d), d)``.
+
+    Fast path: ``⌊(2ab + d) / 2d⌋`` is the half-up rounding of ``ab / d`` and costs one division
+    (``divmod`` costs three times as much in NumPy); taken when ``2·max(a)·max(b) + d < 2⁶³``.
+    """
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    a_max, b_max = check_bounds(a, b, d)
+    if 2 * a_max * b_max + d < _INT64_LIMIT:
+        return (2 * a * b + d) // (2 * d)
+    return round_half_up(*muldivmod(a, b, d), d)
 
 
 def round_half_up(q: np.ndarray, r: np.ndarray, d: int) -> np.ndarray:

@@ -29,9 +29,11 @@ from xuedai.batch.dates import (
     from_ymd,
     is_month_day,
     pboc_weight,
+    table_rows,
+    weights_to,
     ymd,
 )
-from xuedai.batch.exact import NORMAL_DIVISOR, muldivmod, round_half_up
+from xuedai.batch.exact import NORMAL_DIVISOR, mul_div_round
 
 DEFAULT_MONTH, DEFAULT_DOM = 12, 20  # core.schedule.DEFAULT_SETTLEMENT_DAY: 12-20
 
@@ -50,8 +52,9 @@ class SettleResult:
         return len(self.settles)
 
 
-def _column(value: int | np.ndarray, n: int) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype=np.int64), (n,))
+def _on_matches(on: int, month: int | np.ndarray, dom: int | np.ndarray) -> np.ndarray | bool:
+    """Whether the batch date ``on`` falls on each contract's settlement month-day."""
+    return is_month_day(np.int64(on), month, dom)
 
 
 def interest_split(
@@ -71,16 +74,23 @@ def interest_split(
     1 Sep 2019 → state 240.13 (255 days), borrower 103.58 (110 days).
     """
     start = np.asarray(period_start, dtype=np.int64)
-    end = np.full_like(start, on)
-    cut = np.clip(np.asarray(self_pay_from, dtype=np.int64), start, np.maximum(start, end))
-    state_w = pboc_weight(start, cut)
-    borrower_w = pboc_weight(cut, end)
+    end = np.int64(on)
+    # The payer changes at most once, at the self-pay date clipped into the period.
+    cut = np.minimum(np.maximum(np.asarray(self_pay_from, dtype=np.int64), start), end)
+    # Stretches ending on ``on`` are one gather each from the batch's weight table; only a period
+    # the self-pay date splits (the graduation year) needs the general two-date weight.
+    to_on = weights_to(int(on))
+    borrower_w = to_on[table_rows(cut)]
+    state_w = np.where(cut == end, to_on[table_rows(np.minimum(start, end))], 0)
+    split = np.flatnonzero((cut > start) & (cut < end))
+    if split.size:
+        state_w[split] = pboc_weight(start[split], cut[split])
     if actual_360 is not None and actual_360.any():
         state_w = np.where(actual_360, actual_weight(start, cut), state_w)
         borrower_w = np.where(actual_360, actual_weight(cut, end), borrower_w)
     rate = np.asarray(rate, dtype=np.int64)
-    state = round_half_up(*muldivmod(not_yet_due, rate * state_w, NORMAL_DIVISOR), NORMAL_DIVISOR)
-    borrower = round_half_up(*muldivmod(not_yet_due, rate * borrower_w, NORMAL_DIVISOR), NORMAL_DIVISOR)
+    state = mul_div_round(not_yet_due, rate * state_w, NORMAL_DIVISOR)
+    borrower = mul_div_round(not_yet_due, rate * borrower_w, NORMAL_DIVISOR)
     return state, borrower
 
 
@@ -90,10 +100,8 @@ def settlement_mask(
 ) -> np.ndarray:
     """Whether ``on`` is a settlement date: ``core.schedule.settlement_dates`` (month-day strictly
     after disbursement and before maturity, then maturity itself)."""
-    n = len(maturity)
-    on_col = np.full(n, on, dtype=np.int64)
-    regular = is_month_day(on_col, _column(month, n), _column(dom, n))
-    return (on_col == maturity) | (regular & (on_col > disbursed_on) & (on_col < maturity))
+    regular = _on_matches(on, month, dom)
+    return (maturity == on) | (regular & (disbursed_on < on) & (maturity > on))
 
 
 def default_plan_due(
@@ -117,17 +125,15 @@ def default_plan_due(
     maturity are counted, not listed: month-days in ``(max(disbursed, first − 1), maturity − 1]``.
     Worked example: 1000 yuan over 3 dues → 333, 333, then the rest at maturity.
     """
-    n = len(principal)
-    month, dom = _column(month, n), _column(dom, n)
     lower = np.maximum(disbursed_on, first_principal_due - 1)
     before_maturity = count_month_days_through(maturity - 1, month, dom) - count_month_days_through(
         lower, month, dom
     )
     dues = np.maximum(before_maturity, 0) + 1
     share = principal // (100 * dues) * 100  # floor to whole yuan (ROUND_FLOOR in the core)
-    plan_day = settles & (on >= first_principal_due) & (on != maturity)
+    plan_day = settles & (first_principal_due <= on) & (maturity != on)
     due = np.where(plan_day, np.minimum(share, not_yet_due), 0)
-    return np.where(settles & (on == maturity), not_yet_due, due)
+    return np.where(settles & (maturity == on), not_yet_due, due)
 
 
 def settle(
@@ -155,7 +161,8 @@ def settle(
     disbursement date before the first). ``planned_principal``, if given, replaces the default plan
     with the instalment a chosen plan (还款计划变更) puts on ``on``; it is capped and overridden at
     maturity like the default. ``interest_waived`` marks contracts whose interest for ``on``'s year
-    a relief programme waives. Mirrors ``core.engine._Contract.settle``.
+    a relief programme waives. ``month``/``dom``: the settlement month-day (scalar or per contract).
+    Mirrors ``core.engine._Contract.settle``.
     """
     settles = settlement_mask(on, disbursed_on=disbursed_on, maturity=maturity, month=month, dom=dom)
     state, borrower = interest_split(
@@ -172,7 +179,7 @@ def settle(
         )
     else:
         capped = np.where(settles, np.minimum(planned_principal, not_yet_due), 0)
-        principal_due = np.where(settles & (on == maturity), not_yet_due, capped)
+        principal_due = np.where(settles & (maturity == on), not_yet_due, capped)
     waived = np.zeros_like(borrower)
     if interest_waived is not None:
         waived = np.where(interest_waived, borrower, 0)
@@ -187,9 +194,7 @@ def previous_settlement(
     """The start of the period ``on`` closes when no settlement was skipped: the latest month-day
     strictly before ``on``, or the disbursement date if that is later (for an account whose
     ``last_settled_on`` is not recorded)."""
-    n = len(disbursed_on)
-    month, dom = _column(month, n), _column(dom, n)
-    y, m, d = ymd(np.full(n, on, dtype=np.int64))
+    y, m, d = ymd(np.int64(on))
     this_year = (m > month) | ((m == month) & (d > dom))
     last = from_ymd(np.where(this_year, y, y - 1), month, dom)
     return np.maximum(last, disbursed_on)
