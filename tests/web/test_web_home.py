@@ -1,6 +1,7 @@
 """Home pages per role (issue 2 §8): work queues and key numbers from scoped counts, the student's
 phone-width page, the contracts-by-state chart, and a query count that does not grow with data."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from tests import factories
 from tests.web.helpers import login, make_contract
 from xuedai.borrowers import services
 from xuedai.orgs.models import Role
+from xuedai.origination.models import Application, BatchState, CountyBatch
 from xuedai.origination.models import ContractState as S
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +27,8 @@ def numbers(response) -> dict[str, object]:
 
 @pytest.fixture
 def loans(province):
-    """County A: 2 applied, 1 in review, 1 overdue; county B: 1 applied, 2 in review."""
+    """County A: 2 applied, 1 in review, 1 overdue, 2 online applications, 1 batch to check;
+    county B: 1 applied, 2 in review, 1 online application."""
     county_a, county_b = province.counties
     univ_a, univ_b = province.universities
     dept_a1 = province.departments[univ_a.pk][0]
@@ -39,6 +42,12 @@ def loans(province):
         loan(county_a, univ_a, state, dept_a1)
     for state in (S.APPLIED, S.IN_REVIEW, S.IN_REVIEW):
         loan(county_b, univ_b, state)
+    for county in (county_a, county_a, county_b):
+        b = factories.BorrowerFactory(county=county)
+        Application.objects.create(borrower=b, county=county, academic_year=2026, amount=Decimal("12000"),
+                                   term_years=15, submitted_on=dt.date(2026, 9, 5))
+    CountyBatch.objects.create(county=county_a, academic_year=2026, state=BatchState.SUMMARISED)
+    CountyBatch.objects.create(county=county_b, academic_year=2026, state=BatchState.COUNTY_SUBMITTED)
     return province
 
 
@@ -66,10 +75,20 @@ def test_each_role_gets_its_section(client, loans, org_of, role, title):
 
 
 def test_county_numbers_are_the_countys_own(client, loans):
+    keys = ("待转为合同的在线申请", "待复核合同", "审核中合同", "逾期借款学生", "借款学生")
     a = numbers(login(client, factories.make_user(loans.counties[0], Role.OPERATOR)).get("/"))
-    assert (a["待转为合同的申请"], a["待审核合同"], a["逾期借款学生"], a["借款学生"]) == (2, 1, 1, 4)
+    assert tuple(a[k] for k in keys) == (2, 2, 1, 1, 6)
     b = numbers(login(client, factories.make_user(loans.counties[1], Role.OPERATOR)).get("/"))
-    assert (b["待转为合同的申请"], b["待审核合同"], b["逾期借款学生"], b["借款学生"]) == (1, 2, 0, 3)
+    assert tuple(b[k] for k in keys) == (1, 1, 2, 0, 4)
+
+
+def test_supervisors_see_what_waits_for_them(client, loans):
+    a = numbers(login(client, factories.make_user(loans.counties[0], Role.SUPERVISOR)).get("/"))
+    assert (a["待复核合同"], a["待复核上报的批次"]) == (2, 1)
+    b = numbers(login(client, factories.make_user(loans.counties[1], Role.SUPERVISOR)).get("/"))
+    assert (b["待复核合同"], b["待复核上报的批次"]) == (1, 0)
+    province = numbers(login(client, factories.make_user(loans.centre, Role.OPERATOR)).get("/"))
+    assert province["待审核的县批次"] == 1
 
 
 def test_bank_home_counts_by_county_with_a_chart(client, loans):

@@ -18,13 +18,13 @@ from xuedai.borrowers.selectors import borrower_scope
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
 from xuedai.orgs.scope import sees_everything
 from xuedai.origination import selectors as contracts
-from xuedai.origination.models import LIVE_STATES, ContractState
+from xuedai.origination.models import LIVE_STATES, ApplicationState, BatchState, ContractState
 
 PROVINCE_KINDS = {OrgKind.PROVINCE_CENTRE, OrgKind.PROVINCE_LOAN_OFFICE, OrgKind.BANK_BRANCH,
                   OrgKind.BANK_HEAD}
-# Contracts that count as this year's loans for a university (not refused, not withdrawn).
-CURRENT_STATES = [ContractState.APPLIED, ContractState.IN_REVIEW, ContractState.APPROVED,
-                  *sorted(LIVE_STATES)]
+# Contracts that count as this year's loans for a university: all but the refused and withdrawn.
+ENDED_STATES = {ContractState.DECLINED, ContractState.REFUSED, ContractState.WITHDRAWN}
+CURRENT_STATES = [state for state in ContractState if state not in ENDED_STATES]
 
 
 @dataclass
@@ -77,21 +77,39 @@ def _by_org_table(user: User, org_field: str, title: str, states: list[str], yea
     return Table(title, headers, body)
 
 
+def _batches(user: User, state: str) -> int:
+    return contracts.batch_scope(user).filter(state=state).count()
+
+
 def county_operator(user: User, today: dt.date) -> Section:
+    """The county's season (DOMAIN.md §3.1): applications → contracts → receipts → batch."""
     by_state = contracts.contract_counts_by_state(user)
+    applications = contracts.application_scope(user).filter(state=ApplicationState.SUBMITTED).count()
     return Section("县资助中心待办", numbers=[
-        Number("待转为合同的申请", by_state[ContractState.APPLIED], hint="学生已在线申请，待新增合同"),
-        Number("待审核合同", by_state[ContractState.IN_REVIEW]),
+        Number("待转为合同的在线申请", applications, hint="学生已在线申请，待新增合同"),
+        Number("待复核合同", by_state[ContractState.APPLIED], hint="已新增、待负责人复核"),
+        Number("待回执合同", by_state[ContractState.SIGNED], hint="已签订，待高校录入电子回执"),
+        Number("已回执待汇总", by_state[ContractState.RECEIPTED]),
+        Number("银行退回待修改", by_state[ContractState.RETURNED]),
+        Number("审核中合同", by_state[ContractState.IN_REVIEW]),
         Number("逾期借款学生", contracts.overdue_borrowers_count(user)),
         Number("借款学生", borrower_scope(user).count(), _url("borrowers:list")),
     ])
 
 
 def supervisor(user: User, today: dt.date) -> Section:
+    """The checker's queue: what a maker at the same level has done and waits for them."""
+    kind = user.organisation.kind if user.organisation else None
+    if kind in PROVINCE_KINDS:
+        return Section("待我审核", numbers=[
+            Number("待复核的县批次", _batches(user, BatchState.PROVINCE_AUDITED), hint="省经办人已审核"),
+            Number("审核中合同", contracts.contract_counts_by_state(user)[ContractState.IN_REVIEW]),
+        ])
     by_state = contracts.contract_counts_by_state(user)
     return Section("待我审核", numbers=[
-        Number("待审核合同", by_state[ContractState.IN_REVIEW], hint="经办人提交、待负责人复核"),
-        Number("已审批合同", by_state[ContractState.APPROVED]),
+        Number("待复核合同", by_state[ContractState.APPLIED], hint="经办人已新增、待负责人复核"),
+        Number("待复核上报的批次", _batches(user, BatchState.SUMMARISED), hint="经办人已汇总"),
+        Number("银行退回待修改", by_state[ContractState.RETURNED]),
     ])
 
 
@@ -122,6 +140,7 @@ def bank(user: User, today: dt.date) -> Section:
     by_state = contracts.contract_counts_by_state(user)
     return Section("银行审查审批", numbers=[
         Number("待审查合同", by_state[ContractState.IN_REVIEW]),
+        Number("待审查的县批次", _batches(user, BatchState.PROVINCE_SUBMITTED), hint="省已报分行"),
         Number("已审批合同", by_state[ContractState.APPROVED]),
     ], tables=[_by_org_table(user, "county", "各县待审/已审批合同", states, None)],
        chart=_state_chart(by_state, "chart-bank-states"))
@@ -134,6 +153,7 @@ def province(user: User, today: dt.date) -> Section:
     by_state = contracts.contract_counts_by_state(user, academic_year=year)
     return Section(f"全省{year}学年合同", numbers=[
         Number("合同总数", sum(by_state.values())),
+        Number("待审核的县批次", _batches(user, BatchState.COUNTY_SUBMITTED), hint="县已上报"),
         Number("审核中", by_state[ContractState.IN_REVIEW]),
         Number("逾期借款学生", contracts.overdue_borrowers_count(user)),
     ], tables=[_by_org_table(user, "county", "按县统计", states, year),

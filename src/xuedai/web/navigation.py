@@ -23,6 +23,7 @@ class NavItem:
 STAFF_MENU = [
     NavItem("首页", "home", None),
     NavItem("借款学生", "borrowers:list", None),
+    NavItem("生源地贷款", "origination:home", None),
     NavItem("政策版本", "policies:list", None),
     NavItem("机构", "orgs:list", frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR})),
     NavItem("审计日志", "audit:list", frozenset({Role.AUDITOR, Role.ADMIN})),
