@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("xuedai.orgs.urls")),
     path("orgs/", include("xuedai.orgs.page_urls")),
     path("borrowers/", include("xuedai.borrowers.urls")),
+    path("origination/", include("xuedai.origination.urls")),
     path("policies/", include("xuedai.policies.urls")),
     path("audit/", include("xuedai.audit.urls")),
     path("calculator/", include("xuedai.calculator.urls")),

@@ -1,0 +1,172 @@
+"""The season's tables as .xlsx (DOMAIN.md §7: Chinese headers, the names the seeds use) and the
+printed forms as PDF. The documents app's builders are used when it offers them; until then these
+plain renderings keep every print button working.
+"""
+
+import importlib
+import io
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+from .models import Contract, CountyBatch
+from .services.disbursement import split
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUMMARY_HEADERS = [
+    "序号",
+    "合同编号",
+    "学生姓名",
+    "身份证号",
+    "高校",
+    "共同借款人",
+    "贷款金额(元)",
+    "期限(年)",
+    "学费(元)",
+    "住宿费(元)",
+    "往年欠费(元)",
+    "续贷",
+]
+PROVINCE_HEADERS = [
+    "县(区)资助中心",
+    "批次数",
+    "合同数",
+    "贷款金额合计(元)",
+    "学费合计(元)",
+    "住宿费合计(元)",
+]
+
+
+def documents_builder(module: str, name: str):
+    """A builder of the documents app (e.g. home_county.application_form_pdf), or None."""
+    try:
+        return getattr(importlib.import_module(f"xuedai.documents.{module}"), name, None)
+    except ImportError:
+        return None
+
+
+def xlsx_bytes(title: str, headers: list[str], rows) -> bytes:
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "constant_memory": True})
+    sheet = book.add_worksheet(title[:31])
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, headers, bold)
+    for n, row in enumerate(rows, start=1):
+        sheet.write_row(n, 0, [float(v) if isinstance(v, Decimal) else v for v in row])
+    book.close()
+    return out.getvalue()
+
+
+def file_response(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename=\"export\"; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"  # identity numbers: never in a shared cache
+    return response
+
+
+def county_summary_rows(batch: CountyBatch):
+    """生源地信用助学贷款借款申请汇总表: one line per contract in archive order [001 三(二)]."""
+    qs = (
+        Contract.objects.filter(batch=batch)
+        .order_by("archive_no", "contract_no")
+        .values_list(
+            "archive_no",
+            "contract_no",
+            "borrower__name",
+            "borrower__id_number",
+            "university__name",
+            "co_borrower__name",
+            "amount",
+            "term_years",
+            "tuition",
+            "accommodation",
+            "arrears",
+            "is_renewal",
+        )
+        .iterator(chunk_size=2000)
+    )
+    for row in qs:
+        yield [*row[:-1], "是" if row[-1] else "否"]
+
+
+def county_summary_xlsx(batch: CountyBatch) -> bytes:
+    builder = documents_builder("home_county", "county_summary_xlsx")
+    if builder is not None:
+        return builder(batch)
+    return xlsx_bytes("借款申请汇总表", SUMMARY_HEADERS, county_summary_rows(batch))
+
+
+def province_summary_rows(batches) -> list[list]:
+    """四川省生源地贷款申请汇总表(以县为单位) [001 二.5]: the submitted batches grouped by county."""
+    rows = (
+        Contract.objects.filter(batch__in=batches)
+        .values("county__name")
+        .annotate(
+            batches=Count("batch", distinct=True),
+            n=Count("id"),
+            amount=Sum("amount"),
+            tuition=Sum("tuition"),
+            accommodation=Sum("accommodation"),
+        )
+        .order_by("county__name")
+    )
+    return [
+        [r["county__name"], r["batches"], r["n"], r["amount"], r["tuition"], r["accommodation"]] for r in rows
+    ]
+
+
+def arrival_rows(contracts) -> list[list]:
+    """学费到账查询 [001 二.7]: what went to the university and to the student, per contract."""
+    out = []
+    for c in contracts:
+        to_university, to_student = split(c)
+        out.append(
+            [
+                c.contract_no,
+                c.borrower.name,
+                c.university.name if c.university else "",
+                c.amount,
+                to_university,
+                to_student,
+                c.disbursed_on,
+            ]
+        )
+    return out
+
+
+PRINTS = {
+    "application": ("国家开发银行生源地贷款申请表", "application_form_pdf"),
+    "contract": ("生源地信用助学贷款借款合同", "contract_pdf"),
+    "acceptance": ("国家开发银行生源地贷款受理证明", "acceptance_certificate_pdf"),
+    "notice": ("生源地助学贷款违约责任告知书", "default_notice_pdf"),
+}
+
+
+def print_pdf(kind: str, contract: Contract) -> bytes:
+    title, builder_name = PRINTS[kind]
+    builder = documents_builder("home_county", builder_name)
+    if builder is not None:
+        return builder(contract)
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "origination/print.html", {"title": title, "kind": kind, "c": contract, "split": split(contract)}
+    )
+    return HTML(string=html).write_pdf()
+
+
+def application_pdf(application) -> bytes:
+    """The printed application form the student takes for the eligibility stamp [001 二.1]."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "origination/print.html",
+        {"title": PRINTS["application"][0], "kind": "application", "a": application, "c": None},
+    )
+    return HTML(string=html).write_pdf()
