@@ -3,12 +3,16 @@
 Why these and not a PDF library: poppler is what Debian's print and preview tools use, so "pdftotext
 reads the title back and pdffonts lists only embedded Noto CJK fonts" is close to "it prints right".
 A missing glyph shows up one of two ways: Pango falls back to another font (pdffonts then lists a
-non-CJK font such as DejaVu), or nothing has the glyph and a .notdef box is drawn (pdftotext then
-lacks the character, or gives U+FFFD). assert_no_missing_glyphs checks both.
+non-CJK font such as DejaVu), or nothing has the glyph and the font's .notdef (an empty box) is
+drawn while the ToUnicode map still names the character, so pdftotext returns it as if all were
+well. assert_no_missing_glyphs checks both: every font is Noto CJK, and every character pdftotext
+reads back is in the Noto CJK SC character map (fontTools reads it from the installed font).
 """
 
+import functools
 import subprocess
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +82,29 @@ def pdf_fonts(pdf_bytes: bytes) -> list[PdfFont]:
     return fonts
 
 
+@functools.cache
+def noto_cjk_charset() -> frozenset[int]:
+    """Code points Noto Serif CJK SC and Noto Sans CJK SC can draw (~44,700), as fontconfig finds them."""
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for family in ("Noto Serif CJK SC", "Noto Sans CJK SC"):
+        found = _run(["fc-match", "-f", "%{file}:%{index}", family]).decode()
+        path, _, index = found.rpartition(":")
+        font = TTFont(path, fontNumber=int(index or 0), lazy=True)
+        points.update(font.getBestCmap())
+        font.close()
+    return frozenset(points)
+
+
+def uncovered_chars(text: str) -> set[str]:
+    """Characters of `text` that Noto CJK SC has no glyph for (whitespace and control codes ignored;
+    private-use and unassigned code points are kept: those are exactly the ones drawn as boxes)."""
+    charset = noto_cjk_charset()
+    return {ch for ch in text
+            if not ch.isspace() and unicodedata.category(ch) != "Cc" and ord(ch) not in charset}
+
+
 def assert_no_missing_glyphs(pdf_bytes: bytes, *expected: str) -> str:
     """Every font embedded and a Noto CJK face; each expected string (the title, a name…) read back
     whole; no replacement or empty-box characters. Returns the text for further assertions."""
@@ -93,6 +120,8 @@ def assert_no_missing_glyphs(pdf_bytes: bytes, *expected: str) -> str:
     text = pdf_text(pdf_bytes)
     for char, name in _BAD_CHARS.items():
         assert char not in text, f"{name} in the PDF text: a glyph is missing"
+    missing = uncovered_chars(text)
+    assert not missing, f"drawn as empty boxes (not in Noto CJK SC): {sorted(missing)}"
     # pdftotext may break lines inside long strings; compare without whitespace.
     flat = "".join(text.split())
     for wanted in expected:

@@ -113,7 +113,8 @@ def read_xlsx(file: BinaryIO | str, columns: Sequence[ImportColumn], *, sheet: s
             result.errors.append(RowError(0, "", "未找到表头：请使用下载的导入模板，表头须在前10行内。"))
             return result
         for column in columns:
-            if column.header not in positions:
+            # An optional column may be left out of the sheet altogether; a required one may not.
+            if column.required and column.header not in positions:
                 result.errors.append(RowError(header_row, column.header, f"缺少列“{column.header}”。"))
         if result.errors:
             return result
@@ -139,7 +140,7 @@ def _read_rows(rows, header_row: int, columns, positions, result: ImportResult, 
     seen: dict[str, dict[Any, int]] = {c.key: {} for c in columns if c.unique}
     count = 0
     for row_number, row in enumerate(rows, start=header_row + 1):
-        cells = {c.key: (row[positions[c.header]] if positions[c.header] < len(row) else None)
+        cells = {c.key: (row[positions[c.header]] if positions.get(c.header, len(row)) < len(row) else None)
                  for c in columns}
         if all(_is_empty(v) for v in cells.values()):
             continue
