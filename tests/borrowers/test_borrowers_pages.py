@@ -95,6 +95,7 @@ def test_detail_is_masked_and_reveal_is_a_logged_post(client, operator, people):
     response = client.post(reverse("borrowers:reveal", args=[b.pk]))
     html = response.content.decode()
     assert b.id_number in html and "no-store" in response["Cache-Control"] and "2004-03-15" in html
+    assert_no_id_numbers_in_urls(response, people)  # shown in the page, never in a link
     entry = AuditEntry.objects.get(action="borrower_reveal_id_number")
     assert entry.actor == operator and entry.object_id == str(b.pk)
     # The reveal shows up in the borrower's history, and the next view is masked again.
