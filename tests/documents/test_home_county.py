@@ -77,3 +77,20 @@ def test_works_without_a_co_borrower_or_saved_row(contract):
     contract.co_borrower = None
     pdf = home_county.contract_pdf(contract, copies=["第一联"])
     assert home_county.CONTRACT_TITLE in checks.pdf_text(pdf)
+
+
+def test_application_form_prints_from_an_online_application(contract):
+    from xuedai.origination.models import Application
+
+    application = Application(borrower=contract.borrower, academic_year=2025, county=contract.county,
+                              university=contract.university, amount=contract.amount, term_years=10,
+                              tuition=contract.tuition, accommodation=contract.accommodation,
+                              co_borrower=contract.co_borrower, is_renewal=True,
+                              submitted_on=contract.applied_on)
+    pdf = home_county.application_form_pdf(application)
+    flat = "".join(checks.assert_no_missing_glyphs(pdf, home_county.APPLICATION_FORM_TITLE).split())
+    assert "2025—2026学年" in flat and "10年（120个月）" in flat
+
+
+def test_batch_tables_are_reachable_from_home_county():
+    assert home_county.county_summary_xlsx is not None and home_county.province_summary_xlsx is not None

@@ -75,3 +75,15 @@ def test_living_expenses_never_negative(province):
     contract = make_contract(province, amount="3000.00", tuition="4000.00", accommodation="1000.00")
     rows, totals = summaries.county_summary_rows([contract])
     assert rows[0][8] == Decimal("0") and totals["amount"] == Decimal("3000.00")
+
+
+def test_county_summary_from_a_county_batch(batch, province):
+    from xuedai.origination.models import Contract, CountyBatch
+
+    county = province.counties[0]
+    county_batch = CountyBatch.objects.create(county=county, academic_year=2024, sequence=2)
+    Contract.objects.filter(pk__in=[c.pk for c in batch]).update(batch=county_batch)
+    ws = sheet_of(summaries.county_summary_xlsx(county_batch))
+    assert "第2批" in ws["A1"].value and ws.max_row >= 8
+    with pytest.raises(TypeError):
+        summaries.county_summary_xlsx(batch)

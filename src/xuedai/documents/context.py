@@ -112,7 +112,9 @@ def contract_context(contract) -> dict[str, Any]:
     amount = Decimal(contract.amount)
     return {
         "contract": contract,
-        "contract_no": contract.contract_no,
+        # An Application (the student's online form, before any contract) has no number, rate or
+        # maturity yet: the application form prints from it with those left blank.
+        "contract_no": getattr(contract, "contract_no", ""),
         "academic_year": contract.academic_year,
         "academic_year_label": academic_year_label(contract.academic_year),
         "is_renewal": bool(getattr(contract, "is_renewal", False)),
@@ -142,10 +144,11 @@ def contract_context(contract) -> dict[str, Any]:
         "arrears": money(getattr(contract, "arrears", None)),
         "term_years": contract.term_years,
         "term_months": contract.term_years * 12,
-        "annual_rate": percent(contract.annual_rate),
-        "applied_on": cn_date(getattr(contract, "applied_on", None)),
+        "annual_rate": percent(getattr(contract, "annual_rate", None)),
+        "applied_on": cn_date(getattr(contract, "applied_on", None)
+                              or getattr(contract, "submitted_on", None)),
         "signed_on": cn_date(getattr(contract, "signed_on", None)),
-        "maturity_date": cn_date(contract.maturity_date),
+        "maturity_date": cn_date(getattr(contract, "maturity_date", None)),
         "alipay_account": getattr(contract, "alipay_account", "") or "",
         "archive_no": getattr(contract, "archive_no", None) or "",
         **repayment_terms(contract),

@@ -9,6 +9,15 @@ from collections.abc import Sequence
 from .context import contract_context
 from .pdf import render_pdf, render_pdf_many
 
+# The batch tables live in summaries; named here too so callers find every 生源地 document in one
+# module (origination looks them up as home_county.county_summary_xlsx).
+from .summaries import (  # noqa: F401
+    county_summary_pdf,
+    county_summary_xlsx,
+    province_summary_pdf,
+    province_summary_xlsx,
+)
+
 APPLICATION_FORM_TITLE = "国家开发银行生源地信用助学贷款申请表"
 CONTRACT_TITLE = "生源地信用助学贷款借款合同"
 ACCEPTANCE_TITLE = "国家开发银行生源地信用助学贷款受理证明"
@@ -24,7 +33,8 @@ def _part(template: str, title: str, contract, **extra) -> tuple[str, dict]:
 
 
 def application_form_pdf(contract) -> bytes:
-    """The printed application form (must be printed, not handwritten [001 二.1]); one A4 page."""
+    """The printed application form (must be printed, not handwritten [001 二.1]); one A4 page.
+    Also takes the student's online Application, before a contract exists (number and rate blank)."""
     return render_pdf(*_part("application_form.html", APPLICATION_FORM_TITLE, contract))
 
 

@@ -65,25 +65,41 @@ def county_summary_rows(contracts: Iterable) -> tuple[list[list], dict[str, Deci
     return rows, totals
 
 
-def _county_title(county, year: int) -> str:
-    return f"{getattr(county, 'name', county)} {academic_year_label(year)} {COUNTY_SUMMARY_TITLE}"
+def _county_title(county, year: int, sequence: int | None = None) -> str:
+    batch = f" 第{sequence}批" if sequence else ""
+    return f"{getattr(county, 'name', county)} {academic_year_label(year)}{batch} {COUNTY_SUMMARY_TITLE}"
 
 
-def county_summary_xlsx(batch_contracts: Iterable, county, year: int) -> bytes:
+def _resolve(batch_contracts, county, year) -> tuple[Iterable, object, int, int | None]:
+    """Contracts, county, year and batch number, from a CountyBatch (origination passes one) or from
+    the contracts plus the county and year given."""
+    if county is None and hasattr(batch_contracts, "contracts") and hasattr(batch_contracts, "county"):
+        batch = batch_contracts
+        return batch.contracts.all(), batch.county, batch.academic_year, getattr(batch, "sequence", None)
+    if county is None or year is None:
+        raise TypeError("pass a CountyBatch, or the batch's contracts with county and year")
+    return batch_contracts, county, year, None
+
+
+def county_summary_xlsx(batch_contracts, county=None, year: int | None = None) -> bytes:
+    """`county_summary_xlsx(contracts, county, year)` or `county_summary_xlsx(county_batch)`."""
+    batch_contracts, county, year, sequence = _resolve(batch_contracts, county, year)
     rows, totals = county_summary_rows(batch_contracts)
     total_row = ["合计", f"{len(rows)}人", "", "", "", "", totals["tuition"], totals["accommodation"],
                  totals["living"], totals["amount"], "", "", "", "", ""]
     return xlsx_table("借款申请汇总表", COUNTY_COLUMNS, [*rows, total_row],
-                      title_line=_county_title(county, year), footer_lines=COUNTY_SIGN_LINES)
+                      title_line=_county_title(county, year, sequence), footer_lines=COUNTY_SIGN_LINES)
 
 
-def county_summary_pdf(batch_contracts: Iterable, county, year: int) -> bytes:
-    """A4 landscape; every page's foot carries the county's signature and stamp line [001 三]."""
+def county_summary_pdf(batch_contracts, county=None, year: int | None = None) -> bytes:
+    """A4 landscape; every page's foot carries the county's signature and stamp line [001 三].
+    Same arguments as county_summary_xlsx."""
+    batch_contracts, county, year, sequence = _resolve(batch_contracts, county, year)
     rows, totals = county_summary_rows(batch_contracts)
     money_cols = {6, 7, 8, 9}
     printed = [[money(v) if i in money_cols else v for i, v in enumerate(r)] for r in rows]
     return render_pdf("documents/summary_table.html", {
-        "title": COUNTY_SUMMARY_TITLE, "heading": _county_title(county, year),
+        "title": COUNTY_SUMMARY_TITLE, "heading": _county_title(county, year, sequence),
         "org_line": f"填报单位：{getattr(county, 'name', county)}",
         "headers": [c.header for c in COUNTY_COLUMNS], "rows": printed, "num_cols": money_cols,
         "total": ["合计", f"{len(rows)}人", "", "", "", "", *(money(totals[k]) for k in MONEY_KEYS),
