@@ -93,7 +93,8 @@ def xlsx_table(sheet_title: str, headers: Sequence["Column | str"], rows: Iterab
             row_no += 1  # a blank row before each footer line leaves room for a signature
             sheet.write_string(row_no, 0, line, fmt["footer"])
         sheet.set_paper(9)  # A4
-        sheet.set_landscape() if len(columns) > 8 else sheet.set_portrait()
+        if len(columns) > 8:  # wide tables print across the page, as the counties file them
+            sheet.set_landscape()
         sheet.fit_to_pages(1, 0)
         sheet.repeat_rows(1 if title_line else 0, 1 if title_line else 0)
         book.close()
