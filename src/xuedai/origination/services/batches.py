@@ -8,12 +8,13 @@ set-based: a 3,000-contract county is a few UPDATEs, not 3,000 saves.
 """
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Sum
 
 from xuedai import businessdate
 from xuedai.orgs.models import Organisation, User
 
 from .. import rules
+from ..bulk import number_in_order
 from ..models import BatchState, Contract, ContractState, CountyBatch
 from ..selectors import contract_scope
 from ..workflow import BATCH_TRANSITIONS, CONTRACT_TRANSITIONS, IllegalTransition
@@ -37,17 +38,13 @@ def _new_batch(*, actor: User, county: Organisation, year: int) -> CountyBatch:
     return batch
 
 
-def _number(batch: CountyBatch, contract_ids: list[int]) -> None:
-    """Give the batch's new contracts their line numbers (档案序号) in contract-number order, and
-    refresh the batch's totals: bulk_update writes them in a few CASE statements."""
-    start = (batch.contracts.exclude(pk__in=contract_ids).aggregate(n=Max("archive_no"))["n"] or 0) + 1
-    rows = list(Contract.objects.filter(pk__in=contract_ids).order_by("contract_no").only("pk"))
-    for n, contract in enumerate(rows, start=start):
-        contract.archive_no = n
-    Contract.objects.bulk_update(rows, ["archive_no"], batch_size=1000)
-    totals = batch.contracts.aggregate(total=Sum("amount"))
-    batch.contract_count = batch.contracts.count()
-    batch.total_amount = totals["total"] or 0
+def _number(batch: CountyBatch) -> None:
+    """Give the batch's unnumbered contracts their line numbers (档案序号) in contract-number order
+    (one UPDATE with ROW_NUMBER()), and refresh the batch's totals."""
+    start = (batch.contracts.aggregate(n=Max("archive_no"))["n"] or 0) + 1
+    number_in_order(batch.pk, start)
+    totals = batch.contracts.aggregate(total=Sum("amount"), n=Count("id"))
+    batch.contract_count, batch.total_amount = totals["n"], totals["total"] or 0
     batch.save(update_fields=["contract_count", "total_amount"])
 
 
@@ -74,8 +71,9 @@ def batch_summarise(*, actor: User, academic_year: int | None = None) -> CountyB
     if not ids:
         raise IllegalTransition("没有待汇总的已回执合同。")
     batch = _new_batch(actor=actor, county=county, year=year)
-    contracts_move(ids, action="summarise", actor=actor, comment=f"汇总并提交（{batch}）", batch=batch)
-    _number(batch, ids)
+    contracts_move(ids, action="summarise", actor=actor, comment=f"汇总并提交（{batch}）", batch=batch,
+                   archive_no=None)
+    _number(batch)
     return batch
 
 
@@ -94,7 +92,7 @@ def _resubmit(*, actor, contract, **_) -> None:
 
 def contract_resubmit(*, actor: User, contract: Contract, comment: str = "") -> Contract:
     contract = contract_transition(actor=actor, contract=contract, action="resubmit", comment=comment)
-    _number(contract.batch, [contract.pk])
+    _number(contract.batch)
     contract.refresh_from_db(fields=["archive_no"])
     return contract
 

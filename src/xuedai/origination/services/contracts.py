@@ -119,8 +119,9 @@ def contracts_create(*, actor: User, items: list[NewContract], comment: str = ""
     numbers = _next_numbers(county, year, len(items))
     contracts = [Contract(
         contract_no=number, borrower=i.borrower, co_borrower=i.co_borrower, product=Product.HOME_COUNTY,
-        academic_year=year, policy_version=policy, county=county, university=i.borrower.university,
-        department=i.borrower.department, amount=i.amount, tuition=i.tuition, accommodation=i.accommodation,
+        academic_year=year, policy_version=policy, county=county,
+        university_id=i.borrower.university_id, department_id=i.borrower.department_id, amount=i.amount,
+        tuition=i.tuition, accommodation=i.accommodation,
         annual_rate=rate, term_years=i.term_years, state=ContractState.APPLIED, applied_on=today,
         maturity_date=rules.maturity_of(policy, year, i.term_years),
         self_pay_from=rules.self_pay_from(policy, i.borrower), created_by=actor, is_renewal=i.is_renewal,
