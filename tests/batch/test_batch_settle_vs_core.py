@@ -32,14 +32,16 @@ class Case:
     maturity: date
     basis: str
     self_pay: date | None
-    first_due: date
+    first_due: date | None
     month_day: MonthDay
     waived_years: frozenset[int]
 
     def terms(self) -> LoanTerms:
         dates = settlement_dates(self.disbursed, self.maturity, self.month_day)
         principal = exact.yuan(self.principal_fen)
-        plan = default_principal_plan(principal, self.first_due, dates)
+        # No first principal date, or one past maturity: no plan (loans.terms.contract_terms).
+        plan = [] if self.first_due is None or self.first_due > self.maturity else default_principal_plan(
+            principal, self.first_due, dates)
         return LoanTerms(
             principal=principal,
             disbursed_on=self.disbursed,
@@ -60,7 +62,8 @@ def cases(draw: st.DrawFn) -> Case:
     span = (maturity - disbursed).days
     self_pay = draw(st.none() | st.integers(min_value=-400, max_value=span + 400).map(
         lambda n: disbursed + timedelta(days=n)))
-    first_due = disbursed + timedelta(days=draw(st.integers(min_value=0, max_value=span)))
+    first_due = draw(st.none() | st.integers(min_value=0, max_value=span + 400).map(
+        lambda n: disbursed + timedelta(days=n)))
     month_day = draw(st.sampled_from([MonthDay(12, 20), MonthDay(12, 21), MonthDay(9, 20)]) | st.builds(
         MonthDay, st.integers(min_value=1, max_value=12), st.integers(min_value=1, max_value=28)))
     return Case(

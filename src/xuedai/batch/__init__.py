@@ -14,3 +14,13 @@ so a kernel equals the scalar core fen for fen (``tests/batch`` proves it on ran
 - :mod:`.io`        COPY out of and into PostgreSQL, set-based balance refresh
 - :mod:`.deduct`    the 扣款明细表 as CSV at scale
 """
+
+
+def __getattr__(name: str):
+    # ``loans.fastpath.settlement_kernel`` looks for ``xuedai.batch.loans_settlement``; importing it
+    # lazily keeps the kernels free of Django.
+    if name in ("loans_settlement", "loans_classification", "loans_deduction_files"):
+        from xuedai.batch import runs
+
+        return getattr(runs, name)
+    raise AttributeError(name)

@@ -124,8 +124,11 @@ def default_plan_due(
     instalment at what is not yet due and makes everything left due at maturity. The dues before
     maturity are counted, not listed: month-days in ``(max(disbursed, first − 1), maturity − 1]``.
     Worked example: 1000 yuan over 3 dues → 333, 333, then the rest at maturity.
+    ``first_principal_due`` NO_DATE (self-pay start unknown) or after maturity: everything at
+    maturity (``loans.terms.contract_terms`` then sets no plan).
     """
-    lower = np.maximum(disbursed_on, first_principal_due - 1)
+    # No first principal date (NO_DATE) or one after maturity: no plan, all due at maturity.
+    lower = np.minimum(np.maximum(disbursed_on, first_principal_due - 1), maturity - 1)
     before_maturity = count_month_days_through(maturity - 1, month, dom) - count_month_days_through(
         lower, month, dom
     )

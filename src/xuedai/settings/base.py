@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "xuedai.borrowers",
     "xuedai.origination",
     "xuedai.loans",
+    "xuedai.batch",
     "xuedai.web",
     "xuedai.demo",
     "xuedai.calculator",

@@ -1,0 +1,30 @@
+"""``xuedai bench --loans N [--json]``: the portfolio batches on PostgreSQL, timed (xuedai.batch.bench)."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+
+class Command(BaseCommand):
+    help = "基准测试：结息、扣款文件、五级分类的整批耗时 / benchmark the portfolio batches"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--loans", type=int, default=1_000_000, help="合同笔数 / contracts")
+        parser.add_argument("--json", action="store_true", help="一行 JSON / one line of JSON")
+        parser.add_argument("--chunk", type=int, default=500_000, help="每批合同号范围 / ids per chunk")
+        parser.add_argument("--sample", type=int, default=2000, help="标量核对样本 / scalar sample")
+        parser.add_argument("--keep-run", action="store_true", help="保留运行后的数据库副本")
+
+    def handle(self, *args, loans, json: bool, chunk, sample, keep_run, **options):
+        from xuedai.batch import bench
+
+        if connection.vendor != "postgresql":
+            raise CommandError("bench 需要 PostgreSQL（scripts/with-postgres.sh）/ bench needs PostgreSQL")
+        out = None if json else self.stdout.write
+        report = bench.run(loans, chunk=chunk, sample=sample, keep_run=keep_run, out=out)
+        self.stdout.write(_dumps(report) if json else bench.table(report))
+
+
+def _dumps(report) -> str:
+    return json.dumps(report, ensure_ascii=False)

@@ -1,0 +1,206 @@
+"""A benchmark portfolio of N home-county contracts in a repaying state, built with COPY.
+
+Shape (DOMAIN.md §1, §4): borrowers enrol 2012–2026 on 4-year programmes and sign one contract a
+year (4 per borrower; contract ids are consecutive); the signing policy version follows the
+academic year (2012 Sichuan version before 2020: maturity 10 years after graduation on 20 Dec, no
+grace; the 2020+ national versions: 15 years, final settlement 20 Sep, 5 grace years); self-pay
+from 1 September of the graduation year. The history up to the last settlement before the bench day
+is produced by the settlement kernel itself, year by year, every amount paid on its due day except:
+5 % of the graduated contracts left last year's interest and principal unpaid, 1 % also the year
+before (so classification and the deduction file have overdue work).
+
+The ledger holds each contract's disbursement and its unpaid items; cached balances match them (a
+take-on state — the earlier settlements and payments are not re-posted, which would only multiply
+the build time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from xuedai.batch import exact, io
+from xuedai.batch.dates import field, from_ymd, ymd
+from xuedai.batch.exact import NO_DATE
+from xuedai.batch.settle import settle
+from xuedai.batch.tablecopy import copy_columns, fixed_text, reset_identity
+
+BENCH_DAY = dt.date(2026, 12, 20)  # the settlement the bench runs (the day before is the state)
+PREFIX = "BN"  # contract numbers BN000000000001 …: how an existing portfolio is recognised
+COUNTIES = 100
+PER_BORROWER = 4
+_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+_ID_CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8)
+
+
+def existing(conn) -> int:
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM origination_contract WHERE contract_no LIKE %s", (PREFIX + "%",))
+        return cur.fetchone()[0]
+
+
+def organisations() -> tuple[np.ndarray, np.ndarray]:
+    """A province centre with 100 county centres (every tenth served by an agent bank); returns
+    their ids and region codes. Made through the orgs service (paths, audit)."""
+    from xuedai.orgs.models import Organisation, OrgKind
+    from xuedai.orgs.services import organisation_create
+
+    province = Organisation.objects.filter(code="BENCH-51").first() or organisation_create(
+        actor=None, name="四川省学生资助管理中心(基准)", kind=OrgKind.PROVINCE_CENTRE, code="BENCH-51",
+        parent=None, region_code="510000")
+    bank = Organisation.objects.filter(code="BENCH-AGENT").first() or organisation_create(
+        actor=None, name="农村信用社(基准代理行)", kind=OrgKind.AGENT_BANK, code="BENCH-AGENT",
+        parent=province, region_code="510000")
+    ids, regions = [], []
+    for i in range(COUNTIES):
+        code = f"BENCH-C{i:03d}"
+        region = f"51{i // 10 + 1:02d}{i % 10 + 21:02d}"
+        county = Organisation.objects.filter(code=code).first() or organisation_create(
+            actor=None, name=f"基准{i:03d}县资助中心", kind=OrgKind.COUNTY_CENTRE, code=code,
+            parent=province, region_code=region, agent_bank=bank if i % 10 == 9 else None)
+        ids.append(county.pk)
+        regions.append(int(region))
+    return np.array(ids), np.array(regions)
+
+
+def _days(year: np.ndarray, month: int, day: int) -> np.ndarray:
+    return from_ymd(np.asarray(year, dtype=np.int64), month, day)
+
+
+def contracts(first: int, n: int) -> dict[str, np.ndarray]:
+    """Terms of contracts ``first`` … ``first + n − 1`` (0-based; the same for the same indices)."""
+    k = np.arange(first, first + n, dtype=np.int64)
+    borrower = k // PER_BORROWER
+    rng = np.random.default_rng(first)
+    enrolled = 2012 + (borrower * 2654435761 % 2**32) % 12  # 2012 … 2023
+    year = enrolled + k % PER_BORROWER  # one contract per academic year
+    graduation = enrolled + PER_BORROWER
+    old = year < 2020
+    self_pay = _days(graduation, 9, 1)
+    return {
+        "k": k, "borrower": borrower, "academic_year": year, "graduation": graduation,
+        "policy": np.select([old, year < 2021, year < 2023, year < 2024], [1, 3, 4, 6], 7),
+        "rate": np.select([old, year < 2023, year < 2024], [490_000, 435_000, 360_000], 325_000),
+        "amount": rng.integers(40, 121, n) * 100 * 100,  # 4000 … 12000 yuan, in fen
+        "disbursed_on": _days(year, 10, 15) + rng.integers(0, 45, n),
+        # 2012 version: 10 years after graduation, 20 Dec; 2020+: 15 years, final settlement 20 Sep.
+        "maturity": np.where(old, _days(graduation + 10, 12, 20), _days(graduation + 15, 9, 20)),
+        "self_pay_from": self_pay,
+        # loans.terms.principal_from: the first 20 Dec after 1 Sep is that year's, + grace years.
+        "first_due": _days(graduation + np.where(old, 0, 5), 12, 20),
+        "unpaid_years": np.select([rng.random(n) < 0.01, rng.random(n) < 0.04], [2, 1], 0),
+    }
+
+
+def history(t: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Balances on the bench day's eve: every settlement up to last year's, through the kernel;
+    ``unpaid`` maps a due day to the (interest, principal) left unpaid on it."""
+    n = len(t["k"])
+    not_yet_due, repaid = t["amount"].copy(), np.zeros(n, dtype=np.int64)
+    period_start = t["disbursed_on"].copy()
+    unpaid: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    last = BENCH_DAY.year - 1
+    for y in range(2012, last + 1):
+        on = exact.day(dt.date(y, 12, 20))
+        r = settle(on, principal=t["amount"], not_yet_due=not_yet_due, rate=t["rate"],
+                   disbursed_on=t["disbursed_on"], maturity=t["maturity"], period_start=period_start,
+                   self_pay_from=t["self_pay_from"], first_principal_due=t["first_due"])
+        left = r.settles & (t["unpaid_years"] > last - y)
+        if left.any():
+            unpaid[on] = (np.where(left, r.borrower_interest, 0), np.where(left, r.principal_due, 0))
+        repaid += np.where(left, 0, r.principal_due)
+        not_yet_due -= r.principal_due
+        period_start = np.where(r.settles, on, period_start)
+    oldest = np.full(n, NO_DATE)
+    for on in sorted(unpaid, reverse=True):
+        interest, principal = unpaid[on]
+        oldest = np.where(interest + principal > 0, on, oldest)
+    return {"principal_outstanding": t["amount"] - repaid,
+            "principal_due": sum((p for _, p in unpaid.values()), np.zeros(n, dtype=np.int64)),
+            "interest_due": sum((i for i, _ in unpaid.values()), np.zeros(n, dtype=np.int64)),
+            "oldest": oldest, "unpaid": unpaid,
+            "last_settled": np.where(period_start > t["disbursed_on"], period_start, NO_DATE)}
+
+
+def id_numbers(borrower: np.ndarray, regions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique GB 11643 identity numbers with valid check characters, and the birth day numbers."""
+    if int(borrower.max(initial=0)) >= 3653 * 1000:
+        raise ValueError("the identity-number scheme covers 3.65 million borrowers")
+    birth = exact.day(dt.date(1994, 1, 1)) + borrower % 3653
+    seq = borrower // 3653 % 1000
+    y, m, d = ymd(birth)
+    body = fixed_text("", regions * 10**11 + (y * 10000 + m * 100 + d) * 1000 + seq, 17)
+    digits = body.view(np.uint8).reshape(len(borrower), 17)
+    check = _ID_CHECK[((digits.astype(np.int64) - 48) * _ID_WEIGHTS).sum(axis=1) % 11]
+    full = np.empty((len(borrower), 18), dtype=np.uint8)
+    full[:, :17], full[:, 17] = digits, check
+    return full.view("S18").ravel(), birth
+
+
+def build_chunk(conn, first: int, n: int, counties: np.ndarray, regions: np.ndarray, offsets: dict) -> None:
+    """COPY borrowers, contracts, accounts and postings of contracts ``first`` … (``first`` a
+    multiple of 4; caller's transaction). ``offsets``: ids already used in each table."""
+    t = contracts(first, n)
+    h = history(t)
+    eve = exact.day(BENCH_DAY) - 1
+    people = np.unique(t["borrower"])
+    place = people * 7919 % len(counties)  # a borrower's county, spread over the province
+    id_no, birth = id_numbers(people, regions[place])
+    graduation = t["graduation"][::PER_BORROWER]
+    copy_columns(conn, "borrowers_borrower", len(people), {
+        "id": offsets["borrower"] + people + 1, "name": fixed_text("学生", people % 10**7, 7),
+        "id_number": id_no, "gender": np.where(people // 3653 % 2 == 1, b"M", b"F"),
+        "birth_date": birth, "ethnicity": "汉族", "mobile": fixed_text("139", people % 10**8, 8),
+        "household_region_code": fixed_text("", regions[place], 6), "address": "四川省",
+        "education_level": "undergraduate", "enrolled_year": graduation - PER_BORROWER,
+        "study_years": PER_BORROWER, "graduation_date": _days(graduation, 6, 30),
+        "county_id": counties[place]})
+    ids = offsets["contract"] + t["k"] + 1
+    state = np.where(h["oldest"] < eve, b"overdue", np.where(t["self_pay_from"] <= eve, b"repaying",
+                                                              b"disbursed"))
+    copy_columns(conn, "origination_contract", n, {
+        "id": ids, "contract_no": fixed_text(PREFIX, t["k"] + 1, 12), "product": "home_county",
+        "academic_year": t["academic_year"], "amount": t["amount"], "tuition": 0, "accommodation": 0,
+        "annual_rate": t["rate"] // 100, "term_years": field("year", t["maturity"]) - t["academic_year"],
+        "state": state, "applied_on": t["disbursed_on"] - 30, "signed_on": t["disbursed_on"] - 20,
+        "disbursed_on": t["disbursed_on"], "maturity_date": t["maturity"],
+        "self_pay_from": t["self_pay_from"],
+        "outstanding_principal": h["principal_outstanding"], "overdue_since": h["oldest"],
+        "borrower_id": offsets["borrower"] + t["borrower"] + 1, "policy_version_id": t["policy"],
+        "county_id": counties[t["borrower"] * 7919 % len(counties)]})
+    copy_columns(conn, "loans_loanaccount", n, {
+        "contract_id": ids, "opened_on": t["disbursed_on"],
+        "channel_account": fixed_text("zxdk", offsets["borrower"] + t["borrower"] + 1, 8),
+        "principal_outstanding": h["principal_outstanding"], "principal_due": h["principal_due"],
+        "interest_due": h["interest_due"], "last_settled_on": h["last_settled"],
+        "oldest_unpaid_due": h["oldest"], "grade": ""})
+    postings = io.Postings(0, memo="期初建账")
+    postings.add("disburse_student", ids, t["amount"], None, business_date=t["disbursed_on"])
+    for on, (interest, principal) in sorted(h["unpaid"].items()):
+        postings.on, postings.memo = on, "结息"
+        postings.add("interest", ids, interest, on)
+        postings.add("principal", ids, principal, on)
+    postings.write(conn)
+
+
+def build(conn, n: int, *, chunk: int = 1_000_000, out=None) -> None:
+    """Build an ``n``-contract portfolio (one transaction per chunk of contracts)."""
+    counties, regions = organisations()
+    with conn.cursor() as cur:
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM borrowers_borrower")
+        borrower = cur.fetchone()[0]
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM origination_contract")
+        contract = cur.fetchone()[0]
+    offsets = {"borrower": borrower, "contract": contract}
+    chunk -= chunk % PER_BORROWER
+    for first in range(0, n, chunk):
+        with conn.transaction():
+            build_chunk(conn, first, min(chunk, n - first), counties, regions, offsets)
+        if out:
+            out(f"  portfolio: {min(first + chunk, n):,}/{n:,}")
+    with conn.transaction():
+        for table in ("borrowers_borrower", "origination_contract"):
+            reset_identity(conn, table)
+        for table in ("borrowers_borrower", "origination_contract", "loans_loanaccount", "loans_posting"):
+            io.execute(conn, f"ANALYZE {table}")

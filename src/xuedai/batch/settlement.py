@@ -1,0 +1,193 @@
+"""The annual settlement batch at scale: COPY out, :func:`xuedai.batch.settle.settle`, COPY in.
+
+Does for a chunk of accounts what ``loans.services.settlement_post`` does for one (DOMAIN.md §4
+Settlement): posts 贴息 (``subsidy_interest``), the borrower's interest (``interest``) and the plan's
+principal (``principal``), all with ``due_on`` = the settlement day and memo 结息 as
+``loans.replay`` maps a settlement row, then moves the cached balances the way
+``loans.services.ledger.account_refresh`` would derive them from those postings (subsidy
+receivable, interest due, principal due, oldest unpaid due day, last settled day; the contract's
+mirror of the oldest unpaid day and its state).
+
+Terms come from the contract row and its policy version exactly as ``loans.terms.contract_terms``
+builds them: principal, rate, disbursement, maturity, self-pay start; the version's settlement day,
+basis and grace years; the default plan from the first settlement after the self-pay start moved on
+by the grace years (none while the self-pay start is unknown, or if that falls after maturity).
+
+Accounts the kernel does not cover go through the scalar service, same chunk, same transaction:
+waiting credit (it pays the new amounts at once — an allocation), a relief programme (waivers,
+deferral), an early-repayment application due that day.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from xuedai.batch import io
+from xuedai.batch.dates import field as calendar_field
+from xuedai.batch.dates import from_ymd
+from xuedai.batch.exact import NO_DATE, RATE_SCALE
+from xuedai.batch.parallel import map_chunks
+from xuedai.batch.settle import settle
+
+LIVE = "('disbursed', 'repaying', 'overdue')"  # origination.models.LIVE_STATES
+
+READ = [
+    io.Column("id", "a.contract_id"),
+    io.Column("principal", io.fen_sql("c.amount")),
+    io.Column("not_yet_due", io.fen_sql("a.principal_outstanding - a.principal_due")),
+    io.Column("rate", f"(c.annual_rate * {RATE_SCALE})::int8"),
+    io.Column("disbursed_on", io.day_sql("c.disbursed_on"), 4),
+    io.Column("maturity", io.day_sql("c.maturity_date"), 4),
+    io.Column("period_start", io.day_sql("COALESCE(a.last_settled_on, c.disbursed_on)"), 4),
+    io.Column("self_pay_from", io.day_sql("c.self_pay_from"), 4),
+    io.Column("oldest", io.day_sql("a.oldest_unpaid_due"), 4),
+    io.Column("policy", "c.policy_version_id"),
+]
+
+# The accounts a settlement on %(on)s concerns, in a chunk of contract ids (lo, hi].
+SELECTION = f"""
+    FROM loans_loanaccount a JOIN origination_contract c ON c.id = a.contract_id
+    WHERE a.contract_id > %(lo)s AND a.contract_id <= %(hi)s AND c.state IN {LIVE}
+      AND a.opened_on < %(on)s AND a.principal_outstanding > 0
+      AND (a.last_settled_on IS NULL OR a.last_settled_on < %(on)s)
+"""
+SCALAR_ONLY = """
+    (a.credit > 0
+     OR EXISTS (SELECT 1 FROM loans_reliefapplication r WHERE r.account_id = a.contract_id)
+     OR EXISTS (SELECT 1 FROM loans_earlyrepaymentapplication e
+                WHERE e.account_id = a.contract_id AND e.deduct_on = %(on)s AND e.status = 'pending'))
+"""
+
+
+@dataclass
+class Timings:
+    read_s: float = 0.0
+    compute_s: float = 0.0
+    write_s: float = 0.0
+    rows: int = 0
+    postings: int = 0
+    scalar_rows: int = 0
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: Timings) -> None:
+        self.read_s += other.read_s
+        self.compute_s += other.compute_s
+        self.write_s += other.write_s
+        self.rows += other.rows
+        self.postings += other.postings
+        self.scalar_rows += other.scalar_rows
+        for kind, fen in other.totals.items():
+            self.totals[kind] = self.totals.get(kind, 0) + fen
+
+
+def policy_columns(conn) -> dict[str, np.ndarray]:
+    """Per policy version id (dense lookup arrays): settlement month and day, grace years, basis."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, settlement_day, grace_years, interest_basis FROM policies_policyversion")
+        rows = cur.fetchall()
+    size = max((r[0] for r in rows), default=0) + 1
+    table = {k: np.zeros(size, dtype=np.int64) for k in ("month", "dom", "grace", "actual_360")}
+    for pk, settlement_day, grace, basis in rows:
+        month, dom = (int(x) for x in settlement_day.split("-"))
+        table["month"][pk], table["dom"][pk] = month, dom
+        table["grace"][pk], table["actual_360"][pk] = grace, basis == "actual_360"
+    return table
+
+
+def first_principal_due(self_pay_from: np.ndarray, month: np.ndarray, dom: np.ndarray,
+                        grace: np.ndarray) -> np.ndarray:
+    """``loans.terms.principal_from``: the first settlement day strictly after the self-pay start
+    (``core.daycount.next_occurrence``), moved on by the grace years; NO_DATE while unknown."""
+    known = self_pay_from != NO_DATE
+    start = np.where(known, self_pay_from, 0)
+    year = calendar_field("year", start) + (calendar_field("key", start) >= month * 32 + dom)
+    return np.where(known, from_ymd(year + grace, month, dom), NO_DATE)
+
+
+def compute(on: int, cols: dict[str, np.ndarray], policies: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The settlement kernel over a chunk's columns, terms completed from the policy versions."""
+    pv = cols["policy"]
+    month, dom = policies["month"][pv], policies["dom"][pv]
+    basis = policies["actual_360"][pv].astype(bool)
+    first = first_principal_due(cols["self_pay_from"], month, dom, policies["grace"][pv])
+    return map_chunks(
+        settle, len(pv), on=on, principal=cols["principal"], not_yet_due=cols["not_yet_due"],
+        rate=cols["rate"], disbursed_on=cols["disbursed_on"], maturity=cols["maturity"],
+        period_start=cols["period_start"], self_pay_from=cols["self_pay_from"], first_principal_due=first,
+        actual_360=basis if basis.any() else None, month=month, dom=dom,
+    )
+
+
+def write(conn, on: int, cols: dict[str, np.ndarray], result: dict[str, np.ndarray],
+          job_run_id: int | None) -> tuple[int, dict[str, int]]:
+    """Post the chunk's settlement and move the cached balances; returns (postings, totals by kind)."""
+    settles = result["settles"]
+    ids = cols["id"][settles]
+    subsidy, interest = result["subsidy_interest"][settles], result["borrower_interest"][settles]
+    principal = result["principal_due"][settles]
+    postings = io.Postings(on, job_run_id, memo="结息")
+    postings.add("subsidy_interest", ids, subsidy, on)
+    postings.add("interest", ids, interest, on)
+    postings.add("principal", ids, principal, on)
+    written = postings.write(conn)
+    io.temp_table(conn, "batch_settled", {"id": ids, "subsidy": subsidy, "interest": interest,
+                                          "principal": principal})
+    params = {"on": _date(on)}
+    io.execute(conn, """
+        UPDATE loans_loanaccount a
+           SET subsidy_receivable = a.subsidy_receivable + t.subsidy::numeric / 100,
+               interest_due = a.interest_due + t.interest::numeric / 100,
+               principal_due = a.principal_due + t.principal::numeric / 100,
+               oldest_unpaid_due = CASE WHEN t.interest + t.principal > 0
+                                        THEN LEAST(a.oldest_unpaid_due, %(on)s) ELSE a.oldest_unpaid_due END,
+               last_settled_on = %(on)s, updated_at = now()
+          FROM batch_settled t WHERE a.contract_id = t.id""", params)
+    # The contract mirrors the account (account_refresh → contract_state); touch only rows that change.
+    io.execute(conn, """
+        UPDATE origination_contract c
+           SET overdue_since = s.oldest, state = s.state
+          FROM (SELECT a.contract_id AS id, a.oldest_unpaid_due AS oldest,
+                       CASE WHEN a.oldest_unpaid_due < %(on)s THEN 'overdue'
+                            WHEN c2.self_pay_from <= %(on)s THEN 'repaying' ELSE 'disbursed' END AS state
+                  FROM batch_settled t JOIN loans_loanaccount a ON a.contract_id = t.id
+                  JOIN origination_contract c2 ON c2.id = t.id) s
+         WHERE c.id = s.id AND (c.overdue_since IS DISTINCT FROM s.oldest OR c.state <> s.state)""", params)
+    return written, postings.totals
+
+
+def _date(day_number: int):
+    from xuedai.batch.exact import to_date
+
+    return to_date(day_number)
+
+
+def settle_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = None,
+                 policies: dict[str, np.ndarray] | None = None) -> Timings:
+    """Settle the kernel-covered accounts with contract ids in ``(lo, hi]`` (caller's transaction)."""
+    timings = Timings()
+    policies = policies if policies is not None else policy_columns(conn)
+    params = {"on": _date(on), "lo": lo, "hi": hi}
+    started = time.perf_counter()
+    cols = io.copy_out(conn, READ, f"{SELECTION} AND NOT {SCALAR_ONLY}", params)
+    timings.read_s = time.perf_counter() - started
+    timings.rows = len(cols["id"])
+    if timings.rows == 0:
+        return timings
+    started = time.perf_counter()
+    result = compute(on, cols, policies)
+    timings.compute_s = time.perf_counter() - started
+    started = time.perf_counter()
+    timings.postings, timings.totals = write(conn, on, cols, result, job_run_id)
+    timings.write_s = time.perf_counter() - started
+    return timings
+
+
+def scalar_ids(conn, on: int, lo: int, hi: int) -> list[int]:
+    """Accounts in ``(lo, hi]`` the scalar service must settle (see the module doc)."""
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT a.contract_id {SELECTION} AND {SCALAR_ONLY} ORDER BY 1",
+                    {"on": _date(on), "lo": lo, "hi": hi})
+        return [r[0] for r in cur.fetchall()]
