@@ -13,7 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuedai.settings.base")
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__.strip())
-        print("\n命令 / commands: demo, demo-data, migrate, serve, worker, quote, bench, createstaff, totp, …")
+        print(
+            "\n命令 / commands: demo, demo-data, migrate, serve, worker, quote, bench, createstaff, totp, …"
+        )
         return 0
     command, rest = argv[0].replace("-", "_"), argv[1:]
     if command == "quote":

@@ -90,15 +90,28 @@ class QuoteApi(APIView):
         summary="还款试算",
         request=QuoteRequestSerializer,
         responses={200: QuoteResponseSerializer, 400: QuoteErrorSerializer},
-        examples=[OpenApiExample("6000 元，年利率 5.65%", value={
-            "annual_rate": "0.0565", "principal": "6000", "disbursed_on": "2018-09-01",
-            "self_pay_from": "2019-09-01", "maturity": "2024-12-20", "principal_from": "2021-12-20",
-            "as_of": "2022-12-21"}, request_only=True)],
+        examples=[
+            OpenApiExample(
+                "6000 元，年利率 5.65%",
+                value={
+                    "annual_rate": "0.0565",
+                    "principal": "6000",
+                    "disbursed_on": "2018-09-01",
+                    "self_pay_from": "2019-09-01",
+                    "maturity": "2024-12-20",
+                    "principal_from": "2021-12-20",
+                    "as_of": "2022-12-21",
+                },
+                request_only=True,
+            )
+        ],
     )
     def post(self, request):
         # The raw body goes to the core as it is: the core validates every field and names it.
         if not isinstance(request.data, dict):
-            return Response({"error": "请求体须为 JSON 对象。", "field": ""}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"error": "请求体须为 JSON 对象。", "field": ""}, status=status.HTTP_400_BAD_REQUEST
+            )
         try:
             return Response(quote(dict(request.data)))
         except QuoteError as exc:

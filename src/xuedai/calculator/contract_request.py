@@ -6,7 +6,9 @@ from xuedai.core.daycount import MonthDay, add_years, next_occurrence
 from xuedai.origination.models import Contract
 
 
-def quote_request_for_contract(contract: Contract, as_of: dt.date, payments: list[dict] | None = None) -> dict:
+def quote_request_for_contract(
+    contract: Contract, as_of: dt.date, payments: list[dict] | None = None
+) -> dict:
     policy = contract.policy_version
     request = {
         "annual_rate": str(contract.annual_rate),

@@ -8,16 +8,23 @@ assert {code for code, _ in BASIS_CHOICES} == set(BASES)
 
 class QuoteForm(forms.Form):
     principal = forms.DecimalField(label="贷款金额（元）", max_digits=12, decimal_places=2, min_value=1)
-    annual_rate = forms.DecimalField(label="年利率（%）", max_digits=6, decimal_places=4, min_value=0,
-                                     help_text="如 5.65 表示 5.65%")
+    annual_rate = forms.DecimalField(
+        label="年利率（%）", max_digits=6, decimal_places=4, min_value=0, help_text="如 5.65 表示 5.65%"
+    )
     basis = forms.ChoiceField(label="计息方式", choices=BASIS_CHOICES, initial="pboc")
     disbursed_on = forms.DateField(label="放款日期", widget=forms.DateInput(attrs={"type": "date"}))
-    self_pay_from = forms.DateField(label="自付利息起始日", required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}),
-                                    help_text="毕业当年9月1日；仍在读留空")
-    principal_from = forms.DateField(label="首次还本日", required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}),
-                                     help_text="留空则为自付后的第一个结息日")
+    self_pay_from = forms.DateField(
+        label="自付利息起始日",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="毕业当年9月1日；仍在读留空",
+    )
+    principal_from = forms.DateField(
+        label="首次还本日",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="留空则为自付后的第一个结息日",
+    )
     maturity = forms.DateField(label="到期日", widget=forms.DateInput(attrs={"type": "date"}))
     as_of = forms.DateField(label="试算日期", widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -25,8 +25,9 @@ def contract_plan(contract: Contract, today: dt.date, payments: list[dict]) -> C
     # more than can ever fall due sits as credit and settles each amount the day it falls due
     # (credit never repays principal early), which is exactly "paying per plan".
     notional = {"on": today.isoformat(), "amount": str(contract.amount * 3)}
-    plan_request = quote_request_for_contract(contract, max(today, contract.maturity_date),
-                                              [*payments, notional])
+    plan_request = quote_request_for_contract(
+        contract, max(today, contract.maturity_date), [*payments, notional]
+    )
     rows = quote(plan_request)["settlements"]
     upcoming = [row for row in rows if row["date"] > today.isoformat()]
     state = current["as_of"]

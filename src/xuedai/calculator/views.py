@@ -28,7 +28,9 @@ def my_plan(request):
     """A student's page: what is due this year, and when, and the whole plan."""
     today = businessdate.today()
     contracts = (
-        Contract.objects.filter(borrower__user=request.user, state__in=LIVE_STATES, disbursed_on__isnull=False)
+        Contract.objects.filter(
+            borrower__user=request.user, state__in=LIVE_STATES, disbursed_on__isnull=False
+        )
         .select_related("policy_version")
         .order_by("academic_year")
     )
