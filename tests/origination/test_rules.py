@@ -66,7 +66,7 @@ def test_co_borrower_same_county_and_age(people, borrower):
         create(people, new_item(borrower))
     co.household_region_code, co.relation, co.birth_date = "510722", "other", dt.date(1960, 1, 1)
     co.save()
-    with pytest.raises(ValidationError, match="非父母的共同借款人.*须年满25周岁且不超过60周岁，.*为66周岁"):
+    with pytest.raises(ValidationError, match=r"非父母的共同借款人.*须年满25周岁且不超过60周岁，.*为66周岁"):
         create(people, new_item(borrower))
 
 

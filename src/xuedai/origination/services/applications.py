@@ -82,8 +82,9 @@ def application_submit(*, actor: User, data: dict) -> Application:
     transition_for(APPLICATION_TRANSITIONS, "submit", None, LABELS)
     year = rules.academic_year_of(businessdate.today())
     data = {name: data.get(name) for name in FIELDS}
-    if data["co_borrower"] is None:
-        data["co_borrower"] = last_co_borrower(borrower)
+    if data["co_borrower"] is None:  # 续贷: last year's; a first-timer: the one registered with them
+        data["co_borrower"] = (last_co_borrower(borrower)
+                               or borrower.co_borrowers.filter(is_active=True).order_by("pk").first())
     data["reason"] = data["reason"] or ""
     if errors := _errors(borrower, data, year, exclude_pk=None):
         raise ValidationError(errors)

@@ -50,7 +50,8 @@ def register(request):
                 },
             )
         except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {"__all__": exc.error_list}).items():
+            by_field = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+            for field, errors in by_field.items():
                 for error in errors:
                     form.add_error(
                         field if field in form.fields else None, error.message % (error.params or {})
