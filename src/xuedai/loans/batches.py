@@ -24,7 +24,7 @@ from xuedai.policies.models import PolicyVersion
 from . import fastpath
 from .models import LoanAccount, ReliefProgramme
 from .services import penalty_accrue, relief_apply, settlement_post
-from .terms import contract_terms
+from .services.ledger import account_terms
 
 CHUNK = 200
 QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
@@ -83,10 +83,10 @@ def settlement_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
 
     def process(batch, job):
         for account in batch:
-            if on in contract_terms(account.contract).settlement_dates():
+            if on in account_terms(account).settlement_dates():
                 settlement_post(actor=actor, account=account, on=on, job_run=job)
 
-    qs = qs.select_related("contract__policy_version")
+    qs = qs.select_related("contract__policy_version").prefetch_related("reliefs__programme")
     return batch_run(kind="loans.settlement", business_date=on, total=qs.count(), actor=actor,
                      on_progress=_printer("结息", out),
                      chunks=keyset_chunks(qs, process, kind="loans.settlement", on=on))

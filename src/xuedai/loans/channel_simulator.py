@@ -48,15 +48,14 @@ def channel_answer(*, run: DeductionRun, seed: int = 2024) -> Path:
     layout = LAYOUTS[run.layout_name]
     agent = run.channel == Channel.AGENT_BANK
 
-    def answered():
-        for row in files.read_rows(source, run.layout_name):
-            rng = random.Random(f"{seed}:{run.business_date}:{row['contract_no']}")
-            overdue = row["kind"] in ("逾期还款",)
-            result, paid, reason = decide(rng, row["amount"], overdue, partial_allowed=agent)
-            yield {**row, "result": result, "paid": paid, "reason": reason}
-
-    count = sum(1 for _ in files.read_rows(source, run.layout_name))
+    rows = list(files.read_rows(source, run.layout_name))
+    answered = []
+    for row in rows:
+        rng = random.Random(f"{seed}:{run.business_date}:{row['contract_no']}")
+        overdue = row["kind"] in ("逾期还款",)
+        result, paid, reason = decide(rng, row["amount"], overdue, partial_allowed=agent)
+        answered.append({**row, "result": result, "paid": paid, "reason": reason})
     stem = source.with_name(f"{source.stem}-{'代理行' if run.layout_name == AGENT_BANK else '支付宝'}回盘")
-    target = files.output_path(stem, count)
-    files.write_rows(target, layout, answered())
+    target = files.output_path(stem, len(rows))
+    files.write_rows(target, layout, answered, count=len(rows))
     return target

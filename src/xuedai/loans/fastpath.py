@@ -49,11 +49,14 @@ def _grades(rule: str, oldest: list[dt.date | None], on: dt.date) -> list[str]:
 
 def classify_accounts(accounts: list[LoanAccount], on: dt.date, job_run) -> int:
     """Grade a chunk of accounts at ``on``; one GradeRecord per account (updated on a re-run)."""
+    from xuedai.policies.selectors import contract_region_code
+
     rules: dict[tuple, str] = {}
     by_rule: dict[str, list[LoanAccount]] = {}
     for account in accounts:
         contract = account.contract
-        key = (contract.product, contract.county_id, contract.university_id, contract.policy_version_id)
+        # The rule depends on product and region only (policy_for), so look it up once per pair.
+        key = (contract.product, contract_region_code(contract))
         if key not in rules:
             rules[key] = classification_rule(contract, on)
         by_rule.setdefault(rules[key], []).append(account)

@@ -22,7 +22,7 @@ from decimal import Decimal
 from xuedai.core.engine import simulate
 from xuedai.core.money import ZERO
 
-from .models import BALANCES, Kind, LoanAccount
+from .models import BALANCES, OUTSIDE_ENGINE, Kind, LoanAccount
 from .replay import replay
 from .services.ledger import (
     _net_postings,
@@ -34,7 +34,6 @@ from .services.ledger import (
 from .terms import contract_terms, early_repayments_core
 
 DISBURSEMENT_KINDS = (Kind.DISBURSE_UNIVERSITY, Kind.DISBURSE_STUDENT)
-NOT_FROM_ENGINE = (*DISBURSEMENT_KINDS, Kind.SUBSIDY_RECEIVED, Kind.DEFER_PRINCIPAL)
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def account_differences(account: LoanAccount, as_of: dt.date) -> list[Difference
     for _day, kind, _due, amount in _net_postings(pk):
         ledger_by_kind[kind] += amount
     for kind in sorted(set(engine_by_kind) | set(ledger_by_kind)):
-        if kind in NOT_FROM_ENGINE:
+        if kind in OUTSIDE_ENGINE:
             continue
         _diff(out, pk, f"posted.{kind}", ledger_by_kind.get(kind, ZERO), engine_by_kind.get(kind, ZERO))
     disbursed = sum((ledger_by_kind.get(k, ZERO) for k in DISBURSEMENT_KINDS), ZERO)

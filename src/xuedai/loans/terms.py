@@ -52,8 +52,7 @@ def contract_terms(contract, reliefs=None) -> LoanTerms:
         plan = default_principal_plan(terms.principal, first_due, terms.settlement_dates())
         terms = replace(terms, principal_plan=tuple(plan))
     if reliefs is None:
-        reliefs = list(contract.account.reliefs.select_related("programme")) if hasattr(
-            contract, "account") else []
+        reliefs = list(contract.account.reliefs.all()) if hasattr(contract, "account") else []
     for relief in sorted(reliefs, key=lambda r: (r.programme.year, r.applied_on)):
         terms = apply_relief(terms, relief.as_core())
     return terms

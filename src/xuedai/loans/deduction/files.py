@@ -28,11 +28,16 @@ def output_path(base: Path, rows: int) -> Path:
     return base.with_suffix(".csv" if rows + 1 > EXCEL_MAX_ROWS else ".xlsx")
 
 
-def write_rows(path: Path, layout: Layout, rows: Iterable[dict]) -> int:
+# Below this many rows a sheet is built in memory (no temp files); above it rows stream to disk.
+IN_MEMORY_ROWS = 20_000
+
+
+def write_rows(path: Path, layout: Layout, rows: Iterable[dict], *, count: int | None = None) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".csv":
         return _write_csv(path, layout, rows)
-    return _write_xlsx(path, layout, rows)
+    small = count is not None and count <= IN_MEMORY_ROWS
+    return _write_xlsx(path, layout, rows, {"in_memory": True} if small else {"constant_memory": True})
 
 
 def _cell(key: str, value):
@@ -43,10 +48,10 @@ def _cell(key: str, value):
     return value
 
 
-def _write_xlsx(path: Path, layout: Layout, rows: Iterable[dict]) -> int:
+def _write_xlsx(path: Path, layout: Layout, rows: Iterable[dict], options: dict) -> int:
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook = xlsxwriter.Workbook(str(path), options)
     sheet = workbook.add_worksheet(layout.name[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     money = workbook.add_format({"num_format": "#,##0.00"})

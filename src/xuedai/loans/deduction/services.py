@@ -58,21 +58,32 @@ def _owing_q(on: dt.date) -> Q:
     return Q(contract__state__in=LIVE_STATES, opened_on__lt=on) & (owing | early)
 
 
-def _run_for(on: dt.date, account: LoanAccount, runs: dict) -> DeductionRun:
+class _OpenRun:
+    """A run being filled: the next 序号 and the accounts it already has (a resumed prepare)."""
+
+    def __init__(self, run: DeductionRun) -> None:
+        self.run = run
+        self.seq = run.lines.order_by("-seq").values_list("seq", flat=True).first() or 0
+        self.accounts = set(run.lines.values_list("account_id", flat=True))
+
+
+def _run_for(on: dt.date, account: LoanAccount, runs: dict) -> _OpenRun:
     county = account.contract.county
     agent = county.agent_bank if county is not None else None
     key = agent.pk if agent else None
     if key not in runs:
         channel = Channel.AGENT_BANK if agent else Channel.ALIPAY
-        runs[key], _ = DeductionRun.objects.get_or_create(business_date=on, channel=channel, agent_bank=agent)
+        run, _ = DeductionRun.objects.get_or_create(business_date=on, channel=channel, agent_bank=agent)
+        runs[key] = _OpenRun(run)
     return runs[key]
 
 
 def _line_amounts(account: LoanAccount, on: dt.date, early: EarlyRepaymentApplication | None) -> dict:
-    penalty_accrue(account=account, on=on)
-    account.refresh_from_db()
+    # Penalties run only on amounts already overdue; amounts due today have none yet.
+    overdue = account.oldest_unpaid_due is not None and account.oldest_unpaid_due < on
+    accrued = penalty_accrue(account=account, on=on) if overdue else ZERO
     principal, interest = account.principal_due, account.interest_due
-    penalty = account.penalty_due + account.penalty_accrued
+    penalty = account.penalty_due + accrued
     if early is not None:
         state = account_replay(account, on).state
         not_yet_due = state.outstanding_principal - state.overdue_principal - principal
@@ -94,26 +105,30 @@ def deduction_prepare(*, on: dt.date, actor=None, on_progress=None) -> list[Dedu
 
     def process(batch: list[LoanAccount], job) -> None:
         for account in batch:
-            run = _run_for(on, account, runs)
-            if run.lines.filter(account=account).exists():
+            open_run = _run_for(on, account, runs)
+            if account.pk in open_run.accounts:
                 continue
-            early = account.early_repayments.filter(deduct_on=on, status=EarlyRepaymentStatus.PENDING).first()
+            early = next((e for e in account.early_repayments.all()
+                          if e.deduct_on == on and e.status == EarlyRepaymentStatus.PENDING), None)
             amounts = _line_amounts(account, on, early)
             if amounts["amount"] <= 0:
                 continue
             overdue = account.oldest_unpaid_due is not None and account.oldest_unpaid_due < on
             kind = LineKind.EARLY if early else LineKind.OVERDUE if overdue else LineKind.DUE
-            seq = (run.lines.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
-            DeductionLine.objects.create(run=run, seq=seq, account=account, county=account.contract.county,
-                                         kind=kind, early_repayment=early, **amounts)
+            open_run.seq += 1
+            open_run.accounts.add(account.pk)
+            DeductionLine.objects.create(run=open_run.run, seq=open_run.seq, account=account,
+                                         county=account.contract.county, kind=kind, early_repayment=early,
+                                         **amounts)
 
-    accounts = base.select_related("contract__county__agent_bank", "contract__policy_version")
+    accounts = base.select_related("contract__county__agent_bank", "contract__policy_version") \
+        .prefetch_related("early_repayments", "reliefs__programme")
     batch_run(kind="loans.deduction_prepare", business_date=on, total=base.count(), actor=actor,
               on_progress=on_progress,
               chunks=keyset_chunks(accounts, process, kind="loans.deduction_prepare", on=on, size=CHUNK))
     result = list(DeductionRun.objects.filter(business_date=on).order_by("channel", "agent_bank_id"))
     for run in result:
-        if not run.request_file:
+        if run.status == RunStatus.SENT:  # (re)written until the channel has answered: idempotent
             deduction_file_write(run=run)
     return result
 
@@ -139,7 +154,8 @@ def deduction_file_write(*, run: DeductionRun) -> Path:
     count = lines.count()
     name = f"{run.pk:06d}-{run.layout_name}"
     path = files.output_path(media_dir(run) / name, count)
-    files.write_rows(path, LAYOUTS[run.layout_name], (_line_row(line, run) for line in lines.iterator()))
+    files.write_rows(path, LAYOUTS[run.layout_name], (_line_row(line, run) for line in lines.iterator()),
+                     count=count)
     run.request_file = str(path.relative_to(settings.MEDIA_ROOT))
     run.lines_count = count
     run.amount_requested = sum(lines.values_list("amount", flat=True), ZERO)

@@ -1,5 +1,5 @@
 from .deduction import Channel, DeductionLine, DeductionRun, LineKind, LineResult, RunStatus
-from .kinds import BALANCES, EFFECTS, PAY_KINDS, Kind
+from .kinds import BALANCES, EFFECTS, OUTSIDE_ENGINE, PAY_KINDS, Kind
 from .ledger import LoanAccount, Posting
 from .servicing import (
                         EarlyRepaymentApplication,
@@ -9,6 +9,23 @@ from .servicing import (
                         ReliefProgramme,
 )
 
-__all__ = ["BALANCES", "EFFECTS", "PAY_KINDS", "Channel", "DeductionLine", "DeductionRun",
-           "EarlyRepaymentApplication", "EarlyRepaymentStatus", "GradeRecord", "Kind", "LineKind",
-           "LineResult", "LoanAccount", "Posting", "ReliefApplication", "ReliefProgramme", "RunStatus"]
+__all__ = [
+                        "BALANCES",
+                        "EFFECTS",
+                        "OUTSIDE_ENGINE",
+                        "PAY_KINDS",
+                        "Channel",
+                        "DeductionLine",
+                        "DeductionRun",
+                        "EarlyRepaymentApplication",
+                        "EarlyRepaymentStatus",
+                        "GradeRecord",
+                        "Kind",
+                        "LineKind",
+                        "LineResult",
+                        "LoanAccount",
+                        "Posting",
+                        "ReliefApplication",
+                        "ReliefProgramme",
+                        "RunStatus",
+]

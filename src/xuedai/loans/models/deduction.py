@@ -43,7 +43,11 @@ class DeductionRun(models.Model):
         ordering = ["-business_date", "channel", "id"]
         constraints = [
             models.UniqueConstraint(fields=["business_date", "channel", "agent_bank"],
-                                    name="uniq_deduction_run", nulls_distinct=False),
+                                    name="uniq_deduction_run"),
+            # The Alipay run has no agent bank: NULLs are distinct in a unique index, so say it again.
+            models.UniqueConstraint(fields=["business_date", "channel"],
+                                    condition=models.Q(agent_bank__isnull=True),
+                                    name="uniq_deduction_run_alipay"),
         ]
 
     def __str__(self) -> str:

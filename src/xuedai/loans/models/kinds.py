@@ -79,5 +79,10 @@ BALANCES = ("principal_outstanding", "principal_due", "interest_due", "penalty_d
 
 # Kinds whose sum on a day is cash the borrower paid in (reconcile rebuilds core Payments from it):
 # cash = Σ PAY_* + CREDIT_IN − CREDIT_APPLIED.
+# Kinds the core engine does not produce (money moved by disbursement, the state, or by hand);
+# ledger_sync and reconcile leave them out when comparing with the engine.
+OUTSIDE_ENGINE = frozenset({Kind.DISBURSE_UNIVERSITY, Kind.DISBURSE_STUDENT, Kind.SUBSIDY_RECEIVED,
+                            Kind.DEFER_PRINCIPAL})
+
 PAY_KINDS = frozenset({Kind.PAY_PENALTY, Kind.PAY_COMPOUND, Kind.PAY_OVERDUE_INTEREST,
                        Kind.PAY_OVERDUE_PRINCIPAL, Kind.PAY_INTEREST, Kind.PAY_PRINCIPAL})

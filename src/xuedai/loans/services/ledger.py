@@ -20,7 +20,7 @@ from xuedai.core.money import ZERO
 from xuedai.core.terms import Payment
 from xuedai.origination.models import ContractState
 
-from ..models import BALANCES, EFFECTS, PAY_KINDS, Kind, LoanAccount, Posting
+from ..models import BALANCES, EFFECTS, OUTSIDE_ENGINE, PAY_KINDS, Kind, LoanAccount, Posting
 from ..replay import Expected, replay, totals
 from ..terms import contract_terms, early_repayments_core
 
@@ -35,7 +35,10 @@ def _effect(kind: str, reversed_kind: str | None) -> dict[str, int]:
     return EFFECTS[kind]
 
 
-def _net_postings(account_id: int) -> list[tuple[dt.date, str, dt.date | None, Decimal]]:
+Row = tuple[dt.date, str, dt.date | None, Decimal]
+
+
+def _net_postings(account_id: int) -> list[Row]:
     """(day, kind, due day, signed amount) of every posting; a reversal counts negative against the
     kind and due day of the posting it reverses, on that posting's day."""
     rows = Posting.objects.filter(account_id=account_id).values_list(
@@ -62,7 +65,17 @@ def account_balances_from_postings(account: LoanAccount | int) -> dict[str, Deci
     return balances
 
 
-def due_items_from_postings(account_id: int) -> dict[str, dict[dt.date, Decimal]]:
+def balances_from_rows(rows: list[Row]) -> dict[str, Decimal]:
+    """The balances of :func:`account_balances_from_postings`, from already-fetched rows."""
+    balances = dict.fromkeys(BALANCES, ZERO)
+    for _day, kind, _due, amount in rows:
+        for field, sign in EFFECTS[kind].items():
+            balances[field] += sign * amount
+    return balances
+
+
+def due_items_from_postings(account_id: int,
+                            rows: list[Row] | None = None) -> dict[str, dict[dt.date, Decimal]]:
     """Unpaid principal and interest by due day, from the postings (charges minus payments)."""
     sign = {Kind.PRINCIPAL: ("principal", 1), Kind.PAY_PRINCIPAL: ("principal", -1),
             Kind.PAY_OVERDUE_PRINCIPAL: ("principal", -1), Kind.DEFER_PRINCIPAL: ("principal", -1),
@@ -70,32 +83,35 @@ def due_items_from_postings(account_id: int) -> dict[str, dict[dt.date, Decimal]
             Kind.PAY_OVERDUE_INTEREST: ("interest", -1), Kind.WAIVE_INTEREST: ("interest", -1)}
     items: dict[str, dict[dt.date, Decimal]] = {"principal": defaultdict(lambda: ZERO),
                                                 "interest": defaultdict(lambda: ZERO)}
-    for _day, kind, due_on, amount in _net_postings(account_id):
+    for _day, kind, due_on, amount in (_net_postings(account_id) if rows is None else rows):
         if kind in sign:
             what, s = sign[kind]
             items[what][due_on] += s * amount
     return {what: {d: v for d, v in by_day.items() if v} for what, by_day in items.items()}
 
 
-def oldest_unpaid_due(account_id: int) -> dt.date | None:
-    items = due_items_from_postings(account_id)
+def oldest_unpaid_due(account_id: int, rows: list[Row] | None = None) -> dt.date | None:
+    items = due_items_from_postings(account_id, rows)
     days = [d for what in items.values() for d, v in what.items() if v > 0]
     return min(days, default=None)
 
 
 @transaction.atomic
-def account_refresh(account: LoanAccount, on: dt.date | None = None) -> LoanAccount:
-    """Recompute the cached balances from the postings; mirror them on the contract row."""
+def account_refresh(account: LoanAccount, on: dt.date | None = None,
+                    rows: list[Row] | None = None) -> LoanAccount:
+    """Recompute the cached balances from the postings (``rows``: already fetched, current);
+    mirror them on the contract row."""
     from xuedai import businessdate
 
     on = on or businessdate.today()
-    balances = account_balances_from_postings(account)
-    for field, value in balances.items():
+    rows = _net_postings(account.pk) if rows is None else rows
+    for field, value in balances_from_rows(rows).items():
         setattr(account, field, value)
-    account.oldest_unpaid_due = oldest_unpaid_due(account.pk)
+    account.oldest_unpaid_due = oldest_unpaid_due(account.pk, rows)
     if account.principal_due + account.interest_due + account.penalty_due == 0:
         account.penalty_accrued = ZERO  # nothing overdue, nothing accruing
-    account.save(update_fields=[*BALANCES, "oldest_unpaid_due", "penalty_accrued", "updated_at"])
+    account.save(update_fields=[*BALANCES, "oldest_unpaid_due", "penalty_accrued", "penalty_accrued_on",
+                                "last_settled_on", "updated_at"])
     contract = account.contract
     state = contract_state(account, contract, on)
     type(contract).objects.filter(pk=contract.pk).update(
@@ -162,11 +178,12 @@ def posting_reverse(*, actor, posting: Posting, reason: str, on: dt.date | None 
     return reversal
 
 
-def ledger_payments(account_id: int, *, before: dt.date | None = None) -> list[Payment]:
+def ledger_payments(account_id: int, *, before: dt.date | None = None,
+                    rows: list[Row] | None = None) -> list[Payment]:
     """The cash the borrower paid in, per day, as the engine's Payments: Σ PAY_* + CREDIT_IN −
     CREDIT_APPLIED of that day (credit is cash kept back; applying it is not new cash)."""
     by_day: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
-    for day, kind, _due, amount in _net_postings(account_id):
+    for day, kind, _due, amount in (_net_postings(account_id) if rows is None else rows):
         if before is not None and day >= before:
             continue
         if kind in PAY_KINDS or kind == Kind.CREDIT_IN:
@@ -177,30 +194,36 @@ def ledger_payments(account_id: int, *, before: dt.date | None = None) -> list[P
 
 
 def account_replay(account: LoanAccount, as_of: dt.date, *, extra_payment: Decimal | None = None,
-                   payments: list[Payment] | None = None):
+                   payments: list[Payment] | None = None, rows: list[Row] | None = None, terms=None):
     """The engine's walk of the account to ``as_of`` with the ledger's own payments (+ one more)."""
-    contract = account.contract
-    payments = list(ledger_payments(account.pk) if payments is None else payments)
+    payments = list(ledger_payments(account.pk, rows=rows) if payments is None else payments)
     if extra_payment:
         payments.append(Payment(as_of, extra_payment))
     early = early_repayments_core(account.early_repayments.all())
-    return replay(contract_terms(contract), as_of, payments, early)
+    return replay(terms or account_terms(account), as_of, payments, early)
+
+
+def account_terms(account: LoanAccount):
+    """The account's terms; its reliefs come from the prefetch cache when the caller prefetched."""
+    return contract_terms(account.contract, list(account.reliefs.all()))
 
 
 @transaction.atomic
 def ledger_sync(*, account: LoanAccount, on: dt.date, extra_payment: Decimal | None = None, job_run=None,
-                memo: str = "", through: bool = False, payments: list[Payment] | None = None):
+                memo: str = "", through: bool = False, payments: list[Payment] | None = None, terms=None):
     """Post what the engine says happened on ``on`` and is not on the ledger yet; return the replay.
 
     ``through=True`` (take-on of a contract disbursed before the ledger existed) posts every missing
     day up to ``on``. A day on which the ledger already holds *more* than the engine is an error to
     reverse, not to paper over: it raises :class:`LedgerError` (and ``xuedai reconcile`` reports it).
     """
-    result = account_replay(account, on, extra_payment=extra_payment, payments=payments)
+    rows = _net_postings(account.pk)
+    result = account_replay(account, on, extra_payment=extra_payment, payments=payments, rows=rows,
+                            terms=terms)
     expected = totals(r for r in result.expected if (r.on <= on if through else r.on == on))
     held: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-    for day, kind, due_on, amount in _net_postings(account.pk):
-        if (day <= on) if through else (day == on):
+    for day, kind, due_on, amount in rows:
+        if kind not in OUTSIDE_ENGINE and ((day <= on) if through else (day == on)):
             held[(day, kind, due_on)] += amount
     missing = []
     for key in sorted(set(expected) | set(held), key=lambda k: (k[0], k[1], k[2] or dt.date.min)):
@@ -210,7 +233,8 @@ def ledger_sync(*, account: LoanAccount, on: dt.date, extra_payment: Decimal | N
         if gap > 0:
             missing.append(Expected(key[0], key[1], gap, key[2]))
     _post_many(account, missing, job_run=job_run, memo=memo)
-    return result, missing
+    rows += [(r.on, r.kind, r.due_on, r.amount) for r in missing]
+    return result, missing, rows
 
 
 def mark_settled(account: LoanAccount, on: dt.date) -> None:

@@ -30,7 +30,15 @@ from ..models import (
 )
 from ..replay import Expected
 from ..terms import contract_terms, early_repayment_date
-from .ledger import LedgerError, _post_many, account_refresh, account_replay, ledger_sync
+from .ledger import (
+    LedgerError,
+    _net_postings,
+    _post_many,
+    account_refresh,
+    account_replay,
+    account_terms,
+    ledger_sync,
+)
 
 
 class ServicingError(ValueError):
@@ -100,19 +108,33 @@ def account_take_on(*, actor, contract: Contract, as_of: dt.date, job_run=None) 
         elif row.kind == Kind.WAIVE_INTEREST and row.on in owed:
             owed[row.on] -= row.amount
     payments = [Payment(day, amount) for day, amount in sorted(owed.items()) if amount > 0]
-    ledger_sync(account=account, on=as_of, payments=payments, through=True, job_run=job_run, memo="期初建账")
+    *_, rows = ledger_sync(account=account, on=as_of, payments=payments, through=True, job_run=job_run,
+                           memo="期初建账")
     settled = [r.on for r in schedule if r.kind == Kind.SUBSIDY_INTEREST or r.kind == Kind.INTEREST]
     account.last_settled_on = max(settled, default=None)
     account.save(update_fields=["last_settled_on"])
-    account_refresh(account, as_of)
+    account_refresh(account, as_of, rows)
     audit_record(actor=actor, action="loans.account_take_on", obj=account, subject=contract,
                  after={"as_of": as_of, "payments": len(payments)})
     return account
 
 
+_FRESH = ("principal_outstanding", "principal_due", "interest_due", "penalty_due", "credit",
+          "subsidy_receivable", "penalty_accrued", "penalty_accrued_on", "last_settled_on",
+          "oldest_unpaid_due", "grade", "graded_on")
+
+
 def _locked(account: LoanAccount) -> LoanAccount:
-    related = LoanAccount.objects.select_for_update().select_related("contract__policy_version")
-    return related.get(pk=account.pk)
+    """Lock the account row (PostgreSQL: concurrent batches wait) and reload its balances.
+
+    The caller's object keeps its loaded contract and policy; only the mutable columns reload.
+    """
+    LoanAccount.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).get()
+    if "contract" not in account._state.fields_cache:
+        account = LoanAccount.objects.select_related("contract__policy_version").get(pk=account.pk)
+    else:
+        account.refresh_from_db(fields=_FRESH)
+    return account
 
 
 @transaction.atomic
@@ -120,14 +142,13 @@ def settlement_post(*, actor, account: LoanAccount, on: dt.date, job_run=None) -
     """Settle the account on a settlement day (20 Dec, or maturity): 贴息 to the state's receivable,
     the borrower's interest and the plan's principal due; waiting credit pays them at once."""
     account = _locked(account)
-    terms = contract_terms(account.contract)
+    terms = account_terms(account)
     if on not in terms.settlement_dates():
         raise ServicingError(f"{on:%Y-%m-%d} 不是该合同的结息日")
-    _, posted = ledger_sync(account=account, on=on, job_run=job_run, memo="结息")
+    _, posted, rows = ledger_sync(account=account, on=on, job_run=job_run, memo="结息", terms=terms)
     if account.last_settled_on is None or on > account.last_settled_on:
         account.last_settled_on = on
-        account.save(update_fields=["last_settled_on"])
-    account_refresh(account, on)
+    account_refresh(account, on, rows)
     if posted:
         audit_record(actor=actor, action="loans.settlement_post", obj=account, subject=account.contract,
                      after={"on": on, **{r.kind: r.amount for r in posted if r.kind in _SETTLEMENT_KINDS}})
@@ -147,10 +168,10 @@ def repayment_post(*, actor, account: LoanAccount, on: dt.date, amount: Decimal,
     if amount <= 0:
         raise ServicingError("还款金额必须大于 0")
     account = _locked(account)
-    result, posted = ledger_sync(account=account, on=on, extra_payment=amount, job_run=job_run,
-                                 memo=source[:200])
+    result, posted, rows = ledger_sync(account=account, on=on, extra_payment=amount, job_run=job_run,
+                                       memo=source[:200])
     _record_early_outcomes(account, result, on)
-    account_refresh(account, on)
+    account_refresh(account, on, rows)
     audit_record(actor=actor, action="loans.repayment_post", obj=account, subject=account.contract,
                  after={"on": on, "amount": amount, "source": source,
                         "credit": account.credit, "postings": len(posted)})
@@ -200,14 +221,16 @@ def relief_apply(*, actor, programme, account: LoanAccount, on: dt.date, defer_p
     account = _locked(account)
     if account.reliefs.filter(programme=programme).exists():
         return None
-    settlement_day = contract_terms(account.contract).settlement_day.in_year(programme.year)
+    settlement_day = account_terms(account).settlement_day.in_year(programme.year)
     if account.last_settled_on and account.last_settled_on >= settlement_day:
         raise ServicingError(f"{programme.year}年度已结息，不能再适用该政策")
     relief = ReliefApplication.objects.create(account=account, programme=programme, applied_on=on,
                                               defer_principal=defer_principal and programme.allow_deferral,
                                               job_run=job_run)
-    _, posted = ledger_sync(account=account, on=on, job_run=job_run, memo=programme.name[:200])
-    account_refresh(account, on)
+    terms = contract_terms(account.contract, [*account.reliefs.all(), relief])
+    _, posted, rows = ledger_sync(account=account, on=on, job_run=job_run, memo=programme.name[:200],
+                                  terms=terms)
+    account_refresh(account, on, rows)
     audit_record(actor=actor, action="loans.relief_apply", obj=relief, subject=account.contract,
                  after={"programme": programme.name, "defer_principal": relief.defer_principal,
                         "penalty_waived": sum((r.amount for r in posted if r.kind == Kind.WAIVE_PENALTY),
@@ -223,13 +246,13 @@ def penalty_accrue(*, account: LoanAccount, on: dt.date) -> Decimal:
     when the engine does (DOMAIN.md §4 Overdue), so reconcile can match them fen for fen.
     """
     account = _locked(account)
-    state = account_replay(account, on).state
+    rows = _net_postings(account.pk)
+    state = account_replay(account, on, rows=rows).state
     accrued = state.penalty_interest - account.penalty_due
     if accrued < 0:
         raise LedgerError(f"账户 {account.pk} 已计罚息多于引擎计算")
     account.penalty_accrued, account.penalty_accrued_on = accrued, on
-    account.save(update_fields=["penalty_accrued", "penalty_accrued_on", "updated_at"])
-    account_refresh(account, on)
+    account_refresh(account, on, rows)
     return accrued
 
 
