@@ -86,7 +86,8 @@ def settlement_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
             if on in account_terms(account).settlement_dates():
                 settlement_post(actor=actor, account=account, on=on, job_run=job)
 
-    qs = qs.select_related("contract__policy_version").prefetch_related("reliefs__programme")
+    qs = qs.select_related("contract__policy_version").prefetch_related("reliefs__programme",
+                                                                        "early_repayments")
     return batch_run(kind="loans.settlement", business_date=on, total=qs.count(), actor=actor,
                      on_progress=_printer("结息", out),
                      chunks=keyset_chunks(qs, process, kind="loans.settlement", on=on))
@@ -95,7 +96,8 @@ def settlement_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
 def penalty_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
     """Accrue penalty and compound interest to ``on`` on every account with anything overdue."""
     qs = live_accounts(on).filter(Q(principal_due__gt=0) | Q(interest_due__gt=0) | Q(penalty_due__gt=0))
-    qs = qs.select_related("contract__policy_version")
+    qs = qs.select_related("contract__policy_version").prefetch_related("reliefs__programme",
+                                                                        "early_repayments")
 
     def process(batch, job):
         for account in batch:

@@ -73,5 +73,9 @@ def classify_accounts(accounts: list[LoanAccount], on: dt.date, job_run) -> int:
     GradeRecord.objects.bulk_create(records, update_conflicts=True, unique_fields=["account", "as_of"],
                                     update_fields=["rule", "grade", "oldest_unpaid_due", "days_overdue",
                                                    "principal_outstanding", "job_run"])
-    LoanAccount.objects.bulk_update(accounts, ["grade", "graded_on"])
+    by_grade: dict[str, list[int]] = {}
+    for account in accounts:
+        by_grade.setdefault(account.grade, []).append(account.pk)
+    for grade, ids in by_grade.items():  # one UPDATE per grade, not a CASE per row
+        LoanAccount.objects.filter(pk__in=ids).update(grade=grade, graded_on=on)
     return len(records)

@@ -242,7 +242,9 @@ def deduction_post(*, actor, run: DeductionRun, on_progress=None):
 
     job = batch_run(kind="loans.deduction_post", business_date=run.business_date, scope_key=scope,
                     total=todo.count(), actor=actor, on_progress=on_progress,
-                    chunks=keyset_chunks(todo.select_related("account__contract"), process,
+                    chunks=keyset_chunks(todo.select_related("account__contract__policy_version")
+                                         .prefetch_related("account__reliefs__programme",
+                                                           "account__early_repayments"), process,
                                          kind="loans.deduction_post", on=run.business_date, scope_key=scope,
                                          key="seq", size=CHUNK))
     paid = run.lines.filter(result=LineResult.SUCCESS)
