@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("xuedai.orgs.apis")),
     path("", include("xuedai.borrowers.apis")),
     path("", include("xuedai.policies.apis")),
+    path("", include("xuedai.loans.apis")),
     path("", include("xuedai.calculator.apis")),
 ]
