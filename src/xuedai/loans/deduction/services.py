@@ -137,7 +137,7 @@ def media_dir(run: DeductionRun) -> Path:
     return Path(settings.MEDIA_ROOT) / "deductions" / f"{run.business_date:%Y%m%d}"
 
 
-def _line_row(line: DeductionLine, run: DeductionRun) -> dict:
+def line_row(line: DeductionLine, run: DeductionRun) -> dict:
     contract = line.account.contract
     return {"seq": line.seq, "contract_no": contract.contract_no, "name": contract.borrower.name,
             "id_number": contract.borrower.id_number, "channel_account": line.account.channel_account,
@@ -154,7 +154,7 @@ def deduction_file_write(*, run: DeductionRun) -> Path:
     count = lines.count()
     name = f"{run.pk:06d}-{run.layout_name}"
     path = files.output_path(media_dir(run) / name, count)
-    files.write_rows(path, LAYOUTS[run.layout_name], (_line_row(line, run) for line in lines.iterator()),
+    files.write_rows(path, LAYOUTS[run.layout_name], (line_row(line, run) for line in lines.iterator()),
                      count=count)
     run.request_file = str(path.relative_to(settings.MEDIA_ROOT))
     run.lines_count = count

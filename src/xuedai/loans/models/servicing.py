@@ -105,3 +105,9 @@ class GradeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.as_of} {self.grade}"
+
+    @property
+    def grade_label(self) -> str:
+        from xuedai.core.classification import Grade
+
+        return Grade(self.grade).label_zh

@@ -1,0 +1,14 @@
+"""Loans pages under /loans/ (namespace `loans`)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "loans"
+
+urlpatterns = [
+    path("accounts/<int:contract_id>/", views.account_detail, name="account_detail"),
+    path("deductions/", views.deduction_run_list, name="deduction_runs"),
+    path("deductions/<int:pk>/<str:which>/", views.deduction_file, name="deduction_file"),
+    path("deductions/<int:pk>/upload/", views.deduction_result_upload, name="deduction_upload"),
+]
