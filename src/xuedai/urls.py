@@ -12,6 +12,7 @@ urlpatterns = [
     path("calculator/", include("xuedai.calculator.urls")),
     path("jobs/", include("xuedai.jobs.urls")),
     path("loans/", include("xuedai.loans.urls")),
+    path("postloan/", include("xuedai.postloan.urls")),
     path("api/v1/", include("xuedai.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "xuedai.demo",
     "xuedai.calculator",
     "xuedai.documents",
+    "xuedai.postloan",
 ]
 
 MIDDLEWARE = [

@@ -24,12 +24,14 @@ STAFF_MENU = [
     NavItem("首页", "home", None),
     NavItem("借款学生", "borrowers:list", None),
     NavItem("生源地贷款", "origination:home", None),
+    NavItem("贷后管理", "postloan:home",
+            frozenset({Role.UNIVERSITY_OFFICER, Role.DEPARTMENT_STAFF, Role.OPERATOR})),
     NavItem("政策版本", "policies:list", None),
     NavItem("机构", "orgs:list", frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR})),
     NavItem("审计日志", "audit:list", frozenset({Role.AUDITOR, Role.ADMIN})),
     NavItem("后台任务", "jobs:list", frozenset({Role.ADMIN, Role.OPERATOR, Role.SUPERVISOR})),
 ]
-STUDENT_MENU = [NavItem("我的贷款", "home", None)]
+STUDENT_MENU = [NavItem("我的贷款", "home", None), NavItem("毕业确认", "postloan:my_confirmation", None)]
 
 
 def nav_items_for(user: User, current_path: str) -> list[dict]:

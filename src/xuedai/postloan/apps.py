@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PostloanConfig(AppConfig):
+    name = "xuedai.postloan"
+    verbose_name = "贷后管理"
