@@ -35,12 +35,13 @@ def is_quarter_end(on: dt.date) -> bool:
 
 
 def keyset_chunks(qs: QuerySet, process: Callable[[list, JobRun], None], *, kind: str, on: dt.date,
-                  scope_key: str = "all", key: str = "pk", size: int = CHUNK) -> Iterator:
+                  scope_key: str = "all", key: str = "pk", size: int | None = None) -> Iterator:
     """Chunk functions for ``batch_run``: each takes the next ``size`` rows after the checkpoint.
 
     Yields chunks while rows remain after the last one done, so a resumed run (whose earlier chunks
     ``batch_run`` skips by index) always reaches the end of the selection.
     """
+    size = size or CHUNK
     job = job_run_claim(kind=kind, business_date=on, scope_key=scope_key)
     state = {"last": 0, "empty": False}
     ordered = qs.order_by(key)

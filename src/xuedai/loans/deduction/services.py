@@ -40,7 +40,7 @@ from ..models import (
     RunStatus,
 )
 from ..services.ledger import account_replay
-from ..services.servicing import penalty_accrue, repayment_post
+from ..services.servicing import early_repayment_execute, penalty_accrue, repayment_post
 from . import files
 from .layouts import AGENT_BANK, ALIPAY, FAILURE_WORDS, LAYOUTS, SUCCESS_WORDS
 
@@ -112,6 +112,8 @@ def deduction_prepare(*, on: dt.date, actor=None, on_progress=None) -> list[Dedu
                           if e.deduct_on == on and e.status == EarlyRepaymentStatus.PENDING), None)
             amounts = _line_amounts(account, on, early)
             if amounts["amount"] <= 0:
+                if early is not None:  # the credit already covers it: nothing to deduct
+                    early_repayment_execute(actor=actor, account=account, on=on, job_run=job)
                 continue
             overdue = account.oldest_unpaid_due is not None and account.oldest_unpaid_due < on
             kind = LineKind.EARLY if early else LineKind.OVERDUE if overdue else LineKind.DUE
@@ -235,8 +237,9 @@ def deduction_post(*, actor, run: DeductionRun, on_progress=None):
                 repayment_post(actor=actor, account=line.account, on=run.business_date, amount=line.paid,
                                source=f"{run.layout_name} 第{line.seq}笔", job_run=job)
             elif line.early_repayment_id:
-                EarlyRepaymentApplication.objects.filter(pk=line.early_repayment_id).update(
-                    status=EarlyRepaymentStatus.FAILED, reason=f"扣款失败：{line.reason}"[:200])
+                early_repayment_execute(actor=actor, account=line.account, on=run.business_date, job_run=job)
+                EarlyRepaymentApplication.objects.filter(pk=line.early_repayment_id, status="failed").update(
+                    reason=f"扣款失败：{line.reason}"[:200])
             line.posted = True
             line.save(update_fields=["posted"])
 

@@ -210,6 +210,23 @@ def early_repayment_apply(*, actor, account: LoanAccount, applied_on: dt.date | 
 
 
 @transaction.atomic
+def early_repayment_execute(*, actor, account: LoanAccount, on: dt.date,
+                            job_run=None) -> EarlyRepaymentApplication:
+    """Run the early repayment due ``on`` with what the account holds (its credit), no new money:
+    for an application the borrower's credit already covers, or whose deduction failed (the engine
+    then records the failure, DOMAIN.md §4: a failed deduction needs a new application)."""
+    account = _locked(account)
+    result, posted, rows = ledger_sync(account=account, on=on, job_run=job_run, memo="提前还款")
+    _record_early_outcomes(account, result, on)
+    account_refresh(account, on, rows)
+    application = account.early_repayments.get(deduct_on=on)
+    audit_record(actor=actor, action="loans.early_repayment_execute", obj=application,
+                 subject=account.contract, after={"on": on, "status": application.status,
+                                                  "postings": len(posted)})
+    return application
+
+
+@transaction.atomic
 def relief_apply(*, actor, programme, account: LoanAccount, on: dt.date, defer_principal: bool = False,
                  job_run=None) -> ReliefApplication | None:
     """Apply a relief programme to one account on ``on`` (DOMAIN.md §1 Relief programmes).
