@@ -144,7 +144,10 @@ def _write_records(actor: User, borrower: Borrower, proposed: dict, status: str)
                         data=proposals.record_values(borrower, proposed, status))
         for pk, values in proposed.get("co_borrowers", {}).items():
             co = borrower.co_borrowers.get(pk=int(pk))
-            co_borrower_update(actor=actor, co_borrower=co, data=values)
+            # Only a real change goes through the borrowers service: it re-validates the whole
+            # record, and an untouched co-borrower must not block the student's confirmation.
+            if any((getattr(co, key) or "") != value for key, value in values.items()):
+                co_borrower_update(actor=actor, co_borrower=co, data=values)
     except ValidationError as exc:
         # A rule of the borrowers app refused a value: show it, name the record.
         raise ValidationError(f"无法写入学生信息：{'；'.join(exc.messages)}") from exc
