@@ -61,7 +61,8 @@ class World:
             student_no=f"2022{next(_no):05d}", major="会计学", graduation_date=dt.date(year, 6, 30),
             qq="12345678", **kw)
         # Born 1985: stdnum knows 510722 as a birth county from the mid-1980s only.
-        factories.CoBorrowerFactory(borrower=borrower, address=borrower.address, birth_date=dt.date(1985, 5, 1),
+        factories.CoBorrowerFactory(borrower=borrower, address=borrower.address,
+                                    birth_date=dt.date(1985, 5, 1),
                                     household_region_code=borrower.household_region_code)
         EmergencyContact.objects.create(borrower=borrower, name="李叔叔", relation="舅舅",
                                         mobile=f"137{next(_no):08d}")

@@ -91,9 +91,11 @@ def test_bulk_assignment_from_the_list_page(world, client):
     borrowers = [world.graduate(world.dept_a) for _ in range(3)]
     login(client, world.officer)
     response = client.post(reverse("postloan:graduates"), {
-        "borrower": [b.pk for b in borrowers[:2]], "staff": world.staff_a.pk, "note": "四月分解", "back": "year=2026"})
+        "borrower": [b.pk for b in borrowers[:2]], "staff": world.staff_a.pk, "note": "四月分解",
+        "back": "year=2026"})
     assert response.status_code == 302 and response.url.endswith("?year=2026")
-    assert {a.borrower_id for a in Assignment.objects.filter(staff=world.staff_a)} == {b.pk for b in borrowers[:2]}
+    assigned = {a.borrower_id for a in Assignment.objects.filter(staff=world.staff_a)}
+    assert assigned == {b.pk for b in borrowers[:2]}
     html = client.get(reverse("postloan:graduates") + "?year=2026&unassigned=1").content.decode()
     assert borrowers[2].student_no in html and borrowers[0].student_no not in html
     # A department cannot assign.

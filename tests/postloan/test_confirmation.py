@@ -117,8 +117,8 @@ def test_confirm_a_change_needs_the_paper_letter_checked_then_writes_the_records
 def test_audit_trail_names_maker_editor_and_checker(world):
     b = world.graduate()
     c = apply(b, mobile="13900001111")
-    confirmation_edit(actor=world.staff_a, confirmation=c,
-                      proposed={**c.proposed, "borrower": {**c.proposed["borrower"], "address": "成都市武侯区1号"}},
+    edited = {**c.proposed, "borrower": {**c.proposed["borrower"], "address": "成都市武侯区1号"}}
+    confirmation_edit(actor=world.staff_a, confirmation=c, proposed=edited,
                       employment_status=c.employment_status)
     confirmation_confirm(actor=world.officer, confirmation=c, letter_checked=True)
     entries = list(AuditEntry.objects.filter(subject_key=subject_key(b)).order_by("id"))
@@ -171,7 +171,8 @@ def test_unemployed_is_recorded_as_such(world):
 
 def test_confirmed_application_is_locked_for_the_student(world, client):
     b = world.graduate()
-    confirmation_confirm(actor=world.officer, confirmation=apply(b, mobile="13900001111"), letter_checked=True)
+    c = apply(b, mobile="13900001111")
+    confirmation_confirm(actor=world.officer, confirmation=c, letter_checked=True)
     with pytest.raises(ValidationError, match="已确认"):
         apply(b)
     login(client, b.user)
@@ -210,7 +211,8 @@ def test_30_june_view_by_department(world, client):
     a1, a2, a3 = (world.graduate(world.dept_a) for _ in range(3))
     b1 = world.graduate(world.dept_b)
     world.graduate(world.dept_b, state="settled")  # paid off: not counted at all
-    confirmation_confirm(actor=world.officer, confirmation=apply(a1, mobile="13900001111"), letter_checked=True)
+    c = apply(a1, mobile="13900001111")
+    confirmation_confirm(actor=world.officer, confirmation=c, letter_checked=True)
     apply(a2)
     departments, missing = selectors.confirmation_progress(world.officer, 2026)
     by_name = {d.department: d for d in departments}
