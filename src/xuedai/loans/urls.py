@@ -9,6 +9,6 @@ app_name = "loans"
 urlpatterns = [
     path("accounts/<int:contract_id>/", views.account_detail, name="account_detail"),
     path("deductions/", views.deduction_run_list, name="deduction_runs"),
-    path("deductions/<int:pk>/<str:which>/", views.deduction_file, name="deduction_file"),
     path("deductions/<int:pk>/upload/", views.deduction_result_upload, name="deduction_upload"),
+    path("deductions/<int:pk>/<str:which>/", views.deduction_file, name="deduction_file"),
 ]
