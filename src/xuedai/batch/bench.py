@@ -124,7 +124,8 @@ def scalar_sample(conn, on: int, size: int, engine_size: int) -> dict:
             "scalar_sample": len(rows), "kernel_equals_scalar": got == want}
 
 
-def run(loans: int, *, chunk: int, sample: int = 2000, keep_run: bool = False, out=None) -> dict:
+def run(loans: int, *, chunk: int, sample: int = 2000, keep_run: bool = False, dense: bool = False,
+        out=None) -> dict:
     from django.db import connection
 
     from xuedai.batch.runs import loans_classification, loans_deduction_files, loans_settlement
@@ -149,9 +150,10 @@ def run(loans: int, *, chunk: int, sample: int = 2000, keep_run: bool = False, o
         report.update(scalar_sample(connection.connection, exact.day(on), sample, min(sample, 200)))
         # The quarter end before the bench day's settlement: the portfolio as it stands on its eve.
         started = time.perf_counter()
-        timings = loans_classification(QUARTER_END, chunk=chunk, out=out)
+        timings = loans_classification(QUARTER_END, chunk=chunk, dense=dense, out=out)
         stages["classify"] = _stage(timings, time.perf_counter() - started)
         stages["classify"]["grades"] = timings.totals
+        stages["classify"]["mode"] = "dense" if dense else "sparse"
         started = time.perf_counter()
         timings = loans_settlement(on, chunk=chunk, out=out)
         stages["settle"] = _stage(timings, time.perf_counter() - started)

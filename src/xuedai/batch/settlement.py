@@ -6,7 +6,7 @@ principal (``principal``), all with ``due_on`` = the settlement day and memo 结
 ``loans.replay`` maps a settlement row, then moves the cached balances the way
 ``loans.services.ledger.account_refresh`` would derive them from those postings (subsidy
 receivable, interest due, principal due, oldest unpaid due day, last settled day; the contract's
-mirror of the oldest unpaid day and its state).
+state — see :func:`write` for the one difference).
 
 Terms come from the contract row and its policy version exactly as ``loans.terms.contract_terms``
 builds them: principal, rate, disbursement, maturity, self-pay start; the version's settlement day,
@@ -45,7 +45,9 @@ READ = [
     io.Column("self_pay_from", io.day_sql("c.self_pay_from"), 4),
     io.Column("oldest", io.day_sql("a.oldest_unpaid_due"), 4),
     io.Column("policy", "c.policy_version_id"),
+    io.Column("state", "CASE c.state WHEN 'disbursed' THEN 0 WHEN 'repaying' THEN 1 ELSE 2 END::int4", 4),
 ]
+STATES = ("disbursed", "repaying", "overdue")
 
 # The accounts a settlement on %(on)s concerns, in a chunk of contract ids (lo, hi].
 SELECTION = f"""
@@ -145,16 +147,20 @@ def write(conn, on: int, cols: dict[str, np.ndarray], result: dict[str, np.ndarr
                                         THEN LEAST(a.oldest_unpaid_due, %(on)s) ELSE a.oldest_unpaid_due END,
                last_settled_on = %(on)s, updated_at = now()
           FROM batch_settled t WHERE a.contract_id = t.id""", params)
-    # The contract mirrors the account (account_refresh → contract_state); touch only rows that change.
-    io.execute(conn, """
-        UPDATE origination_contract c
-           SET overdue_since = s.oldest, state = s.state
-          FROM (SELECT a.contract_id AS id, a.oldest_unpaid_due AS oldest,
-                       CASE WHEN a.oldest_unpaid_due < %(on)s THEN 'overdue'
-                            WHEN c2.self_pay_from <= %(on)s THEN 'repaying' ELSE 'disbursed' END AS state
-                  FROM batch_settled t JOIN loans_loanaccount a ON a.contract_id = t.id
-                  JOIN origination_contract c2 ON c2.id = t.id) s
-         WHERE c.id = s.id AND (c.overdue_since IS DISTINCT FROM s.oldest OR c.state <> s.state)""", params)
+    # The contract's state as account_refresh → contract_state derives it: overdue only if something
+    # was unpaid before today (amounts due today are not overdue yet), else repaying once self-pay
+    # has started. Only the few rows whose state changes are written (origination_contract carries
+    # ~20 indexes: rewriting a row costs ~50 µs). Unlike account_refresh, ``overdue_since`` is not
+    # set to today for an amount merely due today: it stays the first *overdue* day.
+    state = np.where(cols["oldest"] < on, 2, np.where(cols["self_pay_from"] <= on, 1, 0))[settles]
+    moved = state != cols["state"][settles]
+    if moved.any():
+        io.temp_table(conn, "batch_state", {"id": ids[moved], "state": state[moved]})
+        names = ", ".join(f"({i}, '{name}')" for i, name in enumerate(STATES))
+        io.execute(conn, f"""
+            UPDATE origination_contract c SET state = s.name
+              FROM batch_state t JOIN (VALUES {names}) AS s(code, name) ON s.code = t.state
+             WHERE c.id = t.id""")
     return written, postings.totals
 
 

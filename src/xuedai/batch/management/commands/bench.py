@@ -12,17 +12,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--loans", type=int, default=1_000_000, help="合同笔数 / contracts")
         parser.add_argument("--json", action="store_true", help="一行 JSON / one line of JSON")
-        parser.add_argument("--chunk", type=int, default=500_000, help="每批合同号范围 / ids per chunk")
+        parser.add_argument("--chunk", type=int, default=250_000, help="每批合同号范围 / ids per chunk")
         parser.add_argument("--sample", type=int, default=2000, help="标量核对样本 / scalar sample")
         parser.add_argument("--keep-run", action="store_true", help="保留运行后的数据库副本")
+        parser.add_argument("--dense", action="store_true",
+                            help="五级分类为每户写记录 / a grade record for every account (else sparse)")
 
-    def handle(self, *args, loans, json: bool, chunk, sample, keep_run, **options):
+    def handle(self, *args, loans, json: bool, chunk, sample, keep_run, dense, **options):
         from xuedai.batch import bench
 
         if connection.vendor != "postgresql":
             raise CommandError("bench 需要 PostgreSQL（scripts/with-postgres.sh）/ bench needs PostgreSQL")
         out = None if json else self.stdout.write
-        report = bench.run(loans, chunk=chunk, sample=sample, keep_run=keep_run, out=out)
+        report = bench.run(loans, chunk=chunk, sample=sample, keep_run=keep_run, dense=dense, out=out)
         self.stdout.write(_dumps(report) if json else bench.table(report))
 
 
