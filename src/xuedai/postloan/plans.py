@@ -77,10 +77,14 @@ def borrower_plan(borrower: Borrower, today: dt.date, contracts: list[Contract] 
     return BorrowerPlan(contracts, plans, rows, sum((p.due_now for p in plans), ZERO))
 
 
-def payment_channel(borrower: Borrower, contracts: list[Contract] | None = None) -> str:
-    """"支付宝账户 zxdk…@alipay.cdb" or "代理行：三台县农村信用联社" — where the money must be deposited."""
+def payment_channel(borrower: Borrower, contracts: list[Contract] | None = None, *,
+                    short: bool = False) -> str:
+    """"支付宝账户：zxdk…@alipay.cdb" or "代理行：三台县农村信用联社…" — where the money must be
+    deposited; `short` for text messages ("三台县农村信用联社还款账户")."""
     county = borrower.county
     if county is not None and county.agent_bank_id:
+        if short:
+            return f"{county.agent_bank.name}还款账户"
         return f"代理行：{county.agent_bank.name}（请存入本人在代理行开立的还款账户）"
     account = ""
     if apps.is_installed("xuedai.loans"):
@@ -91,6 +95,8 @@ def payment_channel(borrower: Borrower, contracts: list[Contract] | None = None)
         if ids is not None:
             accounts = accounts.filter(contract_id__in=ids)
         account = accounts.order_by("contract_id").values_list("channel_account", flat=True).first() or ""
+    if short:
+        return f"支付宝账户{account}" if account else "本人支付宝还款账户"
     return f"支付宝账户：{account}" if account else "支付宝账户：签订合同时开立的本人还款账户"
 
 

@@ -56,7 +56,7 @@ def compose(kind: str, borrower: Borrower, today: dt.date, campaign: ReminderCam
         return None
     plan = plans.borrower_plan(borrower, today, contracts)
     nxt = plan.next_due
-    channel = plans.payment_channel(borrower, contracts)
+    channel = plans.payment_channel(borrower, contracts, short=True)
     context = texts.base_context(borrower, channel)
     if kind == CampaignKind.ANNUAL_DUE:
         if not rules.annual_notice_due(nxt.on if nxt else None, today):
