@@ -90,3 +90,41 @@ def test_contract_page_offers_only_allowed_buttons(client, people, walk, make_bo
     assert response.status_code == 302
     contract.refresh_from_db()
     assert contract.state == S.SIGNED
+
+
+def test_summary_exports(client, people, season_data):
+    done, _ = season_data
+    login(client, people["operator"])
+    for suffix, magic in [("summary.xlsx", b"PK"), ("summary.pdf", b"%PDF")]:
+        response = client.get(f"/origination/batches/{done.batch_id}/{suffix}")
+        assert response.status_code == 200 and response.content[:len(magic)] == magic
+    login(client, people["prov_supervisor"])
+    response = client.get("/origination/batches/summary.xlsx?year=2026")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    body = client.get("/origination/batches/?year=2026").content.decode()
+    assert "三台县学生资助管理中心" in body and "province-summary" in body
+
+
+def test_bank_returns_on_the_batch_page_and_county_resubmits(client, people, walk, borrower, make_borrower):
+    other = walk(make_borrower(), S.RECEIPTED)
+    contract = walk(borrower, S.IN_REVIEW)
+    login(client, people["bank"])
+    body = client.get(f"/origination/batches/{contract.batch_id}/").content.decode()
+    assert 'data-action="bank_return"' in body and "approve-rest" in body
+    response = client.post(f"/origination/contracts/{contract.pk}/act/bank_return/",
+                           {"comment": "", "next": "batch"})
+    assert response.status_code == 302 and response.url == f"/origination/batches/{contract.batch_id}/"
+    contract.refresh_from_db()
+    assert contract.state == S.IN_REVIEW  # refused: a return needs a reason
+    client.post(f"/origination/contracts/{contract.pk}/act/bank_return/", {"comment": "签字不全"})
+    client.post(f"/origination/batches/{contract.batch_id}/act/approve_rest/")
+    other.refresh_from_db()
+    assert other.state == S.APPROVED
+    login(client, people["operator"])
+    assert "银行退回待修改" in client.get("/origination/county/").content.decode()
+    response = client.post(f"/origination/contracts/{contract.pk}/edit/",
+                           {"amount": "7000", "term_years": "18", "co_borrower": contract.co_borrower_id})
+    assert response.status_code == 302
+    client.post(f"/origination/contracts/{contract.pk}/act/resubmit/")
+    contract.refresh_from_db()
+    assert contract.state == S.IN_REVIEW and contract.amount == 7000 and contract.batch.sequence == 2

@@ -141,6 +141,8 @@ def arrival_rows(contracts) -> list[list]:
 
 
 PRINTS = {
+    # Everything handed over at signing in one print job (documents app only; else printed one by one).
+    "signing_pack": ("签约材料(合同一式4份、受理证明、违约责任告知书)", "signing_pack_pdf"),
     "application": ("国家开发银行生源地贷款申请表", "application_form_pdf"),
     "contract": ("生源地信用助学贷款借款合同", "contract_pdf"),
     "acceptance": ("国家开发银行生源地贷款受理证明", "acceptance_certificate_pdf"),
@@ -153,6 +155,8 @@ def print_pdf(kind: str, contract: Contract) -> bytes:
     builder = documents_builder("home_county", builder_name)
     if builder is not None:
         return builder(contract)
+    if kind == "signing_pack":
+        kind, title = "contract", PRINTS["contract"][0]
     from weasyprint import HTML
 
     html = render_to_string(
@@ -163,10 +167,24 @@ def print_pdf(kind: str, contract: Contract) -> bytes:
 
 def application_pdf(application) -> bytes:
     """The printed application form the student takes for the eligibility stamp [001 二.1]."""
+    builder = documents_builder("home_county", "application_form_pdf")
+    if builder is not None:
+        return builder(application)
     from weasyprint import HTML
 
-    html = render_to_string(
-        "origination/print.html",
-        {"title": PRINTS["application"][0], "kind": "application", "a": application, "c": None},
-    )
+    context = {"title": PRINTS["application"][0], "kind": "application", "a": application, "c": None}
+    html = render_to_string("origination/print.html", context)
     return HTML(string=html).write_pdf()
+
+
+def county_summary_pdf(batch: CountyBatch) -> bytes | None:
+    builder = documents_builder("home_county", "county_summary_pdf")
+    return builder(batch) if builder is not None else None
+
+
+def province_summary_xlsx(batches, province, year: int) -> bytes:
+    """The provincial table by county: the documents app's (title, signature lines) where present."""
+    builder = documents_builder("home_county", "province_summary_xlsx")
+    if builder is not None:
+        return builder(Contract.objects.filter(batch__in=batches), province, year)
+    return xlsx_bytes("省汇总表", PROVINCE_HEADERS, province_summary_rows(batches))

@@ -35,5 +35,6 @@ urlpatterns = [
     path("batches/<int:pk>/", review.batch_detail, name="batch"),
     path("batches/<int:pk>/act/<slug:action>/", review.batch_act, name="batch_act"),
     path("batches/<int:pk>/summary.xlsx", review.batch_summary_xlsx, name="batch_summary"),
+    path("batches/<int:pk>/summary.pdf", review.batch_summary_pdf, name="batch_summary_pdf"),
     path("arrivals/", review.arrivals, name="arrivals"),
 ]

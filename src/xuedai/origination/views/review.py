@@ -60,23 +60,14 @@ def batch_list(request):
 
 @staff_required
 def province_summary_xlsx(request):
+    """四川省生源地贷款申请汇总表(以县为单位) [001 二.5], of the batches the counties reported."""
     year = _year(request)
-    sent = (
-        batch_scope(request.user)
-        .filter(academic_year=year)
-        .exclude(state__in=[BatchState.SUMMARISED, BatchState.REJECTED])
-    )
-    audit_record(
-        actor=request.user,
-        action="origination_province_summary_export",
-        obj=request.user,
-        after={"year": year},
-    )
-    return exports.file_response(
-        exports.xlsx_bytes("省汇总表", exports.PROVINCE_HEADERS, exports.province_summary_rows(sent)),
-        f"生源地贷款申请汇总表(以县为单位)-{year}.xlsx",
-        exports.XLSX,
-    )
+    sent = batch_scope(request.user).filter(academic_year=year).exclude(
+        state__in=[BatchState.SUMMARISED, BatchState.REJECTED])
+    audit_record(actor=request.user, action="origination_province_summary_export", obj=request.user,
+                 after={"year": year})
+    data = exports.province_summary_xlsx(sent, request.user.organisation or "全部", year)
+    return exports.file_response(data, f"生源地贷款申请汇总表(以县为单位)-{year}.xlsx", exports.XLSX)
 
 
 @staff_required
@@ -130,6 +121,18 @@ def batch_act(request, pk, action):
     except KeyError:
         messages.error(request, "未知操作。")
     return redirect("origination:batch", pk)
+
+
+@staff_required
+def batch_summary_pdf(request, pk):
+    """The same table on A4, with the county's signature and stamp line on every page."""
+    batch = batch_get(request.user, pk)
+    data = exports.county_summary_pdf(batch)
+    if data is None:
+        return redirect("origination:batch_summary", pk)
+    audit_record(actor=request.user, action="origination_county_summary_export", obj=batch)
+    name = f"生源地信用助学贷款借款申请汇总表-{batch.academic_year}-{batch.sequence}.pdf"
+    return exports.file_response(data, name, "application/pdf")
 
 
 @staff_required
