@@ -163,6 +163,26 @@ def test_totp_command_is_for_demos_only(province, make_user, monkeypatch, capsys
     assert capsys.readouterr().out.strip() == pyotp.TOTP(user.totp_secret).now()
 
 
+def test_totp_command_works_on_the_database_xuedai_demo_serves(
+    province, make_user, monkeypatch, capsys, settings, tmp_path
+):
+    from xuedai.web.management.commands.demo import mark_demo_database
+
+    user = make_user(province.centre, Role.OPERATOR, username="demo2")
+    settings.DEBUG = False
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("XUEDAI_DEMO", raising=False)
+    with pytest.raises(CommandError, match="演示"):
+        call_command("totp", "demo2")
+    mark_demo_database()
+    call_command("totp", "demo2")
+    assert capsys.readouterr().out.strip() == pyotp.TOTP(user.totp_secret).now()
+    # A marker left by another database does not unlock this one.
+    (tmp_path / "demo-database").write_text("/somewhere/else.sqlite3")
+    with pytest.raises(CommandError, match="演示"):
+        call_command("totp", "demo2")
+
+
 def test_enrolled_staff_cannot_rebind_without_an_administrator(client, province, make_user):
     user = make_user(province.centre, Role.OPERATOR, username="bound")
     client.post("/accounts/login/", {"identifier": "bound", "password": "Test-pass-2026"})

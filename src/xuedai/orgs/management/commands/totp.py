@@ -1,7 +1,7 @@
 """`xuedai totp USERNAME`: print the current TOTP code — for demo logins only.
 
-Anyone who can run this reads every second factor, so it refuses unless settings.DEBUG is on or
-XUEDAI_DEMO=1 is set in the environment (as `xuedai demo` does for its own site).
+Anyone who can run this reads every second factor, so it refuses unless settings.DEBUG is on,
+XUEDAI_DEMO=1 is set in the environment, or the database is the one `xuedai demo` serves.
 """
 
 import os
@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        if not (settings.DEBUG or os.environ.get("XUEDAI_DEMO") == "1"):
+        from xuedai.web.management.commands.demo import is_demo_database
+
+        if not (settings.DEBUG or os.environ.get("XUEDAI_DEMO") == "1" or is_demo_database()):
             raise CommandError("仅限演示环境：请设置 XUEDAI_DEMO=1 或开启 DEBUG 后再使用。")
         user = User.objects.filter(username=username).first()
         if user is None:
