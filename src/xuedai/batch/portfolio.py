@@ -21,12 +21,15 @@ import datetime as dt
 import numpy as np
 
 from xuedai.batch import exact, io
+from xuedai.batch.classification import rules_for
+from xuedai.batch.classify import GRADES, grade_2023, grade_seed
 from xuedai.batch.dates import field, from_ymd, ymd
 from xuedai.batch.exact import NO_DATE
 from xuedai.batch.settle import settle
 from xuedai.batch.tablecopy import copy_columns, fixed_text, reset_identity
 
 BENCH_DAY = dt.date(2026, 12, 20)  # the settlement the bench runs (the day before is the state)
+PREVIOUS_QUARTER_END = dt.date(2026, 6, 30)  # the grades the accounts carry
 PREFIX = "BN"  # contract numbers BN000000000001 …: how an existing portfolio is recognised
 COUNTIES = 100
 PER_BORROWER = 4
@@ -157,6 +160,7 @@ def build_chunk(conn, first: int, n: int, counties: np.ndarray, regions: np.ndar
         "study_years": PER_BORROWER, "graduation_date": _days(graduation, 6, 30),
         "county_id": counties[place]})
     ids = offsets["contract"] + t["k"] + 1
+    county = counties[t["borrower"] * 7919 % len(counties)]
     state = np.where(h["oldest"] < eve, b"overdue", np.where(t["self_pay_from"] <= eve, b"repaying",
                                                               b"disbursed"))
     copy_columns(conn, "origination_contract", n, {
@@ -168,13 +172,22 @@ def build_chunk(conn, first: int, n: int, counties: np.ndarray, regions: np.ndar
         "self_pay_from": t["self_pay_from"],
         "outstanding_principal": h["principal_outstanding"], "overdue_since": h["oldest"],
         "borrower_id": offsets["borrower"] + t["borrower"] + 1, "policy_version_id": t["policy"],
-        "county_id": counties[t["borrower"] * 7919 % len(counties)]})
+        "county_id": county})
+    # The grade of the previous quarter end (the state has not moved since last December), so a
+    # classification run finds the steady state: most grades unchanged.
+    quarter = exact.day(PREVIOUS_QUARTER_END)
+    rule = rules_for(quarter, np.zeros(n, dtype=np.int64),
+                     6 * 10**6 + regions[np.searchsorted(counties, county)], t["policy"])
+    rank = np.where(rule == 1, grade_2023(h["oldest"], quarter), grade_seed(h["oldest"], quarter))
+    opened = t["disbursed_on"] <= quarter
     copy_columns(conn, "loans_loanaccount", n, {
+        "grade": np.where(opened, np.array([g.value.encode() for g in GRADES])[rank], b""),
+        "graded_on": np.where(opened, quarter, NO_DATE),
         "contract_id": ids, "opened_on": t["disbursed_on"],
         "channel_account": fixed_text("zxdk", offsets["borrower"] + t["borrower"] + 1, 8),
         "principal_outstanding": h["principal_outstanding"], "principal_due": h["principal_due"],
         "interest_due": h["interest_due"], "last_settled_on": h["last_settled"],
-        "oldest_unpaid_due": h["oldest"], "grade": ""})
+        "oldest_unpaid_due": h["oldest"]})
     postings = io.Postings(0, memo="期初建账")
     postings.add("disburse_student", ids, t["amount"], None, business_date=t["disbursed_on"])
     for on, (interest, principal) in sorted(h["unpaid"].items()):
