@@ -49,3 +49,15 @@ def test_a_posting_is_reversed_at_most_once(account):
     with pytest.raises(IntegrityError), transaction.atomic():
         Posting.objects.create(account=account, business_date=dt.date(2018, 9, 2), kind=Kind.REVERSAL,
                                amount=posting.amount, reverses=posting)
+
+
+def test_only_the_demo_wipe_gets_past_the_triggers(account):
+    from xuedai.loans.maintenance import ledger_purge_allowed
+
+    _post(account)
+    with ledger_purge_allowed(connection), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM loans_posting")
+    assert not Posting.objects.exists()
+    posting = _post(account)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM loans_posting WHERE id = %s", [posting.pk])
