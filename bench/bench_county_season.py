@@ -29,8 +29,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
-from tests import factories  # noqa: E402
 
+from tests import factories  # noqa: E402
 from xuedai import businessdate  # noqa: E402
 from xuedai.borrowers.idnumbers import make_id_number  # noqa: E402
 from xuedai.borrowers.models import Borrower, CoBorrower  # noqa: E402
