@@ -31,7 +31,12 @@ STAFF_MENU = [
     NavItem("审计日志", "audit:list", frozenset({Role.AUDITOR, Role.ADMIN})),
     NavItem("后台任务", "jobs:list", frozenset({Role.ADMIN, Role.OPERATOR, Role.SUPERVISOR})),
 ]
-STUDENT_MENU = [NavItem("我的贷款", "home", None), NavItem("毕业确认", "postloan:my_confirmation", None)]
+STUDENT_MENU = [
+    NavItem("我的贷款", "home", None),
+    NavItem("申请贷款", "origination:apply", None),
+    NavItem("还款计划", "calculator:my_plan", None),
+    NavItem("毕业确认", "postloan:my_confirmation", None),
+]
 
 
 def nav_items_for(user: User, current_path: str) -> list[dict]:
