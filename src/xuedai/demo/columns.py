@@ -33,25 +33,35 @@ def const(text: str | bytes, n: int) -> Part:
     return np.broadcast_to(np.frombuffer(raw, dtype=np.uint8), (n, len(raw)))
 
 
+# "0000" … "9999" as bytes: four digits per integer division instead of one.
+# Gathered as uint32 (one machine word per four characters), viewed back as bytes.
+_QUADS = np.frombuffer("".join(f"{i:04d}" for i in range(10_000)).encode(), dtype=np.uint32)
+_POWERS = 10 ** np.arange(1, 19, dtype=np.int64)
+
+
 def digits(values: np.ndarray, width: int, *, zero_pad: bool = True) -> Part:
     """Decimal digits of non-negative integers; without zero_pad, leading zeros become NUL
     (dropped later), which gives ordinary variable-length numbers."""
-    v = np.asarray(values, dtype=np.int64).copy()
+    v = np.asarray(values, dtype=np.int64)
     if v.size and (v.min() < 0 or v.max() >= 10**width):
         raise ValueError(f"value out of range for {width} digits")
-    out = np.empty((len(v), width), dtype=np.uint8)
-    for pos in range(width - 1, -1, -1):
-        out[:, pos] = v % 10
-        v //= 10
-    text = out + np.uint8(48)
+    groups = -(-width // 4)
+    words = np.empty((len(v), groups), dtype=np.uint32)
+    for g in range(groups - 1, -1, -1):
+        words[:, g] = _QUADS[v % 10_000]
+        v = v // 10_000
+    out = words.view(np.uint8)[:, groups * 4 - width:]
     if not zero_pad:
-        started = np.maximum.accumulate(out != 0, axis=1)
-        started[:, -1] = True  # zero itself is "0", not empty
-        text[~started] = 0
-    return text
+        length = np.searchsorted(_POWERS, np.asarray(values, dtype=np.int64), side="right") + 1
+        out[np.arange(width) < (width - length)[:, None]] = 0
+    return out
 
 
-def number(values: np.ndarray, width: int = 19) -> Part:
+def number(values: np.ndarray, width: int | None = None) -> Part:
+    """Integers as plain decimal text (variable length); the width is what the largest needs."""
+    values = np.asarray(values, dtype=np.int64)
+    if width is None:
+        width = len(str(int(values.max()))) if values.size else 1
     return digits(values, width, zero_pad=False)
 
 
@@ -62,13 +72,11 @@ def money(yuan: np.ndarray) -> list[Part]:
 
 def dates(days: np.ndarray) -> Part:
     """datetime64[D] → "YYYY-MM-DD"; NaT → \\N."""
+    from .people import civil
+
     d = np.asarray(days, dtype="datetime64[D]")
     missing = np.isnat(d)
-    safe = np.where(missing, np.datetime64("2000-01-01"), d)
-    years = safe.astype("datetime64[Y]").astype(np.int64) + 1970
-    month_start = safe.astype("datetime64[M]")
-    months = month_start.astype(np.int64) % 12 + 1
-    mdays = (safe - month_start.astype("datetime64[D]")).astype(np.int64) + 1
+    years, months, mdays = civil(np.where(missing, np.datetime64("2000-01-01"), d))
     dash = const("-", len(d))
     out = np.hstack([digits(years, 4), dash, digits(months, 2), dash, digits(mdays, 2)])
     return nullable(out, missing)
@@ -91,7 +99,7 @@ def encode_rows(fields: list[list[Part]], n: int) -> bytes:
     the NUL padding: the result is a COPY text block."""
     widths = [sum(p.shape[1] for p in parts) for parts in fields]
     total = sum(widths) + len(fields)
-    matrix = np.zeros((n, total), dtype=np.uint8)
+    matrix = np.empty((n, total), dtype=np.uint8)  # every byte is written below
     col = 0
     for parts in fields:
         for part in parts:

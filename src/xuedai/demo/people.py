@@ -27,11 +27,29 @@ ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dty
 STUDENT_SEQ_BASE, PARENT_SEQ_BASE, SEQ_SLOTS = 0, 500, 249
 
 
+# Day number of the 1st of every month 1900–2199: NumPy's month → day conversion is slow on
+# millions of values, a table lookup is not.
+_MONTH_START = np.arange(-70 * 12, 230 * 12).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+
 def day(year, month=1, dom=1) -> np.ndarray:
     """datetime64[D] for (year, month, day); each may be a scalar or an array."""
-    y = np.asarray(year, dtype=np.int64)
-    months = (y - 1970) * 12 + (month - 1)
-    return months.astype("datetime64[M]").astype("datetime64[D]") + (dom - 1)
+    months = (np.asarray(year, dtype=np.int64) - 1900) * 12 + (np.asarray(month, dtype=np.int64) - 1)
+    return (_MONTH_START[months] + (np.asarray(dom, dtype=np.int64) - 1)).astype("datetime64[D]")
+
+
+def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of datetime64[D] values in integer arithmetic (H. Hinnant's
+    civil_from_days), several times faster than NumPy's calendar conversions."""
+    z = np.asarray(days, dtype="datetime64[D]").astype(np.int64) + 719_468
+    era = z // 146_097
+    doe = z - era * 146_097
+    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    dom = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    return yoe + era * 400 + (month <= 2), month, dom
 
 
 def rank_within(keys: np.ndarray) -> np.ndarray:
@@ -58,7 +76,7 @@ def id_sequences(region: np.ndarray, birth: np.ndarray, male: np.ndarray, base: 
 
 def id_regions(county: np.ndarray, birth: np.ndarray) -> np.ndarray:
     """The division code an ID number carries: the county's code in the birth year (places.County)."""
-    year = birth.astype("datetime64[Y]").astype(np.int64) + 1970
+    year = civil(birth)[0]
     region = np.zeros(len(county), dtype=np.int64)
     for i, c in enumerate(COUNTIES):
         mine = county == i

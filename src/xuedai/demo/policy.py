@@ -62,10 +62,11 @@ class PolicyLookup:
                          | set(LprRate.objects.values_list("effective_from", flat=True)))
         edges = np.array(changes, dtype="datetime64[D]")
         interval = np.searchsorted(edges, days, side="right")
-        _, first_row, inverse = np.unique(interval, return_index=True, return_inverse=True)
-        answers = np.array([self._one(product, days[row]) for row in first_row],
-                           dtype=np.int64).reshape(-1, 2)
-        return answers[inverse, 0], answers[inverse, 1]
+        # A few dozen intervals: one pass each finds its first day (np.unique would sort millions).
+        answers = np.full((len(edges) + 1, 2), -1, dtype=np.int64)
+        for i in np.flatnonzero(np.bincount(interval, minlength=len(edges) + 1)):
+            answers[i] = self._one(product, days[np.argmax(interval == i)])
+        return answers[interval, 0], answers[interval, 1]
 
     # ---- per-version parameters as arrays (indexed by version index) -----------------------------
 

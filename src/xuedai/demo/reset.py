@@ -31,7 +31,8 @@ def _references(model: type[models.Model]) -> list[tuple[models.Field, type[mode
 def doomed_models() -> tuple[list[type[models.Model]], list[tuple[type[models.Model], models.Field]]]:
     """(models to empty, (kept model, nullable field) pairs to set NULL)."""
     doomed = set(DEMO_MODELS)
-    every = apps.get_models(include_auto_created=True)
+    # Proxies share their parent's table (authtoken's TokenProxy); unmanaged models are not ours.
+    every = [m for m in apps.get_models(include_auto_created=True) if not m._meta.proxy and m._meta.managed]
     changed = True
     while changed:
         changed = False
@@ -72,9 +73,16 @@ def _children_first(doomed: set) -> list[type[models.Model]]:
 
 def reset_demo(connection) -> list[str]:
     doomed, null_out = doomed_models()
+    # An app installed but not migrated yet has no table to empty.
+    existing = set(connection.introspection.table_names())
+    doomed = [m for m in doomed if m._meta.db_table in existing]
+    null_out = [(m, f) for m, f in null_out if m._meta.db_table in existing]
     qn = connection.ops.quote_name
     kept_targets = {f.related_model for _, f in null_out}
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # TRUNCATE refuses tables with deferred checks pending from earlier in the transaction.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for model, f in null_out:
             cursor.execute(f"UPDATE {qn(model._meta.db_table)} SET {qn(f.column)} = NULL "
                            f"WHERE {qn(f.column)} IS NOT NULL")
@@ -98,4 +106,6 @@ def reset_demo(connection) -> list[str]:
             deletes = [m for m in doomed if m in blocked]
         for model in deletes:
             cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return [m._meta.label for m in doomed]

@@ -19,16 +19,17 @@ class Command(BaseCommand):
                             help="先清空已有的演示数据(机构、用户、学生、合同及其下游数据)")
         parser.add_argument("--seed", type=int, default=2026, help="随机种子：同一种子生成同样的数据")
         parser.add_argument("--chunk", type=int, default=50_000, help="每批写入的行数")
-        parser.add_argument("--keep-indexes", action="store_true",
-                            help="PostgreSQL：写入时保留索引与外键(默认先删除、写完重建，更快)")
+        parser.add_argument("--indexes", choices=["drop", "keep"], default="drop",
+                            help="PostgreSQL：写入前删除二级索引与外键、写完重建(drop，默认，更快)，"
+                                 "或全部保留(keep)")
 
-    def handle(self, *args, students, reset, seed, chunk, keep_indexes, **options):
+    def handle(self, *args, students, reset, seed, chunk, indexes, **options):
         if students < 0 or chunk < 1:
             raise CommandError("--students 不能为负数，--chunk 至少为 1。")
         self.stdout.write(f"生成演示数据：{students:,} 名借款学生（种子 {seed}）…")
         try:
             progress = build_demo(students=students, seed=seed, reset=reset, out=self.stdout,
-                                  chunk=chunk, keep_indexes=keep_indexes)
+                                  chunk=chunk, indexes=indexes, verbose=options["verbosity"] > 1)
         except DemoDataExists as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"完成，共 {progress.total_seconds:.1f} 秒。")
