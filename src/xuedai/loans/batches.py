@@ -77,6 +77,10 @@ def _is_policy_settlement_day(on: dt.date) -> bool:
 
 def settlement_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
     """Annual settlement (20 Dec) and settlement at maturity, for every account settling on ``on``."""
+    kernel = fastpath.portfolio_kernel("loans_settlement")
+    if kernel is not None:
+        kernel(on, actor=actor, out=out)
+        return JobRun.objects.get(kind="loans.settlement", business_date=on, scope_key="all")
     qs = live_accounts(on)
     if not _is_policy_settlement_day(on):
         qs = qs.filter(Q(contract__maturity_date=on) | Q(reliefs__defer_principal=True)).distinct()
@@ -111,6 +115,10 @@ def penalty_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
 
 def classification_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
     """Quarter-end five-tier classification of every live account (DOMAIN.md §6)."""
+    kernel = fastpath.portfolio_kernel("loans_classification")
+    if kernel is not None:
+        kernel(on, actor=actor, out=out)
+        return JobRun.objects.get(kind="loans.classification", business_date=on, scope_key="all")
     qs = live_accounts(on + dt.timedelta(days=1)).select_related("contract__policy_version",
                                                                  "contract__county", "contract__university")
 

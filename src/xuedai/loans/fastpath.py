@@ -6,16 +6,22 @@ scalar core otherwise, with the same result (``tests/batch`` proves kernel = cor
 
 - classification: ``xuedai.batch.classify.grade_seed`` / ``grade_2023`` over the chunk's column of
   oldest unpaid due dates, one as-of day (a quarter end);
-- settlement and penalty: the scalar services for now — their postings go through the engine walk
-  (``replay``) so that credit, reliefs and early repayments stay exact. A kernel entry point
-  ``xuedai.batch.loans_settlement(business_date, job_run)`` that COPYs settlement postings into
-  ``loans_posting`` (then ``services.account_refresh_many``) is picked up here when it appears.
+- settlement: ``xuedai.batch.loans_settlement(business_date, job_run, actor=, out=)`` on
+  PostgreSQL — COPY out, the settle kernel, COPY postings into ``loans_posting`` for plain accounts,
+  and ``services.settlement_post`` for accounts with credit, reliefs or an early repayment;
+- classification: ``xuedai.batch.loans_classification(as_of, job_run, actor=, out=)`` on
+  PostgreSQL; elsewhere the chunk is graded here with the ``xuedai.batch.classify`` column kernels.
+
+The portfolio kernels work on connections of their own (one per core), so they see only committed
+rows: inside an open transaction (a test's, a caller's ``atomic``) and on SQLite the scalar path
+runs. ``XUEDAI_LOANS_KERNELS=0`` forces the scalar path everywhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 
 from xuedai.core.classification import grade as grade_scalar
 from xuedai.core.overdue import overdue_days
@@ -31,10 +37,22 @@ def _module(name: str):
         return None
 
 
-def settlement_kernel():
-    """``xuedai.batch.loans_settlement`` if the batch package offers it, else None."""
+def kernels_usable() -> bool:
+    from django.db import connection
+
+    return (os.environ.get("XUEDAI_LOANS_KERNELS", "1") != "0" and connection.vendor == "postgresql"
+            and not connection.in_atomic_block)
+
+
+def portfolio_kernel(name: str):
+    """``xuedai.batch.<name>`` (loans_settlement, loans_classification) when usable, else None."""
+    if not kernels_usable():
+        return None
     batch = _module("xuedai.batch")
-    return getattr(batch, "loans_settlement", None) if batch else None
+    try:
+        return getattr(batch, name, None) if batch else None
+    except (AttributeError, ImportError):
+        return None
 
 
 def _grades(rule: str, oldest: list[dt.date | None], on: dt.date) -> list[str]:
