@@ -4,11 +4,34 @@ Split by subject (ARCHITECTURE principle 9); import from here, as before the spl
 """
 
 from .application import Application, ApplicationState
+from .archive import ArchiveFile, ArchiveItemReceipt
 from .batch import BatchState, CountyBatch, CountySeason
+from .campus import CampusFile, Instalment, NoticeObjection, Payee, UniversityQuota
+from .commercial import CommercialFile, Extension, GuaranteeKind, PrepaymentNotice, RepaymentMethod
 from .contract import LIVE_STATES, Contract, ContractState
 from .events import BatchEvent, ContractEvent
 
 __all__ = [
-    "LIVE_STATES", "Application", "ApplicationState", "BatchEvent", "BatchState", "Contract",
-    "ContractEvent", "ContractState", "CountyBatch", "CountySeason",
+    "LIVE_STATES",
+    "Application",
+    "ApplicationState",
+    "ArchiveFile",
+    "ArchiveItemReceipt",
+    "BatchEvent",
+    "BatchState",
+    "CampusFile",
+    "CommercialFile",
+    "Contract",
+    "ContractEvent",
+    "ContractState",
+    "CountyBatch",
+    "CountySeason",
+    "Extension",
+    "GuaranteeKind",
+    "Instalment",
+    "NoticeObjection",
+    "Payee",
+    "PrepaymentNotice",
+    "RepaymentMethod",
+    "UniversityQuota",
 ]

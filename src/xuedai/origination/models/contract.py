@@ -25,6 +25,19 @@ class ContractState(models.TextChoices):
     # Sent back by the bank for the county to fix and resubmit [001 二.6].
     RETURNED = "returned", "已退回(待修改)"
     APPROVED = "approved", "已审批"
+    # ---- campus [003 第十二–十五条] and commercial [002] steps (origination.campus / .commercial) ----
+    # The department passed the initial review; the 5-day public notice (公示) runs.
+    IN_NOTICE = "in_notice", "公示中"
+    # The loan office reviewed and stamped the 申请审批表; the 学生审核信息表 is not sent yet.
+    OFFICE_REVIEWED = "office_reviewed", "高校已审核(待报送)"
+    # Sent to the province loan office, which forwards it to the bank within 3 working days.
+    OFFICE_SENT = "office_sent", "已报省教贷办(待转送)"
+    # Commercial: the bank's pre-loan investigation report is written.
+    INVESTIGATED = "investigated", "已调查(待审查)"
+    # The bank reviewer checked compliance, truth and completeness; the approver decides.
+    BANK_CHECKED = "bank_checked", "银行已审查(待审批)"
+    # Approved and on the 审查合格名册: the contract is signed next, in person.
+    QUALIFIED = "qualified", "审查合格(待签约)"
     DISBURSED = "disbursed", "已发放"
     REPAYING = "repaying", "还款中"
     OVERDUE = "overdue", "逾期"
