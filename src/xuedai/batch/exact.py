@@ -85,14 +85,19 @@ def muldivmod(a: np.ndarray, b: np.ndarray, d: int) -> tuple[np.ndarray, np.ndar
     return a * qb + (s << _LOW_BITS) + u, r
 
 
-def mul_div_round(a: np.ndarray, b: np.ndarray, d: int) -> np.ndarray:
+def mul_div_round(a: np.ndarray, b: np.ndarray, d: int,
+                  bounds: tuple[int, int, int] | None = None) -> np.ndarray:
     """Fen of ``a × b / d`` rounded half-up once: ``round_half_up(*muldivmod(a, b, d), d)``.
 
-    Fast path: ``⌊(2ab + d) / 2d⌋`` is the half-up rounding of ``ab / d`` and costs one division
-    (``divmod`` costs three times as much in NumPy); taken when ``2·max(a)·max(b) + d < 2⁶³``.
+    Fast path: ``⌊(2ab + d) / 2d⌋`` is the half-up rounding of ``ab / d`` and costs one division by
+    a constant (``divmod`` costs three times as much); taken when ``2·max(a)·max(b) + d < 2⁶³``.
+    ``bounds`` = (max a, and two factors whose product bounds b) lets a caller who knows them skip
+    the scans over ``a`` and ``b`` (all inputs must still be ≥ 0).
     """
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
+    if bounds is not None and 2 * bounds[0] * bounds[1] * bounds[2] + d < _INT64_LIMIT:
+        return (2 * a * b + d) // (2 * d)
     a_max, b_max = check_bounds(a, b, d)
     if 2 * a_max * b_max + d < _INT64_LIMIT:
         return (2 * a * b + d) // (2 * d)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from xuedai.batch.dates import (
+    BASE,
     actual_weight,
     count_month_days_through,
     from_ymd,
@@ -33,7 +34,7 @@ from xuedai.batch.dates import (
     weights_to,
     ymd,
 )
-from xuedai.batch.exact import NORMAL_DIVISOR, mul_div_round
+from xuedai.batch.exact import NORMAL_DIVISOR, KernelRangeError, mul_div_round
 
 DEFAULT_MONTH, DEFAULT_DOM = 12, 20  # core.schedule.DEFAULT_SETTLEMENT_DAY: 12-20
 
@@ -74,23 +75,33 @@ def interest_split(
     1 Sep 2019 → state 240.13 (255 days), borrower 103.58 (110 days).
     """
     start = np.asarray(period_start, dtype=np.int64)
-    end = np.int64(on)
+    rate = np.asarray(rate, dtype=np.int64)
+    not_yet_due = np.asarray(not_yet_due, dtype=np.int64)
+    if start.size == 0:
+        return start.copy(), start.copy()
+    first = int(start.min())
+    table_rows(np.array([min(first, on), on]))  # every day gathered below lies in [first, on]
     # The payer changes at most once, at the self-pay date clipped into the period.
-    cut = np.minimum(np.maximum(np.asarray(self_pay_from, dtype=np.int64), start), end)
-    # Stretches ending on ``on`` are one gather each from the batch's weight table; only a period
-    # the self-pay date splits (the graduation year) needs the general two-date weight.
+    cut = np.minimum(np.maximum(np.asarray(self_pay_from, dtype=np.int64), start), on)
+    # Stretches ending on ``on`` are one gather from the batch's weight table (row = day − BASE):
+    # the borrower's [cut, on); the state's [start, cut) is [start, on) minus nothing when the cut
+    # is at either end (weights are not additive across whole years, so a period the self-pay date
+    # splits — the graduation year — takes the general two-date weight instead).
     to_on = weights_to(int(on))
-    borrower_w = to_on[table_rows(cut)]
-    state_w = np.where(cut == end, to_on[table_rows(np.minimum(start, end))], 0)
-    split = np.flatnonzero((cut > start) & (cut < end))
+    borrower_w = to_on[cut - BASE]
+    state_w = to_on[np.minimum(start, on) - BASE] - borrower_w
+    split = np.flatnonzero((cut > start) & (cut < on))
     if split.size:
         state_w[split] = pboc_weight(start[split], cut[split])
     if actual_360 is not None and actual_360.any():
         state_w = np.where(actual_360, actual_weight(start, cut), state_w)
-        borrower_w = np.where(actual_360, actual_weight(cut, end), borrower_w)
-    rate = np.asarray(rate, dtype=np.int64)
-    state = mul_div_round(not_yet_due, rate * state_w, NORMAL_DIVISOR)
-    borrower = mul_div_round(not_yet_due, rate * borrower_w, NORMAL_DIVISOR)
+        borrower_w = np.where(actual_360, actual_weight(cut, on), borrower_w)
+    # Bounds for the fast single-division path, from the inputs (a weight never exceeds the days).
+    if int(not_yet_due.min()) < 0 or int(rate.min()) < 0:
+        raise KernelRangeError("a negative principal or rate")
+    most = (int(not_yet_due.max()), int(rate.max()), max(on - first, 0))
+    state = mul_div_round(not_yet_due, rate * state_w, NORMAL_DIVISOR, bounds=most)
+    borrower = mul_div_round(not_yet_due, rate * borrower_w, NORMAL_DIVISOR, bounds=most)
     return state, borrower
 
 
@@ -129,13 +140,11 @@ def default_plan_due(
     """
     # No first principal date (NO_DATE) or one after maturity: no plan, all due at maturity.
     lower = np.minimum(np.maximum(disbursed_on, first_principal_due - 1), maturity - 1)
-    before_maturity = count_month_days_through(maturity - 1, month, dom) - count_month_days_through(
-        lower, month, dom
-    )
-    dues = np.maximum(before_maturity, 0) + 1
+    dues = count_month_days_through(maturity - 1, month, dom) - count_month_days_through(lower, month, dom)
+    dues += 1  # maturity itself
     share = principal // (100 * dues) * 100  # floor to whole yuan (ROUND_FLOOR in the core)
     plan_day = settles & (first_principal_due <= on) & (maturity != on)
-    due = np.where(plan_day, np.minimum(share, not_yet_due), 0)
+    due = np.minimum(share, not_yet_due) * plan_day
     return np.where(settles & (maturity == on), not_yet_due, due)
 
 
@@ -172,8 +181,8 @@ def settle(
         on, not_yet_due=not_yet_due, rate=rate, period_start=period_start, self_pay_from=self_pay_from,
         actual_360=actual_360,
     )
-    state = np.where(settles, state, 0)
-    borrower = np.where(settles, borrower, 0)
+    state *= settles
+    borrower *= settles
     if planned_principal is None:
         principal_due = default_plan_due(
             on, principal=principal, not_yet_due=not_yet_due, disbursed_on=disbursed_on,
