@@ -37,3 +37,12 @@ def test_province_tree_paths():
     assert county.path == f"{p.head.path}{p.branch.pk}/{p.centre.pk}/{county.pk}/"
     assert p.centre.is_ancestor_of(county)
     assert not county.is_ancestor_of(p.centre)
+
+
+def test_parent_born_before_the_county_code_existed_is_accepted():
+    import datetime as dt
+
+    # 510722 (三台县) was assigned in 1985; a parent born in 1975 was issued it later.
+    number = make_id_number("510722", dt.date(1975, 5, 1), 123)
+    assert not ric.is_valid(number)  # stdnum alone would refuse the parent
+    assert clean_id_number(number) == number
