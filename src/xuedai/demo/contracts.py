@@ -20,24 +20,48 @@ from .places import UNIVERSITIES
 from .policy import PolicyLookup
 
 STATES = ["applied", "signed", "receipted", "in_review", "returned", "approved", "disbursed",
-          "repaying", "overdue", "settled", "declined", "refused", "withdrawn"]
-# Issue 4 splits the review into the 生源地 steps; on a schema without them, each folds into the
-# state that covered it before.
-FALLBACK = {"signed": "in_review", "receipted": "in_review", "returned": "in_review", "refused": "declined"}
+          "repaying", "overdue", "settled", "declined", "refused", "withdrawn",
+          "in_notice", "office_reviewed", "office_sent", "bank_checked", "qualified"]
+# Issue 4 adds the 生源地 and campus steps; on a schema without them, each folds into the state that
+# covered it before.
+FALLBACK = {"signed": "in_review", "receipted": "in_review", "returned": "in_review", "refused": "declined",
+            "in_notice": "in_review", "office_reviewed": "in_review", "office_sent": "in_review",
+            "bank_checked": "in_review", "qualified": "approved"}
+(APPLIED, SIGNED, RECEIPTED, IN_REVIEW, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED,
+ DECLINED, REFUSED, WITHDRAWN, IN_NOTICE, OFFICE_REVIEWED, OFFICE_SENT, BANK_CHECKED, QUALIFIED
+ ) = range(len(STATES))
+# The 2026 season on 20 November (DOMAIN.md §3.1): most home-county contracts are in the county
+# batches or approved, the first disbursements have run; a few were returned, declined, refused or
+# lapsed without a receipt.
+CURRENT_MIX = {APPLIED: 6, SIGNED: 5, RECEIPTED: 7, IN_REVIEW: 24, RETURNED: 3, APPROVED: 22, DISBURSED: 18,
+               DECLINED: 4, REFUSED: 2, WITHDRAWN: 9}
+# Campus loans of the year (§3.2): department review and 公示, the loan office, the bank, then the
+# contract is signed in person (approved) and paid out.
+CAMPUS_MIX = {IN_NOTICE: 5, OFFICE_REVIEWED: 6, OFFICE_SENT: 8, BANK_CHECKED: 10, QUALIFIED: 12,
+              APPROVED: 15, DISBURSED: 36, REFUSED: 4, WITHDRAWN: 4}
+# Campus states before the contract is signed.
+UNSIGNED = [APPLIED, IN_NOTICE, OFFICE_REVIEWED, OFFICE_SENT, BANK_CHECKED, QUALIFIED]
+# States that went through the university's electronic receipt (电子回执, home-county loans).
+RECEIPTED_STATES = [RECEIPTED, IN_REVIEW, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED,
+                    DECLINED, REFUSED]
 
 
 def state_codes() -> list[str]:
     """The stored code of each generated state, on this schema."""
     return [code if code in S.values else FALLBACK[code] for code in STATES]
-(APPLIED, SIGNED, RECEIPTED, IN_REVIEW, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED,
- DECLINED, REFUSED, WITHDRAWN) = range(len(STATES))
-# The 2026 season on 20 November: most contracts are in the county batches or approved, the
-# first disbursements have run; a few were returned, declined, refused or lapsed without receipt.
-CURRENT_MIX = {APPLIED: 6, SIGNED: 5, RECEIPTED: 7, IN_REVIEW: 24, RETURNED: 3, APPROVED: 22, DISBURSED: 18,
-               DECLINED: 4, REFUSED: 2, WITHDRAWN: 9}
-# States that went through the university's electronic receipt (电子回执).
-RECEIPTED_STATES = [RECEIPTED, IN_REVIEW, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED,
-                    DECLINED, REFUSED]
+
+
+def draw_mix(rng: np.random.Generator, mix: dict[int, int], count: int) -> np.ndarray:
+    """States in the given proportions; the last draws cover every state once, so that even a
+    small demo (the tests' 200 students) shows each step of the workflow. (The last, because the
+    first row is the demo student's, whose state is fixed.)"""
+    states = np.array(list(mix))[weighted(rng, list(mix.values()), count)]
+    k = min(count, len(mix))
+    if k:
+        states[count - k:] = list(mix)[:k]
+    return states
+
+
 HOME_COUNTY, CAMPUS = 0, 1
 PRODUCTS = ["home_county", "campus"]
 NAT = np.datetime64("NaT", "D")
@@ -111,8 +135,7 @@ def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) 
     # --- state ---------------------------------------------------------------------------------------
     current = year == CURRENT_YEAR
     state = np.full(n, DISBURSED)
-    mix = np.array(list(CURRENT_MIX))
-    state[current] = mix[weighted(rng, list(CURRENT_MIX.values()), int(current.sum()))]
+    state[current] = draw_mix(rng, CURRENT_MIX, int(current.sum()))
     g_status, g_overdue_year = _graduate_status(s, rng)
     state = np.where(graduated, g_status[b], state)
     # A past year that never paid out: declined by the county, refused by the bank, or lapsed.
@@ -121,30 +144,34 @@ def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) 
     if n:
         state[(b == 0) & current] = IN_REVIEW  # the demo student's renewal is with the county
 
-    # --- dates ----------------------------------------------------------------------------------------
+    # --- product: campus where a version offers it on the application day, home-county otherwise ----
     campus = s.campus[b]
     applied = np.where(campus, day(year, 9, 5) + rng.integers(0, 30, n),
                        day(year, 7, 1) + rng.integers(0, 76, n))
+    idx = np.flatnonzero(campus)
+    on_campus = np.zeros(n, dtype=bool)
+    on_campus[idx] = lookup.resolve(PRODUCTS[CAMPUS], applied[idx])[0] >= 0
+    product = np.where(on_campus, CAMPUS, HOME_COUNTY)
+    # Campus loans have their own steps and skip the county ones (receipt, batch, county decline).
+    this_year = on_campus & current
+    state[this_year] = draw_mix(rng, CAMPUS_MIX, int(this_year.sum()))
+    state = np.where(on_campus & (state == DECLINED), REFUSED, state)
+
+    # --- dates ----------------------------------------------------------------------------------------
     signed = np.minimum(applied + rng.integers(0, 21, n), day(year, 10, 25))
-    signed = np.where(state == APPLIED, NAT, signed)
+    signed = np.where(among(state, *UNSIGNED), NAT, signed)
     money_out = among(state, DISBURSED, REPAYING, OVERDUE, SETTLED)
     disbursed = np.where(money_out, day(year, 11, 10) + rng.integers(0, 11, n), NAT)
 
-    # --- policy: campus where a version offers it that day, home-county otherwise ------------------------
+    # --- policy version and rate in force on the signing day (the application day if unsigned) ------
     reference = np.where(np.isnat(signed), applied, signed)
     version = np.full(n, -1)
     rate = np.full(n, -1)
-    idx = np.flatnonzero(campus)
-    version[idx], rate[idx] = lookup.resolve(PRODUCTS[CAMPUS], reference[idx])
-    product = np.where(version >= 0, CAMPUS, HOME_COUNTY)
-    idx = np.flatnonzero(version < 0)
-    version[idx], rate[idx] = lookup.resolve(PRODUCTS[HOME_COUNTY], reference[idx])
+    for code in (HOME_COUNTY, CAMPUS):
+        idx = np.flatnonzero(product == code)
+        version[idx], rate[idx] = lookup.resolve(PRODUCTS[code], reference[idx])
     if n and version.min() < 0:
-        raise RuntimeError("没有适用的生源地贷款政策版本：请先运行 xuedai migrate。")
-    # Campus loans skip the county steps (receipt, county batch, county decline, DOMAIN.md §3.2).
-    on_campus = product == CAMPUS
-    state = np.where(on_campus & among(state, SIGNED, RECEIPTED, RETURNED), IN_REVIEW, state)
-    state = np.where(on_campus & (state == DECLINED), REFUSED, state)
+        raise RuntimeError("没有适用的贷款政策版本：请先运行 xuedai migrate。")
     # The receipt comes once the student has registered at the university (September–October).
     receipted = np.minimum(np.maximum(signed, day(year, 9, 3)) + rng.integers(0, 30, n), day(year, 10, 31))
     receipted = np.where(among(state, *RECEIPTED_STATES) & ~on_campus, receipted, NAT)
