@@ -161,3 +161,33 @@ def test_re_running_a_day_posts_nothing_twice(two_accounts):
     settlement_batch(on=dt.date(2020, 12, 20))
     assert list(Posting.objects.order_by("pk").values_list("pk", "kind", "amount")) == before
     assert DeductionLine.objects.count() == lines
+
+
+def test_posting_a_run_killed_midway_resumes_without_posting_twice(province, media, tmp_path, monkeypatch):
+    from xuedai.loans.deduction import services
+
+    for _ in range(3):
+        contract = make_contract(province, county=province.counties[1])
+        contract_disburse(actor=None, contract=contract, on=dt.date(2018, 9, 1))
+    for day in (dt.date(2018, 12, 20), DAY):
+        settlement_batch(on=day)
+    run, = deduction_prepare(on=DAY)
+    deduction_import(actor=None, run=run, path=_answer(run, dict.fromkeys((1, 2, 3), ("成功", "1603.58", "")),
+                                                       tmp_path / "r.xlsx"))
+    monkeypatch.setattr(services, "CHUNK", 1)  # one line per transaction
+    real, calls = services.repayment_post, []
+
+    def dies_on_the_second(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("进程被终止")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "repayment_post", dies_on_the_second)
+    with pytest.raises(RuntimeError):
+        deduction_post(actor=None, run=run)
+    assert run.lines.filter(posted=True).count() == 1
+    deduction_post(actor=None, run=run)
+    assert run.lines.filter(posted=True).count() == 3
+    paid = Posting.objects.filter(business_date=DAY, kind__in=[Kind.PAY_INTEREST, Kind.PAY_PRINCIPAL])
+    assert paid.count() == 6 and sum(paid.values_list("amount", flat=True)) == 3 * D("1603.58")

@@ -61,6 +61,8 @@ def account_differences(account: LoanAccount, as_of: dt.date) -> list[Difference
     _diff(out, pk, "cache.oldest_unpaid_due", account.oldest_unpaid_due, oldest_unpaid_due(pk))
 
     contract = account.contract
+    _diff(out, pk, "contract.outstanding_principal", contract.outstanding_principal,
+          derived["principal_outstanding"])
     terms = contract_terms(contract)
     payments = ledger_payments(pk)
     early = early_repayments_core(account.early_repayments.all())
