@@ -24,8 +24,8 @@ class Command(BaseCommand):
                                  "或全部保留(keep)")
 
     def handle(self, *args, students, reset, seed, chunk, indexes, **options):
-        if students < 0 or chunk < 1:
-            raise CommandError("--students 不能为负数，--chunk 至少为 1。")
+        if students < 1 or chunk < 1:
+            raise CommandError("--students 与 --chunk 至少为 1。")
         self.stdout.write(f"生成演示数据：{students:,} 名借款学生（种子 {seed}）…")
         try:
             progress = build_demo(students=students, seed=seed, reset=reset, out=self.stdout,
