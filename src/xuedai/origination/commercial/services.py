@@ -172,7 +172,7 @@ def prepayment_notice(*, actor: User, contract: Contract, prepay_on: dt.date,
                       amount: Decimal | None = None) -> PrepaymentNotice:
     """提前还款 needs notice: 30 working days for commercial loans [002] (policy
     early_repayment_notice_days, counted in working days). Example: noticed 2025-09-15 → the earliest
-    prepayment day is 2025-11-04 (the National Day holiday 1–8 Oct does not count)."""
+    prepayment day is 2025-10-31 (1–8 Oct are holidays; Sun 28 Sep and Sat 11 Oct are workdays)."""
     contract = _live(actor, contract)
     policy, today = contract.policy_version, businessdate.today()
     days = policy.early_repayment_notice_days
