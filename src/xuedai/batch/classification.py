@@ -6,9 +6,8 @@ outstanding) and the account's cached ``grade`` / ``graded_on``.
 
 The rule is the one in force on the as-of day for the contract's product and region
 (``loans.services.servicing.classification_rule`` → ``policies.selectors.policy_for``, falling back
-to the signing version's rule). The region is computed in SQL as ``contract_region_code`` does
-(signing county, else university — the other way round for campus loans — else, for a home-county
-loan, the borrower's household county); the rule is then resolved once per distinct
+to the signing version's rule). The region is derived in NumPy from the organisations' region codes
+as ``contract_region_code`` does (:func:`regions`); the rule is then resolved once per distinct
 (product, region, signing version), not per contract.
 """
 
@@ -28,30 +27,54 @@ from xuedai.batch.settlement import LIVE, Timings
 
 PRODUCTS = ("home_county", "campus", "commercial")  # origination.products.Product values
 
-_REGION = """CASE WHEN c.product = 'campus'
-             THEN COALESCE(NULLIF(u.region_code, ''), NULLIF(k.region_code, ''))
-             ELSE COALESCE(NULLIF(k.region_code, ''), NULLIF(u.region_code, '')) END"""
-# The borrower's household county only when neither organisation has a region (evaluated lazily).
-_REGION_OR_HOUSEHOLD = f"""COALESCE({_REGION}, CASE WHEN c.product = 'home_county' THEN
-    (SELECT NULLIF(b.household_region_code, '') FROM borrowers_borrower b WHERE b.id = c.borrower_id) END)"""
 READ = [
     io.Column("id", "a.contract_id"),
     io.Column("oldest", io.day_sql("a.oldest_unpaid_due"), 4),
     io.Column("outstanding", io.fen_sql("a.principal_outstanding")),
     io.Column("product", "CASE c.product WHEN 'home_county' THEN 0 WHEN 'campus' THEN 1 ELSE 2 END::int4", 4),
-    # The region code as a number that keeps its length: '510722' → 6510722, none → 0.
-    io.Column("region", f"COALESCE(length({_REGION_OR_HOUSEHOLD}) || {_REGION_OR_HOUSEHOLD}, '0')::int8"),
+    io.Column("county", "COALESCE(c.county_id, 0)"),
+    io.Column("university", "COALESCE(c.university_id, 0)"),
     io.Column("policy", "c.policy_version_id"),
     io.Column("cached", "CASE a.grade " + " ".join(f"WHEN '{g.value}' THEN {r}" for r, g in enumerate(GRADES))
               + " ELSE -1 END::int4", 4),
 ]
 SELECTION = f"""
     FROM loans_loanaccount a JOIN origination_contract c ON c.id = a.contract_id
-    LEFT JOIN orgs_organisation k ON k.id = c.county_id
-    LEFT JOIN orgs_organisation u ON u.id = c.university_id
     WHERE a.contract_id > %(lo)s AND a.contract_id <= %(hi)s AND c.state IN {LIVE}
       AND a.opened_on <= %(on)s AND a.graded_on IS DISTINCT FROM %(on)s
 """
+
+
+def _encode_region(code: str) -> int:
+    """A region code as a number that keeps its length: '510722' → 6510722, '' → 0."""
+    return int(f"{len(code)}{code}") if code else 0
+
+
+def regions(conn, cols: dict[str, np.ndarray]) -> np.ndarray:
+    """``policies.selectors.contract_region_code`` per contract, encoded by :func:`_encode_region`:
+    the signing county's region, else the university's (the other way round for campus loans), else
+    for a home-county loan the borrower's household county (looked up only for those rows)."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, region_code FROM orgs_organisation")
+        orgs = cur.fetchall()
+    by_org = np.zeros(max((pk for pk, _ in orgs), default=0) + 1, dtype=np.int64)
+    for pk, code in orgs:
+        by_org[pk] = _encode_region(code or "")
+    county, university = by_org[cols["county"]], by_org[cols["university"]]
+    campus = cols["product"] == 1
+    first, second = np.where(campus, university, county), np.where(campus, county, university)
+    region = np.where(first != 0, first, second)
+    household = np.flatnonzero((region == 0) & (cols["product"] == 0))
+    if household.size:
+        with conn.cursor() as cur:
+            cur.execute("""SELECT c.id, b.household_region_code FROM origination_contract c
+                           JOIN borrowers_borrower b ON b.id = c.borrower_id WHERE c.id = ANY(%s)""",
+                        (cols["id"][household].tolist(),))
+            codes = dict(cur.fetchall())
+        region[household] = [_encode_region(codes.get(int(i), "") or "") for i in cols["id"][household]]
+    return region
+
+
 GRADE_COLUMNS = ("account_id", "as_of", "rule", "grade", "oldest_unpaid_due", "days_overdue",
                  "principal_outstanding", "job_run_id")
 
@@ -100,7 +123,7 @@ def classify_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = 
     params = {"on": to_date(on), "lo": lo, "hi": hi}
     started = time.perf_counter()
     cols = io.copy_out(conn, READ, SELECTION, params)
-    rule = rules_for(on, cols["product"], cols["region"], cols["policy"])  # policy look-ups: a read
+    rule = rules_for(on, cols["product"], regions(conn, cols), cols["policy"])  # look-ups: a read
     timings.read_s = time.perf_counter() - started
     timings.rows = len(cols["id"])
     if timings.rows == 0:
