@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
+from tests.origination.campus_fixtures import campus, campus_walk, quota_policy, student  # noqa: F401
 from xuedai.orgs.models import Role
 from xuedai.origination import services
 from xuedai.origination.models import ContractState

@@ -16,8 +16,15 @@ from xuedai.origination.workflow import IllegalTransition
 
 pytestmark = pytest.mark.django_db
 
-ALL_NEW = ["申请表", "借款合同", "借款学生身份证", "学生证或高校录取通知书", "共同借款人身份证", "户口簿",
-           "其他相关重要材料"]
+ALL_NEW = [
+    "申请表",
+    "借款合同",
+    "借款学生身份证",
+    "学生证或高校录取通知书",
+    "共同借款人身份证",
+    "户口簿",
+    "其他相关重要材料",
+]
 
 
 def test_missing_report_lists_what_has_not_arrived(walk, make_borrower, people):
@@ -28,8 +35,13 @@ def test_missing_report_lists_what_has_not_arrived(walk, make_borrower, people):
     archive_tick(actor=people["operator"], contract=b, received=["申请表", "借款合同"])
     rows = missing_report(people["operator"], year=a.academic_year)
     assert [r.contract.pk for r in rows] == [b.pk]
-    assert rows[0].missing == ["借款学生身份证", "学生证或高校录取通知书", "共同借款人身份证", "户口簿",
-                               "其他相关重要材料"]
+    assert rows[0].missing == [
+        "借款学生身份证",
+        "学生证或高校录取通知书",
+        "共同借款人身份证",
+        "户口簿",
+        "其他相关重要材料",
+    ]
     assert rows[0].county == a.county.name
     assert missing_report_xlsx(rows, "缺少材料报告")[:2] == b"PK"
 

@@ -8,14 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.origination.campus_fixtures import (  # noqa: F401
-    DAY,
-    PAPERS,
-    campus,
-    campus_walk,
-    quota_policy,
-    student,
-)
+from tests.origination.campus_fixtures import DAY, PAPERS
 from xuedai import businessdate
 from xuedai.origination.campus import rules
 from xuedai.origination.campus.quota import quota_grant, quota_request
@@ -30,16 +23,29 @@ pytestmark = pytest.mark.django_db
 def test_full_path_writes_one_event_per_step(campus_walk, student):
     c = campus_walk(student(), C.DISBURSED)
     actions = list(ContractEvent.objects.filter(contract=c).values_list("action", flat=True))
-    assert actions == ["create", "dept_review", "office_review", "office_send", "province_forward",
-                       "bank_check", "bank_approve", "sign", "disburse"]
+    assert actions == [
+        "create",
+        "dept_review",
+        "office_review",
+        "office_send",
+        "province_forward",
+        "bank_check",
+        "bank_approve",
+        "sign",
+        "disburse",
+    ]
     assert c.state == C.DISBURSED and c.signed_on == dt.date(2025, 9, 22)
 
 
 def test_papers_must_be_complete_before_the_department_review(campus, student):
     p = campus["people"]
     with businessdate.business_date(DAY):
-        c = campus_apply(actor=p["officer"], borrower=student(), amount=Decimal("6000"),
-                         **{**PAPERS, "poverty_certificate": False})
+        c = campus_apply(
+            actor=p["officer"],
+            borrower=student(),
+            amount=Decimal("6000"),
+            **{**PAPERS, "poverty_certificate": False},
+        )
         with pytest.raises(IllegalTransition, match="民政部门家庭经济困难证明"):
             campus_act(actor=p["dept"], contract=c, action="dept_review")
 
@@ -47,7 +53,10 @@ def test_papers_must_be_complete_before_the_department_review(campus, student):
 def test_notice_period_blocks_the_office_review_until_it_ends(campus, campus_walk, student):
     c = campus_walk(student(), C.IN_NOTICE)
     assert (c.campus_file.notice_start, c.campus_file.notice_end) == (DAY, dt.date(2025, 9, 14))
-    with businessdate.business_date(dt.date(2025, 9, 14)), pytest.raises(IllegalTransition, match="公示期满后"):
+    with (
+        businessdate.business_date(dt.date(2025, 9, 14)),
+        pytest.raises(IllegalTransition, match="公示期满后"),
+    ):
         campus_act(actor=campus["people"]["officer"], contract=c, action="office_review")
     with businessdate.business_date(dt.date(2025, 9, 15)):
         c = campus_act(actor=campus["people"]["officer"], contract=c, action="office_review")
@@ -63,8 +72,13 @@ def test_open_objection_blocks_the_review_until_resolved(campus, campus_walk, st
     with businessdate.business_date(dt.date(2025, 9, 16)):
         with pytest.raises(IllegalTransition, match="1条异议尚未处理"):
             campus_act(actor=p["officer"], contract=c, action="office_review")
-        campus_act(actor=p["officer"], contract=c, action="resolve", objection_id=objection.pk,
-                   resolution="经核实车辆为亲戚所有，异议不成立")
+        campus_act(
+            actor=p["officer"],
+            contract=c,
+            action="resolve",
+            objection_id=objection.pk,
+            resolution="经核实车辆为亲戚所有，异议不成立",
+        )
         c = campus_act(actor=p["officer"], contract=c, action="office_review")
     objection.refresh_from_db()
     assert objection.resolved_by == p["officer"] and c.state == C.OFFICE_REVIEWED
@@ -105,7 +119,7 @@ def test_one_application_per_year(campus, campus_walk, student):
 
 
 def test_quota_request_capped_by_policy_rule(campus, quota_policy):
-    with businessdate.business_date(DAY), pytest.raises(IllegalTransition, match="13,500,000.00"):
+    with businessdate.business_date(DAY), pytest.raises(IllegalTransition, match=r"13,500,000\.00"):
         quota_request(actor=campus["people"]["officer"], enrolled_students=20000, amount=Decimal("14000000"))
 
 
@@ -126,8 +140,10 @@ def test_approval_refused_when_it_would_exceed_the_quota(campus, campus_walk, st
     first = campus_walk(student(), C.QUALIFIED, grant="10000")
     assert first.state == C.QUALIFIED
     second = campus_walk(student(), C.BANK_CHECKED)
-    with businessdate.business_date(dt.date(2025, 9, 19)), \
-            pytest.raises(IllegalTransition, match="超出.*剩余4,000.00元，本笔6,000.00元"):
+    with (
+        businessdate.business_date(dt.date(2025, 9, 19)),
+        pytest.raises(IllegalTransition, match=r"超出.*剩余4,000.00元，本笔6,000.00元"),
+    ):
         campus_act(actor=campus["people"]["approver"], contract=second, action="bank_approve")
 
 

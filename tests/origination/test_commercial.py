@@ -24,23 +24,37 @@ GUARANTOR = {"guarantee_kind": "guarantor", "guarantor_name": "张建国", "cred
 @pytest.fixture
 def bank(province):
     make = factories.make_user
-    return {"clerk": make(province.branch, Role.BANK_REVIEWER), "reviewer": make(province.branch, Role.BANK_REVIEWER),
-            "approver": make(province.branch, Role.BANK_APPROVER), "uni": province.universities[0]}
+    return {
+        "clerk": make(province.branch, Role.BANK_REVIEWER),
+        "reviewer": make(province.branch, Role.BANK_REVIEWER),
+        "approver": make(province.branch, Role.BANK_APPROVER),
+        "uni": province.universities[0],
+    }
 
 
 @pytest.fixture
 def borrower(bank):
-    return factories.BorrowerFactory(university=bank["uni"], enrolled_year=2025,
-                                     graduation_date=dt.date(2029, 6, 30))
+    return factories.BorrowerFactory(
+        university=bank["uni"], enrolled_year=2025, graduation_date=dt.date(2029, 6, 30)
+    )
 
 
 def disbursed(bank, borrower, tranches=1):
     with businessdate.business_date(DAY):
-        c = commercial_apply(actor=bank["clerk"], borrower=borrower, amount=Decimal("20000"), term_years=6,
-                             **GUARANTOR)
-        c = flow_transition(actor=bank["clerk"], contract=c, action="investigate", amount="20000", term_years=6,
-                            annual_rate="0.0435", repayment_method="equal_principal", tranches=tranches,
-                            opinion="家庭收入稳定，保证人具备代偿能力")
+        c = commercial_apply(
+            actor=bank["clerk"], borrower=borrower, amount=Decimal("20000"), term_years=6, **GUARANTOR
+        )
+        c = flow_transition(
+            actor=bank["clerk"],
+            contract=c,
+            action="investigate",
+            amount="20000",
+            term_years=6,
+            annual_rate="0.0435",
+            repayment_method="equal_principal",
+            tranches=tranches,
+            opinion="家庭收入稳定，保证人具备代偿能力",
+        )
         c = flow_transition(actor=bank["reviewer"], contract=c, action="bank_check")
         c = flow_transition(actor=bank["approver"], contract=c, action="bank_approve")
         c = flow_transition(actor=bank["clerk"], contract=c, action="sign")
@@ -56,8 +70,15 @@ def test_guarantee_and_credit_consent_required(bank, borrower):
 
 def test_collateral_is_an_alternative_to_a_guarantor(bank, borrower):
     with businessdate.business_date(DAY):
-        c = commercial_apply(actor=bank["clerk"], borrower=borrower, amount=Decimal("20000"), term_years=6,
-                             guarantee_kind="mortgage", collateral="房产一套", credit_consent=True)
+        c = commercial_apply(
+            actor=bank["clerk"],
+            borrower=borrower,
+            amount=Decimal("20000"),
+            term_years=6,
+            guarantee_kind="mortgage",
+            collateral="房产一套",
+            credit_consent=True,
+        )
     assert c.state == C.APPLIED and c.commercial_file.credit_consent_on == DAY
 
 
@@ -66,15 +87,27 @@ def test_full_path_and_investigation_report(bank, borrower):
     assert c.state == C.DISBURSED and c.annual_rate == Decimal("0.04350")
     assert c.commercial_file.get_repayment_method_display() == "等额本金"
     assert list(ContractEvent.objects.filter(contract=c).values_list("action", flat=True)) == [
-        "create", "investigate", "bank_check", "bank_approve", "sign", "disburse"]
+        "create",
+        "investigate",
+        "bank_check",
+        "bank_approve",
+        "sign",
+        "disburse",
+    ]
 
 
 def test_investigator_may_not_review_or_approve(bank, borrower):
     with businessdate.business_date(DAY):
-        c = commercial_apply(actor=bank["reviewer"], borrower=borrower, amount=Decimal("20000"), term_years=6,
-                             **GUARANTOR)
-        c = flow_transition(actor=bank["reviewer"], contract=c, action="investigate", annual_rate="0.05",
-                            repayment_method="bullet")
+        c = commercial_apply(
+            actor=bank["reviewer"], borrower=borrower, amount=Decimal("20000"), term_years=6, **GUARANTOR
+        )
+        c = flow_transition(
+            actor=bank["reviewer"],
+            contract=c,
+            action="investigate",
+            annual_rate="0.05",
+            repayment_method="bullet",
+        )
         with pytest.raises(IllegalTransition, match="须由另一人办理"):
             flow_transition(actor=bank["reviewer"], contract=c, action="bank_check")
 
@@ -84,7 +117,9 @@ def test_tranches_planned_a_month_apart(bank, borrower, monkeypatch):
     c = disbursed(bank, borrower, tranches=3)
     rows = list(Instalment.objects.filter(contract=c).order_by("sequence"))
     assert [r.due_on for r in rows] == [DAY, dt.date(2025, 10, 15), dt.date(2025, 11, 15)]
-    assert sum(r.amount for r in rows) == Decimal("20000") and rows[0].paid_on == DAY and rows[1].paid_on is None
+    assert (
+        sum(r.amount for r in rows) == Decimal("20000") and rows[0].paid_on == DAY and rows[1].paid_on is None
+    )
 
 
 def test_prepayment_needs_30_working_days_notice(bank, borrower, monkeypatch):
@@ -92,7 +127,7 @@ def test_prepayment_needs_30_working_days_notice(bank, borrower, monkeypatch):
     c = disbursed(bank, borrower)
     with businessdate.business_date(DAY):
         # 30 working days from 15 Sep 2025 skip National Day (1–8 Oct) and count Sun 28 Sep, Sat 11 Oct.
-        with pytest.raises(IllegalTransition, match="30个工作日.*2025年10月31日"):
+        with pytest.raises(IllegalTransition, match=r"30个工作日.*2025年10月31日"):
             prepayment_notice(actor=bank["clerk"], contract=c, prepay_on=dt.date(2025, 10, 30))
         notice = prepayment_notice(actor=bank["clerk"], contract=c, prepay_on=dt.date(2025, 10, 31))
     assert notice.noticed_on == DAY
@@ -104,9 +139,13 @@ def test_only_one_extension(bank, borrower, monkeypatch):
     c = disbursed(bank, borrower)
     old = c.maturity_date
     with businessdate.business_date(DAY):
-        extension_grant(actor=bank["approver"], contract=c, new_maturity=old.replace(year=old.year + 2),
-                        reason="继续攻读研究生")
-        with pytest.raises(IllegalTransition, match="只可展期1次.*已于2025年09月15日展期"):
+        extension_grant(
+            actor=bank["approver"],
+            contract=c,
+            new_maturity=old.replace(year=old.year + 2),
+            reason="继续攻读研究生",
+        )
+        with pytest.raises(IllegalTransition, match=r"只可展期1次.*已于2025年09月15日展期"):
             extension_grant(actor=bank["approver"], contract=c, new_maturity=old.replace(year=old.year + 3))
     c.refresh_from_db()
     assert c.maturity_date == old.replace(year=old.year + 2) and c.commercial_file.extensions == 1

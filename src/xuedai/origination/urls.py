@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import contract, county, home, review, student, university
+from .views import archives, campus, commercial, contract, county, flow, home, review, student, university
 
 app_name = "origination"
 
@@ -37,4 +37,21 @@ urlpatterns = [
     path("batches/<int:pk>/summary.xlsx", review.batch_summary_xlsx, name="batch_summary"),
     path("batches/<int:pk>/summary.pdf", review.batch_summary_pdf, name="batch_summary_pdf"),
     path("arrivals/", review.arrivals, name="arrivals"),
+    # campus and commercial loans: one contract page, the product's table decides the buttons
+    path("loans/<int:pk>/", flow.detail, name="flow_contract"),
+    path("loans/<int:pk>/act/<slug:action>/", flow.act, name="flow_act"),
+    path("loans/<int:pk>/after/<slug:kind>/", flow.commercial_after, name="commercial_after"),
+    path("campus/", campus.worklist, name="campus"),
+    path("campus/apply/", campus.apply, name="campus_apply"),
+    path("campus/quota/", campus.quota, name="campus_quota"),
+    path("campus/review-info.xlsx", campus.review_info_xlsx, name="campus_review_info"),
+    path("campus/roster.<slug:fmt>", campus.roster, name="campus_roster"),
+    path("campus/ledger.xlsx", campus.ledger, name="campus_ledger"),
+    path("campus/<int:pk>/approval-form.pdf", campus.approval_form, name="campus_approval_form"),
+    path("commercial/", commercial.worklist, name="commercial"),
+    path("commercial/apply/", commercial.apply, name="commercial_apply"),
+    path("archives/", archives.archives, name="archives"),
+    path("archives/boxes/", archives.boxes, name="archive_boxes"),
+    path("archives/missing.xlsx", archives.missing_xlsx, name="archive_missing"),
+    path("archives/<int:pk>/tick/", archives.tick, name="archive_tick"),
 ]

@@ -23,19 +23,27 @@ from ..workflow import IllegalTransition
 
 FILES_PER_BOX = 20
 # Contracts whose paper file the county keeps: signed and not given up before the summary.
-FILED_STATES = [ContractState.SIGNED, ContractState.RECEIPTED, ContractState.IN_REVIEW,
-                ContractState.RETURNED, ContractState.APPROVED, ContractState.DISBURSED,
-                ContractState.REPAYING, ContractState.OVERDUE, ContractState.SETTLED,
-                ContractState.REFUSED]
+FILED_STATES = [
+    ContractState.SIGNED,
+    ContractState.RECEIPTED,
+    ContractState.IN_REVIEW,
+    ContractState.RETURNED,
+    ContractState.APPROVED,
+    ContractState.DISBURSED,
+    ContractState.REPAYING,
+    ContractState.OVERDUE,
+    ContractState.SETTLED,
+    ContractState.REFUSED,
+]
 
 
 def filed_contracts(user: User, *, year: int, county: Organisation | None = None) -> QuerySet[Contract]:
-    qs = contract_scope(user).filter(product=Product.HOME_COUNTY, academic_year=year,
-                                     state__in=FILED_STATES)
+    qs = contract_scope(user).filter(product=Product.HOME_COUNTY, academic_year=year, state__in=FILED_STATES)
     if county is not None:
         qs = qs.filter(county=county)
     return qs.select_related("borrower", "county", "archive_file").order_by(
-        "county__name", "batch_id", "archive_no", "contract_no")
+        "county__name", "batch_id", "archive_no", "contract_no"
+    )
 
 
 def item_names(contract: Contract) -> list[str]:
@@ -62,9 +70,12 @@ def archive_tick(*, actor: User, contract: Contract, received: list[str]) -> set
     have = set(ArchiveItemReceipt.objects.filter(contract=contract).values_list("item", flat=True))
     ArchiveItemReceipt.objects.filter(contract=contract, item__in=have - set(received)).delete()
     today = businessdate.today()
-    ArchiveItemReceipt.objects.bulk_create([ArchiveItemReceipt(contract=contract, item=item, received_on=today,
-                                                               received_by=actor)
-                                            for item in set(received) - have])
+    ArchiveItemReceipt.objects.bulk_create(
+        [
+            ArchiveItemReceipt(contract=contract, item=item, received_on=today, received_by=actor)
+            for item in set(received) - have
+        ]
+    )
     return set(wanted) - set(received)
 
 
@@ -93,21 +104,26 @@ def missing_report(user: User, *, year: int, county: Organisation | None = None)
     """Every filed contract of the year with at least one checklist item not received, by county."""
     contracts = list(filed_contracts(user, year=year, county=county))
     received: dict[int, set[str]] = {}
-    for cid, item in ArchiveItemReceipt.objects.filter(contract__in=[c.pk for c in contracts]) \
-            .values_list("contract_id", "item"):
+    for cid, item in ArchiveItemReceipt.objects.filter(contract__in=[c.pk for c in contracts]).values_list(
+        "contract_id", "item"
+    ):
         received.setdefault(cid, set()).add(item)
     rows = []
     for c in contracts:
         missing = [name for name in item_names(c) if name not in received.get(c.pk, set())]
         if missing:
-            box = getattr(getattr(c, "archive_file", None), "box_no", "") if hasattr(c, "archive_file") else ""
+            box = (
+                getattr(getattr(c, "archive_file", None), "box_no", "") if hasattr(c, "archive_file") else ""
+            )
             rows.append(MissingRow(c.county.name if c.county else "", year, c.archive_no, box, c, missing))
     return rows
 
 
 def received_map(contracts: list[Contract]) -> dict[int, set[str]]:
     out: dict[int, set[str]] = {}
-    for cid, item in ArchiveItemReceipt.objects.filter(contract__in=contracts).values_list("contract_id", "item"):
+    for cid, item in ArchiveItemReceipt.objects.filter(contract__in=contracts).values_list(
+        "contract_id", "item"
+    ):
         out.setdefault(cid, set()).add(item)
     return out
 
@@ -115,9 +131,25 @@ def received_map(contracts: list[Contract]) -> dict[int, set[str]]:
 def missing_report_xlsx(rows: list[MissingRow], title: str) -> bytes:
     from xuedai.documents.xlsx import Column, xlsx_table
 
-    columns = [Column("县资助中心", width=22), Column("贷款学年", "int", 9), Column("档案序号", "int", 9),
-               Column("档案盒号", width=10), Column("合同编号", width=16), Column("学生姓名", width=10),
-               Column("缺少材料", width=50)]
-    data = [[r.county, r.year, r.archive_no, r.box_no, r.contract.contract_no, r.contract.borrower.name,
-             "、".join(r.missing)] for r in rows]
+    columns = [
+        Column("县资助中心", width=22),
+        Column("贷款学年", "int", 9),
+        Column("档案序号", "int", 9),
+        Column("档案盒号", width=10),
+        Column("合同编号", width=16),
+        Column("学生姓名", width=10),
+        Column("缺少材料", width=50),
+    ]
+    data = [
+        [
+            r.county,
+            r.year,
+            r.archive_no,
+            r.box_no,
+            r.contract.contract_no,
+            r.contract.borrower.name,
+            "、".join(r.missing),
+        ]
+        for r in rows
+    ]
     return xlsx_table("缺少材料", columns, data, title_line=title)

@@ -1,4 +1,5 @@
-"""Campus loan rules with their sources (DOMAIN.md §3.2; [002 (一)–(三)]; [003 第八–十五条, 合作协议 第十一条]).
+"""Campus loan rules with their sources (DOMAIN.md §3.2; [002 (一)–(三)];
+[003 第八–十五条, 合作协议 第十一条]).
 
 Pure functions of dates and numbers, so the tests state each rule with a worked example.
 """
@@ -33,7 +34,8 @@ def office_review_error(notice_end: dt.date | None, open_objections: int, today:
     if notice_end is None:
         return "该申请尚未公示，不能审核。"
     if today <= notice_end:
-        return f"公示期至{notice_end:%Y年%m月%d日}止，公示期满后（{notice_end + dt.timedelta(days=1):%m月%d日}起）才能审核。"
+        after = notice_end + dt.timedelta(days=1)
+        return f"公示期至{notice_end:%Y年%m月%d日}止，公示期满后（{after:%m月%d日}起）才能审核。"
     if open_objections:
         return f"公示期间有{open_objections}条异议尚未处理，处理完毕后才能审核。"
     return None
@@ -58,7 +60,8 @@ class Clock:
     def text(self) -> str:
         state = f"于{self.done_on:%m-%d}完成" if self.done_on else f"已用{self.used}个工作日"
         flag = "，已超期" if self.overdue else ""
-        return f"{self.label}：{self.start:%m-%d}起{self.allowed}个工作日内（至{self.deadline:%m-%d}），{state}{flag}"
+        limit = f"{self.start:%m-%d}起{self.allowed}个工作日内（至{self.deadline:%m-%d}）"
+        return f"{self.label}：{limit}，{state}{flag}"
 
 
 def clock(label: str, start: dt.date, allowed: int, today: dt.date, done_on: dt.date | None = None) -> Clock:
@@ -92,8 +95,11 @@ def living_schedule(living: Decimal, academic_year: int, first_day: dt.date) -> 
     if living <= 0:
         return []
     months = []
-    year, month = (first_day.year, first_day.month) if first_day.day <= LIVING_DAY else \
-        (first_day.year + (first_day.month == 12), first_day.month % 12 + 1)
+    year, month = (
+        (first_day.year, first_day.month)
+        if first_day.day <= LIVING_DAY
+        else (first_day.year + (first_day.month == 12), first_day.month % 12 + 1)
+    )
     if (year, month) < (academic_year, 9):
         year, month = academic_year, 9
     while (year, month) <= (academic_year + 1, 7):
@@ -101,8 +107,11 @@ def living_schedule(living: Decimal, academic_year: int, first_day: dt.date) -> 
             months.append(dt.date(year, month, LIVING_DAY))
         year, month = year + (month == 12), month % 12 + 1
     if not months:  # disbursed after July: the whole living part at once, on the next allowed day
-        day = first_day if first_day.month not in NO_LIVING_MONTHS else dt.date(
-            first_day.year, first_day.month + 1, 1)
+        day = (
+            first_day
+            if first_day.month not in NO_LIVING_MONTHS
+            else dt.date(first_day.year, first_day.month + 1, 1)
+        )
         return [(day, living.quantize(Decimal("0.01"), ROUND_HALF_UP))]
     each = (living / len(months)).quantize(Decimal(1), ROUND_DOWN)
     plan = [(day, each) for day in months]

@@ -29,8 +29,12 @@ from .workflow import CAMPUS_TRANSITIONS
 CAMPUS = Product.CAMPUS
 # A campus contract that still counts for "one per year" [002 (三)] and the quota.
 ENDED = {ContractState.DECLINED, ContractState.REFUSED, ContractState.WITHDRAWN}
-PAPERS = (("id_card_copy", "身份证复印件"), ("student_card_copy", "学生证复印件"),
-          ("parents_commitment", "家长承诺书"), ("poverty_certificate", "民政部门家庭经济困难证明"))
+PAPERS = (
+    ("id_card_copy", "身份证复印件"),
+    ("student_card_copy", "学生证复印件"),
+    ("parents_commitment", "家长承诺书"),
+    ("poverty_certificate", "民政部门家庭经济困难证明"),
+)
 
 
 def university_of(actor: User) -> Organisation:
@@ -45,8 +49,10 @@ def university_of(actor: User) -> Organisation:
 def campus_terms(university: Organisation, on: dt.date):
     try:
         policy = policy_for(CAMPUS, university.region_code, on)
-        rate = effective_terms(ContractParams(product=CAMPUS, region_code=university.region_code,
-                                              signed_on=on, version=policy), on).annual_rate
+        rate = effective_terms(
+            ContractParams(product=CAMPUS, region_code=university.region_code, signed_on=on, version=policy),
+            on,
+        ).annual_rate
     except PolicyNotFound as exc:
         raise IllegalTransition(str(exc)) from None
     return policy, rate
@@ -54,8 +60,11 @@ def campus_terms(university: Organisation, on: dt.date):
 
 def one_per_year_error(borrower: Borrower, year: int, exclude_pk: int | None = None) -> str | None:
     """One contract per student per academic year, signed each year [002 (三)][003 第十五条]."""
-    taken = Contract.objects.filter(borrower=borrower, academic_year=year, product=CAMPUS) \
-        .exclude(state__in=ENDED).exclude(pk=exclude_pk)
+    taken = (
+        Contract.objects.filter(borrower=borrower, academic_year=year, product=CAMPUS)
+        .exclude(state__in=ENDED)
+        .exclude(pk=exclude_pk)
+    )
     if taken.exists():
         return f"{borrower.name}{year}学年已有校园地贷款申请或合同，每名学生每学年只能签订一份借款合同。"
     return None
@@ -64,15 +73,27 @@ def one_per_year_error(borrower: Borrower, year: int, exclude_pk: int | None = N
 def _next_number(university: Organisation, year: int) -> str:
     Organisation.objects.select_for_update().filter(pk=university.pk).first()
     prefix = f"XY{year}{university.pk:05d}"
-    last = (Contract.objects.filter(contract_no__startswith=prefix).order_by("-contract_no")
-            .values_list("contract_no", flat=True).first())
-    return f"{prefix}{(int(last[len(prefix):]) + 1 if last else 1):05d}"
+    last = (
+        Contract.objects.filter(contract_no__startswith=prefix)
+        .order_by("-contract_no")
+        .values_list("contract_no", flat=True)
+        .first()
+    )
+    return f"{prefix}{(int(last[len(prefix) :]) + 1 if last else 1):05d}"
 
 
 @transaction.atomic
-def campus_apply(*, actor: User, borrower: Borrower, amount: Decimal, tuition: Decimal = Decimal(0),
-                 accommodation: Decimal = Decimal(0), term_years: int | None = None,
-                 comment: str = "", **papers: bool) -> Contract:
+def campus_apply(
+    *,
+    actor: User,
+    borrower: Borrower,
+    amount: Decimal,
+    tuition: Decimal = Decimal(0),
+    accommodation: Decimal = Decimal(0),
+    term_years: int | None = None,
+    comment: str = "",
+    **papers: bool,
+) -> Contract:
     """申请审批表 entered by the loan office or the department [003 第十一条]: amount within the signing
     version's per-student limit, one per year, the four papers ticked as handed in."""
     check_actor(actor, CAMPUS_TRANSITIONS["create"])
@@ -83,20 +104,36 @@ def campus_apply(*, actor: User, borrower: Borrower, amount: Decimal, tuition: D
     year = common_rules.academic_year_of(today)
     policy, rate = campus_terms(university, today)
     term = term_years or common_rules.default_term(policy, borrower, year)
-    errors = [e for e in (
-        common_rules.amount_rule(policy, Decimal(amount), borrower),
-        common_rules.term_rule(policy, term, borrower, year),
-        one_per_year_error(borrower, year),
-    ) if e]
+    errors = [
+        e
+        for e in (
+            common_rules.amount_rule(policy, Decimal(amount), borrower),
+            common_rules.term_rule(policy, term, borrower, year),
+            one_per_year_error(borrower, year),
+        )
+        if e
+    ]
     if errors:
         raise ValidationError(errors)
     contract = Contract.objects.create(
-        contract_no=_next_number(university, year), borrower=borrower, product=CAMPUS, academic_year=year,
-        policy_version=policy, university=university, department_id=borrower.department_id,
-        amount=amount, tuition=tuition, accommodation=accommodation, annual_rate=rate, term_years=term,
-        state=ContractState.APPLIED, applied_on=today,
+        contract_no=_next_number(university, year),
+        borrower=borrower,
+        product=CAMPUS,
+        academic_year=year,
+        policy_version=policy,
+        university=university,
+        department_id=borrower.department_id,
+        amount=amount,
+        tuition=tuition,
+        accommodation=accommodation,
+        annual_rate=rate,
+        term_years=term,
+        state=ContractState.APPLIED,
+        applied_on=today,
         maturity_date=common_rules.maturity_of(policy, year, term),
-        self_pay_from=common_rules.self_pay_from(policy, borrower), created_by=actor)
+        self_pay_from=common_rules.self_pay_from(policy, borrower),
+        created_by=actor,
+    )
     CampusFile.objects.create(contract=contract, **{k: bool(papers.get(k)) for k, _ in PAPERS})
     write_event(contract, action="create", from_state="", actor=actor, comment=comment or "录入申请审批表")
     return contract
@@ -121,9 +158,13 @@ def _dept_review(*, contract, **_):
 def _object(*, actor, contract, raised_by: str = "", content: str = "", **_):
     if not raised_by.strip() or not content.strip():
         raise IllegalTransition("请填写异议人和异议内容。")
-    NoticeObjection.objects.create(contract=contract, raised_on=businessdate.today(),
-                                   raised_by=raised_by.strip()[:60], content=content.strip()[:300],
-                                   recorded_by=actor)
+    NoticeObjection.objects.create(
+        contract=contract,
+        raised_on=businessdate.today(),
+        raised_by=raised_by.strip()[:60],
+        content=content.strip()[:300],
+        recorded_by=actor,
+    )
     return f"异议人：{raised_by.strip()}；内容：{content.strip()}"
 
 
@@ -135,7 +176,10 @@ def _resolve(*, actor, contract, objection_id=None, resolution: str = "", **_):
     if not resolution.strip():
         raise IllegalTransition("请填写处理结果。")
     objection.resolution, objection.resolved_on, objection.resolved_by = (
-        resolution.strip()[:300], businessdate.today(), actor)
+        resolution.strip()[:300],
+        businessdate.today(),
+        actor,
+    )
     objection.save()
     return f"异议「{objection.content[:30]}」处理结果：{objection.resolution}"
 
@@ -166,8 +210,9 @@ def _province_forward(*, contract, **_):
     file, today = contract.campus_file, businessdate.today()
     file.forwarded_on = today
     file.save(update_fields=["forwarded_on"])
-    return rules.clock("省教贷办转送", file.sent_on or today, rules.PROVINCE_WORKING_DAYS, today,
-                       done_on=today).text
+    return rules.clock(
+        "省教贷办转送", file.sent_on or today, rules.PROVINCE_WORKING_DAYS, today, done_on=today
+    ).text
 
 
 @product_effect(CAMPUS, "bank_approve")
@@ -180,8 +225,9 @@ def _bank_approve(*, contract, **_):
     file, today = contract.campus_file, businessdate.today()
     file.approved_on = today
     file.save(update_fields=["approved_on"])
-    return rules.clock("银行审批", file.forwarded_on or today, rules.BANK_WORKING_DAYS, today,
-                       done_on=today).text
+    return rules.clock(
+        "银行审批", file.forwarded_on or today, rules.BANK_WORKING_DAYS, today, done_on=today
+    ).text
 
 
 @product_effect(CAMPUS, "sign")
@@ -195,11 +241,21 @@ def instalment_plan(contract: Contract, on: dt.date) -> list[Instalment]:
     """Fees of the academic year to the university on the day (受托支付); the rest monthly."""
     fees = min(contract.amount, contract.tuition + contract.accommodation)
     plan = [(on, Payee.UNIVERSITY, fees)] if fees > 0 else []
-    plan += [(day, Payee.STUDENT, amount) for day, amount in
-             rules.living_schedule(contract.amount - fees, contract.academic_year, on)]
-    return [Instalment(contract=contract, sequence=n, due_on=day, payee=payee, amount=amount,
-                       paid_on=on if day <= on else None)
-            for n, (day, payee, amount) in enumerate(plan, start=1)]
+    plan += [
+        (day, Payee.STUDENT, amount)
+        for day, amount in rules.living_schedule(contract.amount - fees, contract.academic_year, on)
+    ]
+    return [
+        Instalment(
+            contract=contract,
+            sequence=n,
+            due_on=day,
+            payee=payee,
+            amount=amount,
+            paid_on=on if day <= on else None,
+        )
+        for n, (day, payee, amount) in enumerate(plan, start=1)
+    ]
 
 
 @product_effect(CAMPUS, "disburse")

@@ -58,50 +58,97 @@ def guarantee_error(policy, kind: str, guarantor_name: str, collateral: str) -> 
 def _next_number(bank: Organisation, year: int) -> str:
     Organisation.objects.select_for_update().filter(pk=bank.pk).first()
     prefix = f"SD{year}{bank.pk:05d}"
-    last = (Contract.objects.filter(contract_no__startswith=prefix).order_by("-contract_no")
-            .values_list("contract_no", flat=True).first())
-    return f"{prefix}{(int(last[len(prefix):]) + 1 if last else 1):05d}"
+    last = (
+        Contract.objects.filter(contract_no__startswith=prefix)
+        .order_by("-contract_no")
+        .values_list("contract_no", flat=True)
+        .first()
+    )
+    return f"{prefix}{(int(last[len(prefix) :]) + 1 if last else 1):05d}"
 
 
 @transaction.atomic
-def commercial_apply(*, actor: User, borrower: Borrower, amount: Decimal, term_years: int,
-                     guarantee_kind: str = "", guarantor_name: str = "", guarantor_id_number: str = "",
-                     collateral: str = "", credit_consent: bool = False, tuition: Decimal = Decimal(0),
-                     accommodation: Decimal = Decimal(0), **papers) -> Contract:
+def commercial_apply(
+    *,
+    actor: User,
+    borrower: Borrower,
+    amount: Decimal,
+    term_years: int,
+    guarantee_kind: str = "",
+    guarantor_name: str = "",
+    guarantor_id_number: str = "",
+    collateral: str = "",
+    credit_consent: bool = False,
+    tuition: Decimal = Decimal(0),
+    accommodation: Decimal = Decimal(0),
+    **papers,
+) -> Contract:
     """受理申请 at the bank branch, with the guarantee and the written credit-query consent."""
     check_actor(actor, COMMERCIAL_TRANSITIONS["create"])
     today = businessdate.today()
     policy = _policy(borrower, today)
-    errors = [e for e in (
-        guarantee_error(policy, guarantee_kind, guarantor_name, collateral),
-        None if credit_consent else "须取得借款人书面征信查询授权(征信查询授权书)后才能受理。",
-        None if Decimal(amount) > 0 else "申请金额须大于0。",
-        None if int(term_years) > 0 else "贷款期限须大于0年。",
-    ) if e]
+    errors = [
+        e
+        for e in (
+            guarantee_error(policy, guarantee_kind, guarantor_name, collateral),
+            None if credit_consent else "须取得借款人书面征信查询授权(征信查询授权书)后才能受理。",
+            None if Decimal(amount) > 0 else "申请金额须大于0。",
+            None if int(term_years) > 0 else "贷款期限须大于0年。",
+        )
+        if e
+    ]
     if errors:
         raise ValidationError(errors)
     year = common_rules.academic_year_of(today)
     contract = Contract.objects.create(
-        contract_no=_next_number(actor.organisation, year), borrower=borrower, product=COMMERCIAL,
-        academic_year=year, policy_version=policy, university_id=borrower.university_id,
-        department_id=borrower.department_id, amount=amount, tuition=tuition, accommodation=accommodation,
+        contract_no=_next_number(actor.organisation, year),
+        borrower=borrower,
+        product=COMMERCIAL,
+        academic_year=year,
+        policy_version=policy,
+        university_id=borrower.university_id,
+        department_id=borrower.department_id,
+        amount=amount,
+        tuition=tuition,
+        accommodation=accommodation,
         # The rate is the bank's, set by the investigation report (policy rate_kind "contract").
-        annual_rate=Decimal(0), term_years=term_years, state=ContractState.APPLIED, applied_on=today,
+        annual_rate=Decimal(0),
+        term_years=term_years,
+        state=ContractState.APPLIED,
+        applied_on=today,
         maturity_date=common_rules.maturity_of(policy, year, int(term_years)),
-        self_pay_from=today, created_by=actor)
+        self_pay_from=today,
+        created_by=actor,
+    )
     CommercialFile.objects.create(
-        contract=contract, guarantee_kind=guarantee_kind, guarantor_name=guarantor_name,
-        guarantor_id_number=guarantor_id_number, collateral=collateral, credit_consent=True,
-        credit_consent_on=today, guardian_relation=papers.get("guardian_relation", ""),
-        income_proof=bool(papers.get("income_proof")), admission_letter=bool(papers.get("admission_letter")),
-        fee_statement=bool(papers.get("fee_statement")))
+        contract=contract,
+        guarantee_kind=guarantee_kind,
+        guarantor_name=guarantor_name,
+        guarantor_id_number=guarantor_id_number,
+        collateral=collateral,
+        credit_consent=True,
+        credit_consent_on=today,
+        guardian_relation=papers.get("guardian_relation", ""),
+        income_proof=bool(papers.get("income_proof")),
+        admission_letter=bool(papers.get("admission_letter")),
+        fee_statement=bool(papers.get("fee_statement")),
+    )
     write_event(contract, action="create", from_state="", actor=actor, comment="受理商业助学贷款申请")
     return contract
 
 
 @product_effect(COMMERCIAL, "investigate")
-def _investigate(*, contract, amount=None, term_years=None, annual_rate=None, repayment_method="",
-                 tranches=1, opinion="", **_):
+def _investigate(
+    *,
+    contract,
+    amount=None,
+    term_years=None,
+    annual_rate=None,
+    repayment_method="",
+    tranches=1,
+    opinion="",
+    **_,
+):
     """贷前调查报告 [002]: amount, term, rate, guarantee, repayment method (and tranches)."""
     file = contract.commercial_file
     try:
@@ -113,15 +160,22 @@ def _investigate(*, contract, amount=None, term_years=None, annual_rate=None, re
         raise IllegalTransition("金额、期限须大于0，年利率为小数(如0.0435)，分次发放1–12次。")
     if not repayment_method:
         raise IllegalTransition("请选择还款方式。")
-    if problem := guarantee_error(contract.policy_version, file.guarantee_kind, file.guarantor_name,
-                                  file.collateral):
+    if problem := guarantee_error(
+        contract.policy_version, file.guarantee_kind, file.guarantor_name, file.collateral
+    ):
         raise IllegalTransition(problem)
-    contract.amount, contract.annual_rate, contract.term_years = amount, rate.quantize(Decimal("0.00001")), term
+    contract.amount, contract.annual_rate, contract.term_years = (
+        amount,
+        rate.quantize(Decimal("0.00001")),
+        term,
+    )
     contract.maturity_date = common_rules.maturity_of(contract.policy_version, contract.academic_year, term)
     file.repayment_method, file.tranches, file.investigation = repayment_method, tranches, opinion[:2000]
     file.investigated_on = businessdate.today()
     file.save()
-    return f"调查：{amount}元，{term}年，年利率{rate}，{file.get_repayment_method_display()}，分{tranches}次发放"
+    return (
+        f"调查：{amount}元，{term}年，年利率{rate}，{file.get_repayment_method_display()}，分{tranches}次发放"
+    )
 
 
 @product_effect(COMMERCIAL, "sign")
@@ -133,11 +187,21 @@ def tranche_plan(contract: Contract, on: dt.date, tranches: int) -> list[Instalm
     """Lump sum (1) or equal tranches a month apart, the remainder in the first [002: 一次或分次发放]."""
     each = (contract.amount / tranches).quantize(Decimal(1), rounding="ROUND_DOWN")
     first = contract.amount - each * (tranches - 1)
-    days = [on] + [dt.date(on.year + (on.month + k - 1) // 12, (on.month + k - 1) % 12 + 1, min(on.day, 28))
-                   for k in range(1, tranches)]
-    return [Instalment(contract=contract, sequence=n, due_on=day, payee=Payee.BORROWER,
-                       amount=first if n == 1 else each, paid_on=on if n == 1 else None)
-            for n, day in enumerate(days, start=1)]
+    days = [on] + [
+        dt.date(on.year + (on.month + k - 1) // 12, (on.month + k - 1) % 12 + 1, min(on.day, 28))
+        for k in range(1, tranches)
+    ]
+    return [
+        Instalment(
+            contract=contract,
+            sequence=n,
+            due_on=day,
+            payee=Payee.BORROWER,
+            amount=first if n == 1 else each,
+            paid_on=on if n == 1 else None,
+        )
+        for n, day in enumerate(days, start=1)
+    ]
 
 
 @product_effect(COMMERCIAL, "disburse")
@@ -158,8 +222,13 @@ def _disburse(*, actor, contract, **_):
 
 def _live(actor: User, contract: Contract) -> Contract:
     check_actor(actor, COMMERCIAL_TRANSITIONS["disburse"])
-    contract = contract_scope(actor).select_for_update().select_related("policy_version") \
-        .filter(pk=contract.pk, product=COMMERCIAL).first()
+    contract = (
+        contract_scope(actor)
+        .select_for_update()
+        .select_related("policy_version")
+        .filter(pk=contract.pk, product=COMMERCIAL)
+        .first()
+    )
     if contract is None:
         raise IllegalTransition("该合同不在您的数据范围内。")
     if contract.state not in LIVE_STATES:
@@ -168,24 +237,35 @@ def _live(actor: User, contract: Contract) -> Contract:
 
 
 @transaction.atomic
-def prepayment_notice(*, actor: User, contract: Contract, prepay_on: dt.date,
-                      amount: Decimal | None = None) -> PrepaymentNotice:
+def prepayment_notice(
+    *, actor: User, contract: Contract, prepay_on: dt.date, amount: Decimal | None = None
+) -> PrepaymentNotice:
     """提前还款 needs notice: 30 working days for commercial loans [002] (policy
     early_repayment_notice_days, counted in working days). Example: noticed 2025-09-15 → the earliest
     prepayment day is 2025-10-31 (1–8 Oct are holidays; Sun 28 Sep and Sat 11 Oct are workdays)."""
     contract = _live(actor, contract)
     policy, today = contract.policy_version, businessdate.today()
     days = policy.early_repayment_notice_days
-    earliest = add_working_days(today, days) if policy.early_repayment_notice_working_days \
+    earliest = (
+        add_working_days(today, days)
+        if policy.early_repayment_notice_working_days
         else today + dt.timedelta(days=days)
+    )
     if prepay_on < earliest:
         unit = "个工作日" if policy.early_repayment_notice_working_days else "天"
-        raise IllegalTransition(f"提前还款须提前{days}{unit}申请（[002]）：今天申请，最早可于"
-                                f"{earliest:%Y年%m月%d日}提前还款。")
-    notice = PrepaymentNotice.objects.create(contract=contract, noticed_on=today, prepay_on=prepay_on,
-                                             amount=amount, recorded_by=actor)
-    write_event(contract, action="prepay_notice", from_state=contract.state, actor=actor,
-                comment=f"提前还款申请：{prepay_on:%Y-%m-%d}" + (f"，本金{amount}元" if amount else "，全部结清"))
+        raise IllegalTransition(
+            f"提前还款须提前{days}{unit}申请（[002]）：今天申请，最早可于{earliest:%Y年%m月%d日}提前还款。"
+        )
+    notice = PrepaymentNotice.objects.create(
+        contract=contract, noticed_on=today, prepay_on=prepay_on, amount=amount, recorded_by=actor
+    )
+    write_event(
+        contract,
+        action="prepay_notice",
+        from_state=contract.state,
+        actor=actor,
+        comment=f"提前还款申请：{prepay_on:%Y-%m-%d}" + (f"，本金{amount}元" if amount else "，全部结清"),
+    )
     return notice
 
 
@@ -197,15 +277,27 @@ def extension_grant(*, actor: User, contract: Contract, new_maturity: dt.date, r
     done = list(contract.extensions.order_by("applied_on"))
     if len(done) >= policy.max_extensions:
         when = f"已于{done[-1].applied_on:%Y年%m月%d日}展期" if done else "不允许展期"
-        raise IllegalTransition(f"每笔贷款只可展期{policy.max_extensions}次，该贷款{when}，不能再次展期（[002]）。")
+        raise IllegalTransition(
+            f"每笔贷款只可展期{policy.max_extensions}次，该贷款{when}，不能再次展期（[002]）。"
+        )
     if new_maturity <= contract.maturity_date:
         raise IllegalTransition(f"展期后到期日须晚于原到期日{contract.maturity_date:%Y-%m-%d}。")
-    extension = Extension.objects.create(contract=contract, applied_on=businessdate.today(),
-                                         old_maturity=contract.maturity_date, new_maturity=new_maturity,
-                                         reason=reason[:200], approved_by=actor)
+    extension = Extension.objects.create(
+        contract=contract,
+        applied_on=businessdate.today(),
+        old_maturity=contract.maturity_date,
+        new_maturity=new_maturity,
+        reason=reason[:200],
+        approved_by=actor,
+    )
     contract.maturity_date = new_maturity
     contract.save(update_fields=["maturity_date"])
     CommercialFile.objects.filter(contract=contract).update(extensions=len(done) + 1)
-    write_event(contract, action="extend", from_state=contract.state, actor=actor,
-                comment=f"展期：到期日{extension.old_maturity:%Y-%m-%d}→{new_maturity:%Y-%m-%d}；{reason}")
+    write_event(
+        contract,
+        action="extend",
+        from_state=contract.state,
+        actor=actor,
+        comment=f"展期：到期日{extension.old_maturity:%Y-%m-%d}→{new_maturity:%Y-%m-%d}；{reason}",
+    )
     return extension

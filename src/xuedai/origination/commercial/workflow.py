@@ -18,17 +18,20 @@ REVIEWER = {Role.BANK_REVIEWER}
 APPROVER = {Role.BANK_APPROVER}
 OPEN = [C.APPLIED, C.INVESTIGATED, C.BANK_CHECKED]
 
-COMMERCIAL_TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
-    _t("create", "受理申请", [], C.APPLIED, BANK_ROLES, BANK),
-    _t("investigate", "贷前调查报告", [C.APPLIED], C.INVESTIGATED, BANK_ROLES, BANK),
-    _t("bank_check", "贷款审查", [C.INVESTIGATED], C.BANK_CHECKED, REVIEWER, BANK, checker=True),
-    _t("bank_approve", "贷款审批", [C.BANK_CHECKED], C.QUALIFIED, APPROVER, BANK, checker=True),
-    _t("bank_return", "退回补充材料", OPEN, C.RETURNED, BANK_ROLES, BANK, danger=True),
-    _t("bank_refuse", "不予贷款", OPEN, C.REFUSED, BANK_ROLES, BANK, danger=True),
-    _t("resubmit", "补充后重新受理", [C.RETURNED], C.APPLIED, BANK_ROLES, BANK),
-    _t("sign", "签订借款合同", [C.QUALIFIED], C.APPROVED, BANK_ROLES, BANK),
-    _t("disburse", "发放贷款", [C.APPROVED], C.DISBURSED, BANK_ROLES, BANK),
-]}
+COMMERCIAL_TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t("create", "受理申请", [], C.APPLIED, BANK_ROLES, BANK),
+        _t("investigate", "贷前调查报告", [C.APPLIED], C.INVESTIGATED, BANK_ROLES, BANK),
+        _t("bank_check", "贷款审查", [C.INVESTIGATED], C.BANK_CHECKED, REVIEWER, BANK, checker=True),
+        _t("bank_approve", "贷款审批", [C.BANK_CHECKED], C.QUALIFIED, APPROVER, BANK, checker=True),
+        _t("bank_return", "退回补充材料", OPEN, C.RETURNED, BANK_ROLES, BANK, danger=True),
+        _t("bank_refuse", "不予贷款", OPEN, C.REFUSED, BANK_ROLES, BANK, danger=True),
+        _t("resubmit", "补充后重新受理", [C.RETURNED], C.APPLIED, BANK_ROLES, BANK),
+        _t("sign", "签订借款合同", [C.QUALIFIED], C.APPROVED, BANK_ROLES, BANK),
+        _t("disburse", "发放贷款", [C.APPROVED], C.DISBURSED, BANK_ROLES, BANK),
+    ]
+}
 
 # The investigator may not review; neither investigator nor reviewer may approve.
 MAKERS: dict[str, tuple[str, ...]] = {

@@ -10,8 +10,9 @@ from django.db import models
 
 
 class ArchiveFile(models.Model):
-    contract = models.OneToOneField("origination.Contract", on_delete=models.CASCADE,
-                                    related_name="archive_file")
+    contract = models.OneToOneField(
+        "origination.Contract", on_delete=models.CASCADE, related_name="archive_file"
+    )
     # "2025-003": the county's third box of the 2025 academic year.
     box_no = models.CharField("档案盒号", max_length=20, blank=True, db_index=True)
 
@@ -26,12 +27,14 @@ class ArchiveFile(models.Model):
 class ArchiveItemReceipt(models.Model):
     """One checklist item received into a contract's file."""
 
-    contract = models.ForeignKey("origination.Contract", on_delete=models.CASCADE,
-                                 related_name="archive_items")
+    contract = models.ForeignKey(
+        "origination.Contract", on_delete=models.CASCADE, related_name="archive_items"
+    )
     item = models.CharField("材料", max_length=30)
     received_on = models.DateField("收到日期")
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "已归档材料"

@@ -13,8 +13,9 @@ from django.db import models
 class CampusFile(models.Model):
     """The application's papers and the dates the clocks run from [003 第十一–十五条]."""
 
-    contract = models.OneToOneField("origination.Contract", on_delete=models.CASCADE,
-                                    related_name="campus_file")
+    contract = models.OneToOneField(
+        "origination.Contract", on_delete=models.CASCADE, related_name="campus_file"
+    )
     # 第十一条 (2): copies of the student card and ID card.
     id_card_copy = models.BooleanField("身份证复印件", default=False)
     student_card_copy = models.BooleanField("学生证复印件", default=False)
@@ -43,17 +44,29 @@ class NoticeObjection(models.Model):
     """An objection raised during the 公示: who raised it, what, and how it was resolved. While one is
     open the loan office may not review the application (DOMAIN.md §3.2)."""
 
-    contract = models.ForeignKey("origination.Contract", on_delete=models.CASCADE,
-                                 related_name="notice_objections")
+    contract = models.ForeignKey(
+        "origination.Contract", on_delete=models.CASCADE, related_name="notice_objections"
+    )
     raised_on = models.DateField("提出日期")
     raised_by = models.CharField("异议人", max_length=60)
     content = models.CharField("异议内容", max_length=300)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     resolution = models.CharField("处理结果", max_length=300, blank=True)
     resolved_on = models.DateField("处理日期", null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True,
-                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "公示异议"
@@ -69,25 +82,37 @@ class UniversityQuota(models.Model):
     by 5 Sep, granted by the province office by 25 Sep. Dates are recorded as they happened; a late
     one is shown as late, not refused (the office decides, the system keeps the record)."""
 
-    university = models.ForeignKey("orgs.Organisation", verbose_name="高校", on_delete=models.PROTECT,
-                                   related_name="loan_quotas")
+    university = models.ForeignKey(
+        "orgs.Organisation", verbose_name="高校", on_delete=models.PROTECT, related_name="loan_quotas"
+    )
     academic_year = models.PositiveSmallIntegerField("贷款学年")
     enrolled_students = models.PositiveIntegerField("在校学生人数")
     requested_amount = models.DecimalField("申请额度", max_digits=16, decimal_places=2)
     requested_on = models.DateField("申请日期")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    granted_amount = models.DecimalField("下达额度", max_digits=16, decimal_places=2, null=True,
-                                         blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    granted_amount = models.DecimalField("下达额度", max_digits=16, decimal_places=2, null=True, blank=True)
     granted_on = models.DateField("下达日期", null=True, blank=True)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="下达人", null=True,
-                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="下达人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "高校贷款额度"
         verbose_name_plural = "高校贷款额度"
-        constraints = [models.UniqueConstraint(fields=["university", "academic_year"],
-                                               name="uniq_university_quota")]
+        constraints = [
+            models.UniqueConstraint(fields=["university", "academic_year"], name="uniq_university_quota")
+        ]
 
     def __str__(self) -> str:
         return f"{self.university}{self.academic_year}学年额度"
@@ -103,8 +128,7 @@ class Instalment(models.Model):
     """One planned payment of a loan: campus fees by academic year to the university, living
     expenses monthly to the student (never February or August [002]); commercial tranches."""
 
-    contract = models.ForeignKey("origination.Contract", on_delete=models.CASCADE,
-                                 related_name="instalments")
+    contract = models.ForeignKey("origination.Contract", on_delete=models.CASCADE, related_name="instalments")
     sequence = models.PositiveSmallIntegerField("期次")
     due_on = models.DateField("计划发放日")
     payee = models.CharField("收款方", max_length=12, choices=Payee.choices)

@@ -22,15 +22,15 @@ class RepaymentMethod(models.TextChoices):
 
 
 class CommercialFile(models.Model):
-    contract = models.OneToOneField("origination.Contract", on_delete=models.CASCADE,
-                                    related_name="commercial_file")
+    contract = models.OneToOneField(
+        "origination.Contract", on_delete=models.CASCADE, related_name="commercial_file"
+    )
     # The application's papers [002]: identity, guardian relationship, income, admission, fees.
     guardian_relation = models.CharField("监护人关系", max_length=30, blank=True)
     income_proof = models.BooleanField("收入证明", default=False)
     admission_letter = models.BooleanField("录取通知书或学生证", default=False)
     fee_statement = models.BooleanField("收费通知", default=False)
-    guarantee_kind = models.CharField("担保方式", max_length=12, choices=GuaranteeKind.choices,
-                                      blank=True)
+    guarantee_kind = models.CharField("担保方式", max_length=12, choices=GuaranteeKind.choices, blank=True)
     guarantor_name = models.CharField("保证人", max_length=60, blank=True)
     guarantor_id_number = models.CharField("保证人身份证号", max_length=18, blank=True)
     collateral = models.CharField("抵(质)押物", max_length=200, blank=True)
@@ -38,8 +38,9 @@ class CommercialFile(models.Model):
     credit_consent = models.BooleanField("征信查询授权", default=False)
     credit_consent_on = models.DateField("授权日期", null=True, blank=True)
     # The pre-loan investigation report (贷前调查报告): what the bank proposes to lend.
-    repayment_method = models.CharField("还款方式", max_length=20, choices=RepaymentMethod.choices,
-                                        blank=True)
+    repayment_method = models.CharField(
+        "还款方式", max_length=20, choices=RepaymentMethod.choices, blank=True
+    )
     tranches = models.PositiveSmallIntegerField("分次发放次数", default=1)
     investigation = models.TextField("调查意见", blank=True)
     investigated_on = models.DateField("调查日期", null=True, blank=True)
@@ -56,13 +57,15 @@ class CommercialFile(models.Model):
 class PrepaymentNotice(models.Model):
     """提前还款申请: given ≥ 30 working days before the prepayment day [002]."""
 
-    contract = models.ForeignKey("origination.Contract", on_delete=models.CASCADE,
-                                 related_name="prepayment_notices")
+    contract = models.ForeignKey(
+        "origination.Contract", on_delete=models.CASCADE, related_name="prepayment_notices"
+    )
     noticed_on = models.DateField("申请日期")
     prepay_on = models.DateField("提前还款日")
     amount = models.DecimalField("提前还款本金", max_digits=12, decimal_places=2, null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "提前还款申请"
@@ -75,14 +78,14 @@ class PrepaymentNotice(models.Model):
 class Extension(models.Model):
     """展期: the maturity moves once at most per loan [002] (policy max_extensions)."""
 
-    contract = models.ForeignKey("origination.Contract", on_delete=models.CASCADE,
-                                 related_name="extensions")
+    contract = models.ForeignKey("origination.Contract", on_delete=models.CASCADE, related_name="extensions")
     applied_on = models.DateField("申请日期")
     old_maturity = models.DateField("原到期日")
     new_maturity = models.DateField("展期后到期日")
     reason = models.CharField("展期原因", max_length=200, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "展期"

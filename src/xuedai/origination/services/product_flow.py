@@ -58,13 +58,15 @@ def check_makers(actor: User | None, contract: Contract, row: Transition) -> Non
     if actor is None or not row.checker:
         return
     earlier = TABLES[contract.product][1].get(row.action, ())
-    makers = set(ContractEvent.objects.filter(contract=contract, action__in=earlier)
-                 .values_list("actor_id", flat=True))
+    makers = set(
+        ContractEvent.objects.filter(contract=contract, action__in=earlier).values_list("actor_id", flat=True)
+    )
     if actor.pk in makers:
         table = TABLES[contract.product][0]
         steps = "、".join(table[a].label for a in earlier if a in table)
-        raise IllegalTransition(f"「{row.label}」须由另一人办理：您已办理「{steps}」，"
-                                "经办与复核不能是同一人。")
+        raise IllegalTransition(
+            f"「{row.label}」须由另一人办理：您已办理「{steps}」，经办与复核不能是同一人。"
+        )
 
 
 def flow_row(actor: User | None, contract: Contract, action: str) -> Transition:
@@ -88,17 +90,24 @@ def flow_can(actor: User, contract: Contract, action: str) -> bool:
 def flow_actions(actor: User, contract: Contract) -> list[Transition]:
     if contract.product not in TABLES:
         return []
-    return [row for row in actions_from(table_of(contract), contract.state)
-            if flow_can(actor, contract, row.action)]
+    return [
+        row
+        for row in actions_from(table_of(contract), contract.state)
+        if flow_can(actor, contract, row.action)
+    ]
 
 
 @transaction.atomic
-def flow_transition(*, actor: User | None, contract: Contract, action: str, comment: str = "",
-                    **data) -> Contract:
+def flow_transition(
+    *, actor: User | None, contract: Contract, action: str, comment: str = "", **data
+) -> Contract:
     """Apply one row of the contract's product table to one contract (see the module docstring)."""
     _register_effects()
-    contract = Contract.objects.select_for_update().select_related(
-        "borrower", "university", "policy_version").get(pk=contract.pk)
+    contract = (
+        Contract.objects.select_for_update()
+        .select_related("borrower", "university", "policy_version")
+        .get(pk=contract.pk)
+    )
     row = flow_row(actor, contract, action)
     comment = (comment or "").strip()
     if row.danger and not comment:

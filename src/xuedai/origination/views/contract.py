@@ -48,6 +48,8 @@ def _labelled(events) -> list:
 @staff_required
 def detail(request, pk):
     contract = contract_get(request.user, pk)
+    if contract.product != "home_county":  # campus and commercial have their own table and page
+        return redirect("origination:flow_contract", pk)
     user = request.user
     buttons = [
         row
