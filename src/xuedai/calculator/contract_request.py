@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from xuedai.core.daycount import MonthDay, add_years, next_occurrence
+from xuedai.loans.terms import principal_from
 from xuedai.origination.models import Contract
 
 
@@ -23,10 +23,30 @@ def quote_request_for_contract(
     }
     if contract.self_pay_from:
         request["self_pay_from"] = contract.self_pay_from.isoformat()
-        # Principal starts after the policy's grace years (DOMAIN.md §1 宽限期): the first
-        # settlement after the self-pay start, moved on by the grace years.
-        first = next_occurrence(contract.self_pay_from, MonthDay.parse(policy.settlement_day))
-        principal_from = add_years(first, policy.grace_years)
-        if principal_from <= contract.maturity_date:
-            request["principal_from"] = principal_from.isoformat()
+        # Principal starts after the policy's grace years (DOMAIN.md §1 宽限期) — the same rule the
+        # ledger's terms use (loans.terms.principal_from), so the page and the ledger agree.
+        first = principal_from(contract)
+        if first is not None and first <= contract.maturity_date:
+            request["principal_from"] = first.isoformat()
+    plan = chosen_plan(contract)
+    if plan:
+        request["principal_plan"] = plan
     return request
+
+
+def chosen_plan(contract: Contract) -> list[dict] | None:
+    """An approved 还款计划变更 (postloan), whole: the principal already charged as due on the
+    ledger, then the chosen instalments for the rest (DOMAIN.md §4 Principal plan)."""
+    from django.apps import apps
+
+    if not apps.is_installed("xuedai.postloan") or contract.pk is None:
+        return None
+    from xuedai.loans.models import Kind, Posting
+    from xuedai.postloan.services.plan_changes import approved_plan
+
+    chosen = approved_plan(contract)
+    if not chosen:
+        return None
+    charged = (Posting.objects.filter(account_id=contract.pk, kind=Kind.PRINCIPAL, reverses__isnull=True)
+               .values_list("due_on", "amount"))
+    return [{"due": due.isoformat(), "amount": str(amount)} for due, amount in charged] + chosen

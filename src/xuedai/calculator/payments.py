@@ -1,4 +1,9 @@
-"""The payments a contract has received, as quote requests want them ({on, amount})."""
+"""The payments a contract has received, as quote requests want them ({on, amount}).
+
+The ledger is the truth (ARCHITECTURE principle 2): the cash a borrower paid in on a day is
+Σ PAY_* + CREDIT_IN − CREDIT_APPLIED of that day (loans.models.kinds.PAY_KINDS), exactly what
+``xuedai reconcile`` feeds the engine — so the student's page and the ledger agree fen for fen.
+"""
 
 from django.apps import apps
 
@@ -6,9 +11,12 @@ from xuedai.origination.models import Contract
 
 
 def payments_for_contract(contract: Contract) -> list[dict]:
-    # The ledger (loans app) holds repayments once it is installed; before disbursement there are none.
+    # Before disbursement (or without the loans app) there is no account and nothing was paid.
     if not apps.is_installed("xuedai.loans"):
         return []
-    from xuedai.loans.selectors import repayments_for_quote
+    from xuedai.loans.models import LoanAccount
+    from xuedai.loans.services import ledger_payments
 
-    return repayments_for_quote(contract)
+    if not LoanAccount.objects.filter(pk=contract.pk).exists():
+        return []
+    return [{"on": p.on.isoformat(), "amount": str(p.amount)} for p in ledger_payments(contract.pk)]

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views
-from .views import confirmation, contacts, documents, graduates, reminders
+from .views import certificates, changes, confirmation, contacts, documents, graduates, reminders, student
 
 app_name = "postloan"
 
@@ -33,4 +33,20 @@ urlpatterns = [
     path("reminders/", reminders.reminders, name="reminders"),
     path("me/confirmation/", confirmation.my_confirmation, name="my_confirmation"),
     path("me/reminder-card.pdf", documents.my_card, name="my_card"),
+    # Student self-service (issue 5 §8): due this year, plan, postings, early repayment, certificates.
+    path("me/loans/", student.my_loans, name="my_loans"),
+    path("me/contracts/<int:pk>/", student.my_contract, name="my_contract"),
+    path("me/contracts/<int:pk>/early-repayment/", student.my_early_repayment, name="my_early_repayment"),
+    path("me/contracts/<int:pk>/certificate/", student.my_certificate_request, name="my_certificate_request"),
+    path("me/contracts/<int:pk>/plan-change/", changes.my_plan_change, name="my_plan_change"),
+    path("contracts/<int:pk>/settlement.pdf", student.settlement_pdf, name="settlement_pdf"),
+    path("certificates/", certificates.certificates, name="certificates"),
+    path("certificates/<int:pk>.pdf", student.certificate_pdf, name="certificate_pdf"),
+    path("certificates/<int:pk>/decide/", certificates.certificate_decide_view, name="certificate_decide"),
+    path("certificates/<int:pk>/evidence/", certificates.certificate_evidence, name="certificate_evidence"),
+    path("status-changes/", changes.status_change_list, name="status_changes"),
+    path("status-changes/<int:pk>/decide/", changes.status_change_decide, name="status_change_decide"),
+    path("plan-changes/", changes.plan_change_list, name="plan_changes"),
+    path("plan-changes/<int:pk>/decide/", changes.plan_change_decide, name="plan_change_decide"),
+    path("plan-changes/<int:pk>/admission-letter/", changes.admission_letter, name="admission_letter"),
 ]

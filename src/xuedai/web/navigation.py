@@ -41,6 +41,7 @@ STUDENT_MENU = [
     NavItem("我的贷款", "home", None),
     NavItem("申请贷款", "origination:apply", None),
     NavItem("还款计划", "calculator:my_plan", None),
+    NavItem("我的还款", "postloan:my_loans", None),
     NavItem("毕业确认", "postloan:my_confirmation", None),
 ]
 

@@ -10,9 +10,18 @@ from .reminders import (
     Reminder,
     ReminderCampaign,
 )
+from .servicing import (
+    OverdueCertificate,
+    PlanChange,
+    PlanChangeKind,
+    RequestStatus,
+    StatusChange,
+    StatusChangeKind,
+)
 
 __all__ = [
     "Assignment", "CampaignKind", "ConfirmationStatus", "ContactChannel", "ContactLog", "ContactResult",
     "DeliveryStatus", "EmploymentStatus", "GraduationConfirmation", "LetterRecord", "LostContactFlag",
-    "LostContactStatus", "OutboxMessage", "Reminder", "ReminderCampaign",
+    "LostContactStatus", "OutboxMessage", "OverdueCertificate", "PlanChange", "PlanChangeKind", "Reminder",
+    "ReminderCampaign", "RequestStatus", "StatusChange", "StatusChangeKind",
 ]

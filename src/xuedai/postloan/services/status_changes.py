@@ -1,0 +1,133 @@
+"""Student status changes (学籍变动) and their engine consequences — DOMAIN.md §4 Status changes
+[002 (5)(3)][003 第二十条, 资金办法 第十八条], §6 (death → 损失).
+
+The university officer (or the county operator) records; a supervisor or another officer confirms
+(maker ≠ checker). Confirmation writes the consequences onto the contract so that the loans engine
+(loans.terms.contract_terms reads self_pay_from and maturity_date) replays them:
+
+- dropout, suspension, expulsion, going abroad, death: undisbursed contracts of the borrower are
+  stopped; the borrower pays interest from the 1st of the next month
+  (core.subsidy.status_change_self_pay_start);
+- suspension and return: the subsidy resumes on the 1st of the month of return
+  (core.subsidy.subsidy_resumes_on) — recorded here; loans.terms must pass the suspension to
+  core.subsidy.borrower_periods for the ledger to follow (it reads only self_pay_from today);
+- graduates going abroad repay in full: the contract is accelerated to the next deduction day;
+- transfer: refused while any principal is outstanding ("requires full repayment first");
+- death: the 损失 classification flag.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from xuedai.audit.services import audit_record
+from xuedai.core.daycount import first_of_next_month
+from xuedai.core.subsidy import status_change_self_pay_start, subsidy_resumes_on
+from xuedai.orgs.models import Role
+from xuedai.origination.models import LIVE_STATES, Contract, ContractState
+
+from ..models import RequestStatus, StatusChange, StatusChangeKind
+from .common import require
+
+K = StatusChangeKind
+RECORD_ROLES = (Role.UNIVERSITY_OFFICER, Role.OPERATOR)
+CONFIRM_ROLES = (Role.SUPERVISOR, Role.UNIVERSITY_OFFICER)
+# Approved but not yet paid out: the money that must not go out any more.
+UNDISBURSED = (ContractState.APPROVED, ContractState.QUALIFIED)
+SELF_PAY_KINDS = (K.DROPOUT, K.SUSPENSION, K.EXPULSION, K.ABROAD, K.DEATH)
+
+
+def next_deduction_day(day: dt.date) -> dt.date:
+    """The first 20th after ``day``, skipping 20 Nov (no deduction run, DOMAIN.md §1)."""
+    candidate = day.replace(day=20) if day.day < 20 else first_of_next_month(day).replace(day=20)
+    return first_of_next_month(candidate).replace(day=20) if candidate.month == 11 else candidate
+
+
+def transfer_blocker(contract: Contract) -> str | None:
+    owing = Contract.objects.filter(borrower=contract.borrower, state__in=LIVE_STATES)
+    total = sum((c.outstanding_principal for c in owing), 0)
+    if total > 0:
+        return f"转学须先还清全部贷款：尚欠本金 {total:.2f} 元，请结清后再办理转学"
+    return None
+
+
+@transaction.atomic
+def status_change_record(*, actor, contract: Contract, kind: str, handled_on: dt.date,
+                         returned_on: dt.date | None = None, after_graduation: bool = False,
+                         note: str = "") -> StatusChange:
+    require(actor, RECORD_ROLES, "只有高校贷款经办人或县资助中心经办人可以登记学籍变动")
+    if kind not in K.values:
+        raise ValidationError("请选择变动类型")
+    if kind == K.TRANSFER and (blocker := transfer_blocker(contract)):
+        raise ValidationError(blocker)
+    if returned_on is not None and (kind != K.SUSPENSION or returned_on < handled_on):
+        raise ValidationError("复学日期只适用于休学，且不能早于休学办理日期")
+    change = StatusChange.objects.create(contract=contract, kind=kind, handled_on=handled_on,
+                                         returned_on=returned_on, after_graduation=after_graduation,
+                                         note=note[:200], recorded_by=actor)
+    audit_record(actor=actor, action="postloan.status_change_record", obj=change, subject=contract,
+                 after={"kind": kind, "handled_on": handled_on, "returned_on": returned_on})
+    return change
+
+
+def _stop_undisbursed(actor, change: StatusChange) -> list[str]:
+    stopped = list(Contract.objects.select_for_update()
+                   .filter(borrower=change.contract.borrower, state__in=UNDISBURSED,
+                           disbursed_on__isnull=True))
+    for contract in stopped:
+        # origination has no 停发 transition yet; 已谢绝 is the state that keeps loans from disbursing.
+        before = contract.state
+        contract.state = ContractState.DECLINED
+        contract.save(update_fields=["state"])
+        audit_record(actor=actor, action="postloan.undisbursed_stop", obj=contract,
+                     before={"state": before}, after={"state": contract.state, "because": change.kind})
+    return [c.contract_no for c in stopped]
+
+
+@transaction.atomic
+def status_change_decide(*, actor, change: StatusChange, approve: bool) -> StatusChange:
+    require(actor, CONFIRM_ROLES, "只有负责人或高校贷款经办人可以确认学籍变动")
+    change = StatusChange.objects.select_for_update().select_related("contract").get(pk=change.pk)
+    if change.status != RequestStatus.PENDING:
+        raise ValidationError("该学籍变动已处理")
+    if change.recorded_by_id == actor.pk:
+        raise PermissionDenied("登记人不能确认自己登记的学籍变动")
+    contract = Contract.objects.select_for_update().get(pk=change.contract_id)
+    before = {"self_pay_from": contract.self_pay_from, "maturity_date": contract.maturity_date}
+    if approve:
+        if change.kind == K.TRANSFER and (blocker := transfer_blocker(contract)):
+            raise ValidationError(blocker)
+        _apply(actor, change, contract)
+    change.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    change.decided_by, change.decided_at = actor, timezone.now()
+    change.save()
+    audit_record(actor=actor, action="postloan.status_change_decide", obj=change, subject=contract,
+                 before=before, after={"status": change.status, "self_pay_from": contract.self_pay_from,
+                                       "maturity_date": contract.maturity_date, "loss": change.loss_flag})
+    return change
+
+
+def _apply(actor, change: StatusChange, contract: Contract) -> None:
+    fields = []
+    if change.kind in SELF_PAY_KINDS:
+        change.stopped_contracts = "、".join(_stop_undisbursed(actor, change))[:200]
+        start = status_change_self_pay_start(change.handled_on)
+        change.self_pay_from = start
+        if change.kind == K.SUSPENSION:
+            change.subsidy_resumes_on = subsidy_resumes_on(change.returned_on) if change.returned_on else None
+        elif contract.self_pay_from is None or start < contract.self_pay_from:
+            # Final changes: the borrower pays from then on, for good (borrower_periods final_change_on).
+            contract.self_pay_from = start
+            fields.append("self_pay_from")
+    if change.kind == K.ABROAD and change.after_graduation:
+        due = next_deduction_day(change.handled_on)
+        if due < contract.maturity_date:
+            contract.maturity_date = due
+            fields.append("maturity_date")
+        change.accelerated_to = min(due, contract.maturity_date)
+    if change.kind == K.DEATH:
+        change.loss_flag = True
+    if fields:
+        contract.save(update_fields=fields)

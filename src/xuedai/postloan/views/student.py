@@ -1,0 +1,154 @@
+"""A student's own servicing pages (phone width, class student-page; DOMAIN.md §9): what is due this
+year and when, the whole plan, every posting explained, early repayment with its deduction day, the
+payment channel and how to pay, the 已结清凭证, and the 非恶意逾期 certificate. Each contract is
+reached through the scoped selector, so another student's contract is a 404."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from xuedai import businessdate
+from xuedai.calculator.payments import payments_for_contract
+from xuedai.calculator.plans import contract_plan
+from xuedai.documents.pdf import pdf_response
+from xuedai.origination.models import LIVE_STATES, ContractState
+
+from .. import plans, rules
+from .. import servicing_selectors as sel
+from ..documents.certificates import non_malicious_certificate_pdf, settlement_certificate_pdf
+from ..services.selfservice import certificate_request, early_repayment_request, was_overdue
+from .common import report
+
+SHOWN_STATES = (*LIVE_STATES, ContractState.SETTLED)
+
+
+def _borrower(request):
+    borrower = getattr(request.user, "borrower", None) if request.user.is_student else None
+    if borrower is None:
+        raise Http404("没有找到你的借款学生信息。")
+    return borrower
+
+
+def _account(contract):
+    from xuedai.loans.models import LoanAccount
+
+    return LoanAccount.objects.filter(pk=contract.pk).select_related("contract__policy_version").first()
+
+
+@login_required
+def my_loans(request):
+    """本年应还: the next amount and day over all live contracts, where to deposit it and by when."""
+    borrower = _borrower(request)
+    today = businessdate.today()
+    contracts = list(sel.contracts_in_scope(request.user).filter(borrower=borrower, state__in=SHOWN_STATES)
+                     .order_by("academic_year", "pk"))
+    live = [c for c in contracts if c.state in LIVE_STATES and c.disbursed_on]
+    return render(request, "postloan/student/loans.html", {
+        "borrower": borrower, "contracts": contracts, "due": sel.year_due(borrower, today),
+        "channel": plans.payment_channel(borrower, live), "deposit_days": plans.deposit_days(live) or 10,
+        "today": today,
+    })
+
+
+def _explained_postings(account, contract):
+    from xuedai.loans.explain import explain
+    from xuedai.loans.selectors import account_postings
+    from xuedai.loans.services.ledger import account_terms
+
+    days = account_terms(account).settlement_dates()
+    return [{"posting": p, "text": explain(p, contract=contract, settlement_days=days)}
+            for p in account_postings(account)]
+
+
+@login_required
+def my_contract(request, pk: int):
+    borrower = _borrower(request)
+    contract = sel.contract_get(request.user, pk)
+    today = businessdate.today()
+    account = _account(contract)
+    plan = None
+    if contract.state in LIVE_STATES and contract.disbursed_on and contract.disbursed_on <= today:
+        plan = contract_plan(contract, today, payments_for_contract(contract))
+    days = plans.deposit_days([contract])
+    next_due = plan.next_due if plan else None
+    deposit_by = rules.deposit_deadline(_date(next_due["date"]), days) if next_due else None
+    return render(request, "postloan/student/contract.html", {
+        "borrower": borrower, "contract": contract, "account": account, "plan": plan,
+        "deposit_by": deposit_by, "deposit_days": days or 10,
+        "channel": plans.payment_channel(borrower, [contract]),
+        "postings": _explained_postings(account, contract) if account else [],
+        "early": account.early_repayments.order_by("-deduct_on") if account else [],
+        "status_changes": contract.status_changes.all(), "plan_changes": contract.plan_changes.all(),
+        "certificates": contract.overdue_certificates.all(), "can_request_certificate": was_overdue(contract),
+        "settled": contract.state == ContractState.SETTLED, "today": today,
+    })
+
+
+def _date(iso: str):
+    import datetime as dt
+
+    return dt.date.fromisoformat(iso)
+
+
+@require_POST
+@login_required
+def my_early_repayment(request, pk: int):
+    _borrower(request)
+    contract = sel.contract_get(request.user, pk)
+    account = _account(contract)
+    if account is None or contract.state not in LIVE_STATES:
+        raise Http404("该合同没有可提前还款的贷款账户")
+    principal = None
+    raw = (request.POST.get("principal") or "").strip()
+    try:
+        if raw:
+            principal = Decimal(raw)
+        application = early_repayment_request(actor=request.user, account=account, principal=principal)
+    except (InvalidOperation, ValidationError) as exc:
+        report(request, exc if isinstance(exc, ValidationError) else ValidationError("请输入正确的金额"))
+    else:
+        what = f"提前归还本金 {application.principal} 元" if application.principal else "全部提前还款"
+        messages.success(request, f"已提交{what}申请，扣款日为 {application.deduct_on:%Y年%-m月%-d日}。"
+                                  f"请在扣款日前将足额资金存入还款账户。")
+    return redirect("postloan:my_contract", pk=contract.pk)
+
+
+@login_required
+def settlement_pdf(request, pk: int):
+    """已结清凭证 for the student or staff in scope; only a settled contract has one [001 (三)]."""
+    contract = sel.contract_get(request.user, pk)
+    if contract.state != ContractState.SETTLED:
+        raise Http404("合同尚未结清")
+    return pdf_response(settlement_certificate_pdf(contract, businessdate.today()),
+                        f"已结清凭证-{contract.contract_no}.pdf")
+
+
+@login_required
+def my_certificate_request(request, pk: int):
+    _borrower(request)
+    contract = sel.contract_get(request.user, pk)
+    if request.method == "POST":
+        try:
+            certificate_request(actor=request.user, contract=contract, reason=request.POST.get("reason", ""),
+                                evidence=request.FILES.get("evidence"))
+        except ValidationError as exc:
+            report(request, exc)
+        else:
+            messages.success(request, "已提交非恶意逾期证明申请，县资助中心或学校审核通过后可在此下载。")
+            return redirect("postloan:my_contract", pk=contract.pk)
+    return render(request, "postloan/student/certificate_form.html", {"contract": contract})
+
+
+@login_required
+def certificate_pdf(request, pk: int):
+    certificate = sel.certificate_get(request.user, pk)
+    try:
+        data = non_malicious_certificate_pdf(certificate, businessdate.today())
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from exc
+    return pdf_response(data, f"非恶意逾期证明-{certificate.pk}.pdf")
