@@ -114,3 +114,13 @@ def test_reconcile_agrees_then_reports_a_planted_difference(contract):
     assert account_differences(account, dt.date(2021, 3, 31)) == []
     with pytest.raises(LedgerError):
         posting_reverse(actor=None, posting=planted, reason="再次冲正")
+
+
+def test_a_back_dated_payment_is_refused(contract):
+    from xuedai.loans.services.servicing import ServicingError
+
+    account = contract_disburse(actor=None, contract=contract, on=dt.date(2018, 9, 1))
+    settlement_post(actor=None, account=account, on=dt.date(2018, 12, 20))
+    settlement_post(actor=None, account=account, on=dt.date(2019, 12, 20))
+    with pytest.raises(ServicingError):
+        repayment_post(actor=None, account=account, on=dt.date(2019, 1, 20), amount=D("10.00"))

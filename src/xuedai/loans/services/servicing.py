@@ -21,6 +21,7 @@ from xuedai.core.terms import Payment
 from xuedai.origination.models import Contract, ContractState
 
 from ..models import (
+    OUTSIDE_ENGINE,
     EarlyRepaymentApplication,
     EarlyRepaymentStatus,
     GradeRecord,
@@ -168,6 +169,10 @@ def repayment_post(*, actor, account: LoanAccount, on: dt.date, amount: Decimal,
     if amount <= 0:
         raise ServicingError("还款金额必须大于 0")
     account = _locked(account)
+    if account.postings.filter(business_date__gt=on).exclude(kind__in=OUTSIDE_ENGINE).exists():
+        # A back-dated payment would change penalties already charged on later days: those must
+        # be reversed first, so the ledger never silently disagrees with the engine.
+        raise ServicingError(f"账户在 {on:%Y-%m-%d} 之后已有分录，不能补记该日还款")
     result, posted, rows = ledger_sync(account=account, on=on, extra_payment=amount, job_run=job_run,
                                        memo=source[:200])
     _record_early_outcomes(account, result, on)
