@@ -9,14 +9,14 @@ As of 2026-11-20 (DOMAIN.md §3, §4, §8):
 Amounts respect the signing version's range and multiple; rate, term and maturity come from it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from xuedai.origination.models import ContractState as S
 
 from .people import BUSINESS_DATE, CURRENT_YEAR, MASTER, Students, day, weighted
-from .places import UNIVERSITIES
+from .places import COUNTIES, UNIVERSITIES
 from .policy import PolicyLookup
 
 STATES = ["applied", "signed", "receipted", "in_review", "returned", "approved", "disbursed",
@@ -216,7 +216,7 @@ def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) 
     outstanding = np.where(among(state, DISBURSED, REPAYING, OVERDUE), outstanding, 0)
     repay_m, repay_d = lookup.month_day("repayment_day")
     overdue_since = np.where(state == OVERDUE, day(overdue_year, repay_m[version], repay_d[version]), NAT)
-    return Contracts(
+    contracts = Contracts(
         n=n, borrower=b, year=year, product=product, state=state, version=version, rate=rate,
         amount=amount, tuition=tuition, accommodation=accommodation, term_years=term,
         applied_on=applied, signed_on=signed, receipted_on=receipted, disbursed_on=disbursed,
@@ -224,4 +224,16 @@ def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) 
         self_pay_from=self_pay, outstanding=outstanding, overdue_since=overdue_since,
         is_renewal=year > first[b], first_year=first, last_year=last,
     )
+    # Rows in contract-number order (product, year, county or university, then id; see
+    # render.contracts), as a county files them: PostgreSQL then rebuilds the two contract_no
+    # indexes from presorted input.
+    university_region = np.array([int(u.region_code) for u in UNIVERSITIES])[s.university[b]]
+    county_region = np.array([int(c.code) for c in COUNTIES])[s.county[b]]
+    region = np.where(product == CAMPUS, university_region, county_region)
+    order = np.lexsort((region, year, product))
+    for f in fields(contracts):
+        value = getattr(contracts, f.name)
+        if isinstance(value, np.ndarray) and f.name not in ("first_year", "last_year"):
+            setattr(contracts, f.name, value[order])
+    return contracts
 
