@@ -56,15 +56,38 @@ def organisations() -> tuple[np.ndarray, np.ndarray]:
         actor=None, name="农村信用社(基准代理行)", kind=OrgKind.AGENT_BANK, code="BENCH-AGENT",
         parent=province, region_code="510000")
     ids, regions = [], []
-    for i in range(COUNTIES):
+    for i, region in enumerate(sichuan_counties(COUNTIES)):
         code = f"BENCH-C{i:03d}"
-        region = f"51{i // 10 + 1:02d}{i % 10 + 21:02d}"
         county = Organisation.objects.filter(code=code).first() or organisation_create(
             actor=None, name=f"基准{i:03d}县资助中心", kind=OrgKind.COUNTY_CENTRE, code=code,
             parent=province, region_code=region, agent_bank=bank if i % 10 == 9 else None)
         ids.append(county.pk)
         regions.append(int(region))
     return np.array(ids), np.array(regions)
+
+
+def sichuan_counties(count: int) -> list[str]:
+    """Real Sichuan county codes (python-stdnum's GB/T 2260 table) valid for 1994–2004 births, so
+    the borrowers' identity numbers pass ``stdnum.cn.ric``."""
+    from stdnum.cn import ric
+
+    found = []
+    for code in map(str, range(510100, 513500)):
+        body = [f"{code}{year}0101001" for year in (1994, 2004)]
+        numbers = [b + chr(_ID_CHECK[sum(int(c) * w for c, w in zip(b, _ID_WEIGHTS, strict=True)) % 11])
+                   for b in body]
+        if all(_valid(ric, n) for n in numbers):
+            found.append(code)
+            if len(found) == count:
+                return found
+    raise ValueError("not enough Sichuan county codes")
+
+
+def _valid(ric, number: str) -> bool:
+    try:  # python-stdnum raises KeyError (not a validation error) for some unassigned prefixes
+        return bool(ric.validate(number))
+    except Exception:
+        return False
 
 
 def _days(year: np.ndarray, month: int, day: int) -> np.ndarray:
@@ -132,7 +155,7 @@ def id_numbers(borrower: np.ndarray, regions: np.ndarray) -> tuple[np.ndarray, n
         raise ValueError("the identity-number scheme covers 3.65 million borrowers")
     birth = exact.day(dt.date(1994, 1, 1)) + borrower % 3653
     seq = borrower // 3653 % 1000
-    y, m, d = ymd(birth)
+    y, m, d = (part.astype(np.int64) for part in ymd(birth))  # the tables are int32
     body = fixed_text("", regions * 10**11 + (y * 10000 + m * 100 + d) * 1000 + seq, 17)
     digits = body.view(np.uint8).reshape(len(borrower), 17)
     check = _ID_CHECK[((digits.astype(np.int64) - 48) * _ID_WEIGHTS).sum(axis=1) % 11]
