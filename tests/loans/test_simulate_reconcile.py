@@ -15,7 +15,7 @@ from xuedai import businessdate
 from xuedai.jobs.models import JobRun
 from xuedai.loans.models import DeductionRun, GradeRecord, Kind, LoanAccount, Posting
 
-STUDENTS = 40
+STUDENTS = 32
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_ten_years_of_the_demo_portfolio_reconcile_to_zero(portfolio):
     assert businessdate.today() == until
 
     accounts = LoanAccount.objects.count()
-    assert accounts >= 60
+    assert accounts >= 50
     kinds = set(Posting.objects.values_list("kind", flat=True).distinct())
     assert {Kind.SUBSIDY_INTEREST, Kind.INTEREST, Kind.PRINCIPAL, Kind.PAY_INTEREST, Kind.PAY_PRINCIPAL,
             Kind.PENALTY, Kind.PAY_OVERDUE_PRINCIPAL} <= kinds

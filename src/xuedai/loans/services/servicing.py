@@ -134,7 +134,9 @@ def _locked(account: LoanAccount) -> LoanAccount:
     if "contract" not in account._state.fields_cache:
         account = LoanAccount.objects.select_related("contract__policy_version").get(pk=account.pk)
     else:
-        account.refresh_from_db(fields=_FRESH)
+        contract = account.contract
+        account.refresh_from_db(fields=_FRESH)  # also drops the cached contract (it is the pk)
+        account.contract = contract
     return account
 
 
