@@ -69,5 +69,7 @@ def print_demo_logins(stream: TextIO) -> None:
     for label, username, note in DEMO_LOGINS:
         stream.write(f"  {username:<{width}}  {label}　{note}\n")
     stream.write("工作人员登录需要动态口令：运行 `xuedai totp <用户名>` 取得当前 6 位口令，\n"
-                 "例如 `.venv/bin/xuedai totp county_op`。\n"
-                 "Staff need a TOTP code: `xuedai totp <username>` prints the current one.\n")
+                 "例如 `.venv/bin/xuedai totp county_op`（数据库不是由 `xuedai demo` 启动的，\n"
+                 "先设置 XUEDAI_DEMO=1）。\n"
+                 "Staff need a TOTP code: `xuedai totp <username>` prints the current one\n"
+                 "(set XUEDAI_DEMO=1 for a database that `xuedai demo` does not serve).\n")
