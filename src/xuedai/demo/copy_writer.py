@@ -157,6 +157,9 @@ class BulkWriter:
     def restore(self, statements: list[tuple[str, str]], progress=None) -> None:
         """Recreate what drop_secondary dropped; progress(name, seconds) after each statement."""
         with self.connection.cursor() as cursor:
+            # Sorts for a million-row index need room: PostgreSQL's default 64MB spills to disk.
+            cursor.execute("SELECT set_config('maintenance_work_mem', '512MB', true) WHERE "
+                           "pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes('512MB')")
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for name, statement in statements:
                 start = time.perf_counter()
