@@ -109,17 +109,29 @@ def first_principal_due(self_pay_from: np.ndarray, month: np.ndarray, dom: np.nd
     return np.where(known, from_ymd(year + grace, month, dom), NO_DATE)
 
 
+def _settle_with_policy(on: int, policies: dict[str, np.ndarray], policy: np.ndarray,
+                        self_pay_from: np.ndarray, **cols: np.ndarray):
+    """One chunk: the policy version's terms looked up, the first principal date derived, settled."""
+    month, dom = policies["month"][policy], policies["dom"][policy]
+    basis = policies["actual_360"][policy].astype(bool)
+    first = first_principal_due(self_pay_from, month, dom, policies["grace"][policy])
+    # A portfolio under one settlement day (the usual case) passes scalars: one table per batch.
+    if (month == month[0]).all() and (dom == dom[0]).all():
+        month, dom = int(month[0]), int(dom[0])
+    return settle(on, self_pay_from=self_pay_from, first_principal_due=first,
+                  actual_360=basis if basis.any() else None, month=month, dom=dom, **cols)
+
+
 def compute(on: int, cols: dict[str, np.ndarray], policies: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The settlement kernel over a chunk's columns, terms completed from the policy versions."""
-    pv = cols["policy"]
-    month, dom = policies["month"][pv], policies["dom"][pv]
-    basis = policies["actual_360"][pv].astype(bool)
-    first = first_principal_due(cols["self_pay_from"], month, dom, policies["grace"][pv])
+    if len(cols["id"]) == 0:
+        names = ("settles", "subsidy_interest", "borrower_interest", "principal_due", "waived_interest")
+        return {k: np.zeros(0, dtype=bool if k == "settles" else np.int64) for k in names}
     return map_chunks(
-        settle, len(pv), on=on, principal=cols["principal"], not_yet_due=cols["not_yet_due"],
-        rate=cols["rate"], disbursed_on=cols["disbursed_on"], maturity=cols["maturity"],
-        period_start=cols["period_start"], self_pay_from=cols["self_pay_from"], first_principal_due=first,
-        actual_360=basis if basis.any() else None, month=month, dom=dom,
+        _settle_with_policy, len(cols["id"]), on=on, policies=policies, policy=cols["policy"],
+        principal=cols["principal"], not_yet_due=cols["not_yet_due"], rate=cols["rate"],
+        disbursed_on=cols["disbursed_on"], maturity=cols["maturity"], period_start=cols["period_start"],
+        self_pay_from=cols["self_pay_from"],
     )
 
 
