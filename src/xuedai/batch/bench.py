@@ -149,7 +149,7 @@ def kernel_throughput(conn, on: int, quarter_end: int, repeat: int = 3) -> dict:
 
 
 def run(loans: int, *, chunk: int, sample: int = 2000, keep_run: bool = False, dense: bool = False,
-        out=None) -> dict:
+        in_place: bool = False, out=None) -> dict:
     from django.db import connection
 
     from xuedai.batch.runs import loans_classification, loans_deduction_files, loans_settlement
@@ -165,8 +165,17 @@ def run(loans: int, *, chunk: int, sample: int = 2000, keep_run: bool = False, d
         started = time.perf_counter()
         portfolio.build(conn, loans, out=out)
         report["build_s"] = round(time.perf_counter() - started, 1)
-    source, target, copy_s = _copy_database(connection)
-    report["copy_db_s"] = round(copy_s, 1)
+    with conn.cursor() as cur:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM loans_loanaccount WHERE last_settled_on >= %s)",
+                    (portfolio.BENCH_DAY,))
+        if cur.fetchone()[0]:
+            raise SystemExit("基准组合已被 --in-place 运行消耗，请重建 / "
+                             "the portfolio was used in place; rebuild it")
+    if in_place:  # no room for a copy (10⁷ contracts take ~35 GB): the run consumes the portfolio
+        source = target = None
+    else:
+        source, target, copy_s = _copy_database(connection)
+        report["copy_db_s"] = round(copy_s, 1)
     try:
         stages = {}
         on = portfolio.BENCH_DAY
@@ -193,7 +202,7 @@ def run(loans: int, *, chunk: int, sample: int = 2000, keep_run: bool = False, d
             stages[name]["compute_loans_per_s"] = loans_per_s
         stages["deduct_file"]["compute_loans_per_s"] = stages["deduct_file"]["compute_loans_per_s_in_batch"]
     finally:
-        if not keep_run:
+        if target and not keep_run:
             _drop_database(connection, source, target)
     settle = report["stages"]["settle"]
     if settle.get("compute_loans_per_s") and report.get("scalar_loans_per_s"):

@@ -15,16 +15,19 @@ class Command(BaseCommand):
         parser.add_argument("--chunk", type=int, default=250_000, help="每批合同号范围 / ids per chunk")
         parser.add_argument("--sample", type=int, default=2000, help="标量核对样本 / scalar sample")
         parser.add_argument("--keep-run", action="store_true", help="保留运行后的数据库副本")
+        parser.add_argument("--in-place", action="store_true",
+                            help="不复制数据库，直接消耗基准组合 / run on the portfolio itself (no copy)")
         parser.add_argument("--dense", action="store_true",
                             help="五级分类为每户写记录 / a grade record for every account (else sparse)")
 
-    def handle(self, *args, loans, json: bool, chunk, sample, keep_run, dense, **options):
+    def handle(self, *args, loans, json: bool, chunk, sample, keep_run, dense, in_place, **options):
         from xuedai.batch import bench
 
         if connection.vendor != "postgresql":
             raise CommandError("bench 需要 PostgreSQL（scripts/with-postgres.sh）/ bench needs PostgreSQL")
         out = None if json else self.stdout.write
-        report = bench.run(loans, chunk=chunk, sample=sample, keep_run=keep_run, dense=dense, out=out)
+        report = bench.run(loans, chunk=chunk, sample=sample, keep_run=keep_run, dense=dense,
+                           in_place=in_place, out=out)
         self.stdout.write(_dumps(report) if json else bench.table(report))
 
 
