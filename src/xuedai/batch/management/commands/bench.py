@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
         if connection.vendor != "postgresql":
             raise CommandError("bench 需要 PostgreSQL（scripts/with-postgres.sh）/ bench needs PostgreSQL")
-        out = None if json else self.stdout.write
+        out = self.stderr.write if json else self.stdout.write  # progress never mixes with the JSON
         report = bench.run(loans, chunk=chunk, sample=sample, keep_run=keep_run, dense=dense,
                            in_place=in_place, out=out)
         self.stdout.write(_dumps(report) if json else bench.table(report))
