@@ -11,8 +11,16 @@ so a kernel equals the scalar core fen for fen (``tests/batch`` proves it on ran
 - :mod:`.settle`    annual settlement: 贴息 / borrower interest split, default principal plan
 - :mod:`.penalty`   penalty (罚息) and compound (复利) interest on overdue amounts
 - :mod:`.classify`  five-tier classification, seed rule and 2023 rule
-- :mod:`.io`        COPY out of and into PostgreSQL, set-based balance refresh
-- :mod:`.deduct`    the 扣款明细表 as CSV at scale
+- :mod:`.parallel`  a kernel over cache-sized chunks on all cores
+
+DB I/O (PostgreSQL; Django only where a job run or the ORM is needed):
+
+- :mod:`.pgbinary`  binary COPY streams ↔ NumPy structured arrays
+- :mod:`.io`        COPY out / COPY in / temp table + ``UPDATE … FROM``, postings by kind
+- :mod:`.settlement`, :mod:`.classification`, :mod:`.deduct`  one chunk of each batch
+- :mod:`.runs`      the batches as jobs: ``loans_settlement``, ``loans_classification``,
+                    ``loans_deduction_files``
+- :mod:`.portfolio`, :mod:`.tablecopy`, :mod:`.bench`  ``xuedai bench --loans N``
 """
 
 

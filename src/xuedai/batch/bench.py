@@ -21,8 +21,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
-
 from xuedai.batch import exact, io, portfolio
 from xuedai.batch.settlement import READ, SELECTION, compute, first_principal_due, policy_columns
 
@@ -221,5 +219,3 @@ def table(report: dict) -> str:
                      f"{s['write_s']:>9.2f}{s['end_to_end_s']:>9.2f}{s.get('compute_loans_per_s') or 0:>17,}")
     return "\n".join(lines)
 
-
-__all__ = ["np", "run", "table"]

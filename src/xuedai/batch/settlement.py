@@ -28,7 +28,7 @@ import numpy as np
 from xuedai.batch import io
 from xuedai.batch.dates import field as calendar_field
 from xuedai.batch.dates import from_ymd
-from xuedai.batch.exact import NO_DATE, RATE_SCALE
+from xuedai.batch.exact import NO_DATE, RATE_SCALE, to_date
 from xuedai.batch.parallel import map_chunks
 from xuedai.batch.settle import settle
 
@@ -177,8 +177,6 @@ def write(conn, on: int, cols: dict[str, np.ndarray], result: dict[str, np.ndarr
 
 
 def _date(day_number: int):
-    from xuedai.batch.exact import to_date
-
     return to_date(day_number)
 
 
