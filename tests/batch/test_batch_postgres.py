@@ -46,7 +46,9 @@ def _rows(sql: str, params=None) -> list[tuple]:
 
 def test_settlement_deduction_and_classification_through_copy(tmp_path):
     conn = _conn()
+    schema = _schema()
     portfolio.build(conn, N, chunk=700)
+    assert _schema() == schema  # every index and foreign key dropped for the load is back
     assert portfolio.existing(conn) == N
     from stdnum.cn import ric
 
@@ -103,6 +105,13 @@ def test_settlement_deduction_and_classification_through_copy(tmp_path):
     assert len(graded) == N
     assert all(g == grade(rule, oldest, quarter).value for _, rule, g, oldest in graded)
     assert {g.value for g in GRADES} >= {g for _, _, g, _ in graded}
+
+
+def _schema() -> set[tuple]:
+    tables = list(portfolio.TABLES)
+    return set(_rows("SELECT tablename, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [tables])) | set(
+        _rows("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+              "WHERE conrelid::regclass::text = ANY(%s)", [tables]))
 
 
 def _check_penalties(lines: list[list[str]]) -> None:

@@ -220,8 +220,37 @@ def build_chunk(conn, first: int, n: int, counties: np.ndarray, regions: np.ndar
     postings.write(conn)
 
 
+TABLES = ("borrowers_borrower", "origination_contract", "loans_loanaccount", "loans_posting")
+
+
+def _drop_for_load(conn) -> list[str]:
+    """Drop the loaded tables' secondary indexes and foreign keys; return the DDL that restores them.
+
+    A bulk load is several times faster without them: one index build and one validating join per
+    constraint afterwards instead of a b-tree insert per index and a checked row lock per key per
+    row. Primary keys and unique constraints stay (they guard the generated data too).
+    """
+    with conn.cursor() as cur:
+        cur.execute("""
+            SELECT indexname, indexdef FROM pg_indexes
+             WHERE schemaname = current_schema() AND tablename = ANY(%s)
+               AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))""",
+                    (list(TABLES),))
+        indexes = cur.fetchall()
+        cur.execute("""
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+             WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)""", (list(TABLES),))
+        keys = cur.fetchall()
+    for table, name, _ in keys:
+        io.execute(conn, f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        io.execute(conn, f'DROP INDEX "{name}"')
+    return [ddl for _, ddl in indexes] + [f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}' for t, n, d in keys]
+
+
 def build(conn, n: int, *, chunk: int = 1_000_000, out=None) -> None:
-    """Build an ``n``-contract portfolio (one transaction per chunk of contracts)."""
+    """Build an ``n``-contract portfolio: one transaction per chunk of contracts, the tables'
+    secondary indexes and foreign keys dropped for the load and rebuilt after it (always)."""
     counties, regions = organisations()
     with conn.cursor() as cur:
         cur.execute("SELECT COALESCE(MAX(id), 0) FROM borrowers_borrower")
@@ -230,13 +259,20 @@ def build(conn, n: int, *, chunk: int = 1_000_000, out=None) -> None:
         contract = cur.fetchone()[0]
     offsets = {"borrower": borrower, "contract": contract}
     chunk -= chunk % PER_BORROWER
-    for first in range(0, n, chunk):
+    with conn.transaction():
+        restore = _drop_for_load(conn)
+    try:
+        for first in range(0, n, chunk):
+            with conn.transaction():
+                build_chunk(conn, first, min(chunk, n - first), counties, regions, offsets)
+            if out:
+                out(f"  portfolio: {min(first + chunk, n):,}/{n:,}")
+    finally:
         with conn.transaction():
-            build_chunk(conn, first, min(chunk, n - first), counties, regions, offsets)
-        if out:
-            out(f"  portfolio: {min(first + chunk, n):,}/{n:,}")
+            for ddl in restore:
+                io.execute(conn, ddl)
     with conn.transaction():
         for table in ("borrowers_borrower", "origination_contract"):
             reset_identity(conn, table)
-        for table in ("borrowers_borrower", "origination_contract", "loans_loanaccount", "loans_posting"):
-            io.execute(conn, f"ANALYZE {table}")
+    for table in TABLES:
+        io.execute(conn, f"VACUUM ANALYZE {table}")  # visibility map and statistics for the batches
