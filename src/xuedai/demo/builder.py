@@ -171,9 +171,12 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
 
 
 def _demo_student_user(borrower_pk: int, password_hash: str, people) -> User:
+    """The demo student's login, named like the accounts students activate themselves (s<pk>)."""
     prefix, body = mobiles(np.array([0]), people.mobile_salt)
-    user = user_create(actor=None, username=f"s{borrower_pk}", organisation=None, roles=[Role.STUDENT],
-                       real_name=DEMO_STUDENT_NAME, mobile=f"{MOBILE_PREFIXES[prefix[0]]}{body[0]:08d}")
+    username = f"s{borrower_pk}"
+    user = User.objects.filter(username=username).first() or user_create(
+        actor=None, username=username, organisation=None, roles=[Role.STUDENT],
+        real_name=DEMO_STUDENT_NAME, mobile=f"{MOBILE_PREFIXES[prefix[0]]}{body[0]:08d}")
     user.password = password_hash
     user.save(update_fields=["password"])
     Borrower.objects.filter(pk=borrower_pk).update(user=user)

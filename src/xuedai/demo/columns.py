@@ -72,14 +72,26 @@ def money(yuan: np.ndarray) -> list[Part]:
 
 def dates(days: np.ndarray) -> Part:
     """datetime64[D] → "YYYY-MM-DD"; NaT → \\N."""
-    from .people import civil
-
     d = np.asarray(days, dtype="datetime64[D]")
     missing = np.isnat(d)
     years, months, mdays = civil(np.where(missing, np.datetime64("2000-01-01"), d))
     dash = const("-", len(d))
     out = np.hstack([digits(years, 4), dash, digits(months, 2), dash, digits(mdays, 2)])
     return nullable(out, missing)
+
+
+def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of datetime64[D] values in integer arithmetic (H. Hinnant's
+    civil_from_days), several times faster than NumPy's calendar conversions."""
+    z = np.asarray(days, dtype="datetime64[D]").astype(np.int64) + 719_468
+    era = z // 146_097
+    doe = z - era * 146_097
+    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    dom = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    return yoe + era * 400 + (month <= 2), month, dom
 
 
 def nullable(part: Part, missing: np.ndarray) -> Part:

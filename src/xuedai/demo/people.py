@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from . import names
+from .columns import civil, dates, digits
 from .logins import DEMO_STUDENT_BIRTH_DATE, DEMO_STUDENT_NAME
 from .places import COUNTIES, UNIVERSITIES
 
@@ -36,20 +37,6 @@ def day(year, month=1, dom=1) -> np.ndarray:
     """datetime64[D] for (year, month, day); each may be a scalar or an array."""
     months = (np.asarray(year, dtype=np.int64) - 1900) * 12 + (np.asarray(month, dtype=np.int64) - 1)
     return (_MONTH_START[months] + (np.asarray(dom, dtype=np.int64) - 1)).astype("datetime64[D]")
-
-
-def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(year, month, day) of datetime64[D] values in integer arithmetic (H. Hinnant's
-    civil_from_days), several times faster than NumPy's calendar conversions."""
-    z = np.asarray(days, dtype="datetime64[D]").astype(np.int64) + 719_468
-    era = z // 146_097
-    doe = z - era * 146_097
-    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    dom = doy - (153 * mp + 2) // 5 + 1
-    month = np.where(mp < 10, mp + 3, mp - 9)
-    return yoe + era * 400 + (month <= 2), month, dom
 
 
 def rank_within(keys: np.ndarray) -> np.ndarray:
@@ -87,8 +74,6 @@ def id_regions(county: np.ndarray, birth: np.ndarray) -> np.ndarray:
 
 def id_number_bytes(region: np.ndarray, birth: np.ndarray, seq: np.ndarray) -> np.ndarray:
     """18-character 身份证号 as an (n, 18) byte matrix, check digit per GB 11643 (idnumbers.check_digit)."""
-    from .columns import dates, digits
-
     ymd = dates(birth)[:, [0, 1, 2, 3, 5, 6, 8, 9]]
     first17 = np.hstack([digits(region, 6), ymd, digits(seq, 3)])
     total = ((first17 - 48).astype(np.int64) * ID_WEIGHTS).sum(axis=1)
