@@ -110,7 +110,7 @@ def borrower_update(*, actor: User, borrower: Borrower, data: dict) -> Borrower:
     """Edit a borrower (the caller has fetched it through borrower_get, so it is in scope)."""
     if not can_edit(actor):
         raise PermissionDenied("您的角色不能修改借款学生信息。")
-    borrower = Borrower.objects.select_for_update().get(pk=borrower.pk)
+    borrower = Borrower.objects.select_for_update(of=("self",)).get(pk=borrower.pk)
     new = {name: data.get(name, getattr(borrower, name)) for name in BORROWER_FIELDS}
     own_kind = actor.organisation.kind if actor.organisation else None
     # A university cannot hand its student to another university (the record would leave its
@@ -181,7 +181,7 @@ def co_borrower_update(*, actor: User, co_borrower: CoBorrower, data: dict,
                        signed_on: dt.date | None = None, product: str = Product.HOME_COUNTY) -> CoBorrower:
     if not can_edit_co_borrowers(actor):
         raise PermissionDenied("您的角色不能修改共同借款人。")
-    co = CoBorrower.objects.select_for_update().select_related("borrower").get(pk=co_borrower.pk)
+    co = CoBorrower.objects.select_for_update(of=("self",)).select_related("borrower").get(pk=co_borrower.pk)
     new = {name: data.get(name, getattr(co, name)) for name in CO_BORROWER_FIELDS}
     if "is_active" in data:
         new["is_active"] = bool(data["is_active"])

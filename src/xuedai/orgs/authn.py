@@ -92,7 +92,7 @@ def password_login(*, identifier: str, password: str, ip_address: str | None = N
 @transaction.atomic
 def totp_check(*, user: User, code: str, ip_address: str | None = None, enrol: bool = False) -> str:
     """Verify a TOTP code for a logged-in (half-way) staff member; '' on success, else the message."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     if is_locked(user):
         return locked_message(user)
     step = totp.matching_step(user, code)

@@ -54,7 +54,7 @@ def register_failure(subject: Subject) -> bool:
     The row is re-read under a lock so two parallel guesses cannot both slip under the limit.
     The counter restarts at zero once locked, so after the lock expires the full allowance returns.
     """
-    fresh = type(subject).objects.select_for_update().get(pk=subject.pk)
+    fresh = type(subject).objects.select_for_update(of=("self",)).get(pk=subject.pk)
     fresh.failed_logins += 1
     locked = fresh.failed_logins >= attempts_allowed()
     if locked:

@@ -125,7 +125,7 @@ def setup_link_use(*, raw: str, password: str, ip_address: str | None = None) ->
     Raises ValidationError for a weak password (the link stays usable then).
     """
     token = setup_token_get(raw)
-    token = SetupToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    token = SetupToken.objects.select_for_update(of=("self",)).select_related("user").get(pk=token.pk)
     if token.used_at is not None:
         raise AccountError("该设置链接已使用过，不能再次使用。")
     user = token.user

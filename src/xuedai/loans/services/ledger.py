@@ -167,7 +167,8 @@ def posting_reverse(*, actor, posting: Posting, reason: str, on: dt.date | None 
         raise LedgerError("冲正分录不能再冲正")
     if Posting.objects.filter(reverses=posting).exists():
         raise LedgerError("该分录已冲正")
-    account = LoanAccount.objects.select_for_update().select_related("contract").get(pk=posting.account_id)
+    account = (LoanAccount.objects.select_for_update(of=("self",)).select_related("contract")
+               .get(pk=posting.account_id))
     reversal = Posting.objects.create(account=account, business_date=on or businessdate.today(),
                                       kind=Kind.REVERSAL, amount=posting.amount, due_on=posting.due_on,
                                       reverses=posting, memo=reason[:200])

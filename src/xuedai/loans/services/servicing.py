@@ -63,7 +63,7 @@ def _disbursement_rows(contract: Contract, on: dt.date) -> list[Expected]:
 def contract_disburse(*, actor, contract: Contract, on: dt.date | None = None, job_run=None) -> LoanAccount:
     """Open the account and post the disbursement, split by payee."""
     on = on or businessdate.today()
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(of=("self",)).get(pk=contract.pk)
     if contract.state != ContractState.APPROVED:
         raise ServicingError(f"合同状态为「{contract.get_state_display()}」，只有已审批的合同可以发放")
     if contract.maturity_date <= on:
@@ -130,7 +130,8 @@ def _locked(account: LoanAccount) -> LoanAccount:
 
     The caller's object keeps its loaded contract and policy; only the mutable columns reload.
     """
-    LoanAccount.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).get()
+    LoanAccount.objects.select_for_update(of=("self",)) \
+        .filter(pk=account.pk).values_list("pk", flat=True).get()
     if "contract" not in account._state.fields_cache:
         account = LoanAccount.objects.select_related("contract__policy_version").get(pk=account.pk)
     else:

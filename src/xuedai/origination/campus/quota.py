@@ -96,7 +96,8 @@ def quota_request(
     if problem := _cap_error(university, year, enrolled_students, amount):
         raise IllegalTransition(problem)
     quota = (
-        UniversityQuota.objects.select_for_update().filter(university=university, academic_year=year).first()
+        UniversityQuota.objects.select_for_update(of=("self",))
+        .filter(university=university, academic_year=year).first()
     )
     if quota is not None and quota.granted_amount is not None:
         raise IllegalTransition(f"{year}学年额度已于{quota.granted_on:%Y-%m-%d}下达，不能再修改申请。")
@@ -116,7 +117,8 @@ def quota_grant(*, actor: User, quota: UniversityQuota, amount: Decimal) -> Univ
         raise IllegalTransition("额度须由省教贷办(省资助中心)下达。")
     if not quota.university.path.startswith(org.path):
         raise IllegalTransition("该高校不在您的数据范围内。")
-    quota = UniversityQuota.objects.select_for_update().select_related("university").get(pk=quota.pk)
+    quota = UniversityQuota.objects.select_for_update(of=("self",)).select_related("university") \
+        .get(pk=quota.pk)
     amount = Decimal(amount)
     if problem := _cap_error(quota.university, quota.academic_year, quota.enrolled_students, amount):
         raise IllegalTransition(problem)

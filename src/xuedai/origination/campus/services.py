@@ -71,7 +71,7 @@ def one_per_year_error(borrower: Borrower, year: int, exclude_pk: int | None = N
 
 
 def _next_number(university: Organisation, year: int) -> str:
-    Organisation.objects.select_for_update().filter(pk=university.pk).first()
+    Organisation.objects.select_for_update(of=("self",)).filter(pk=university.pk).first()
     prefix = f"XY{year}{university.pk:05d}"
     last = (
         Contract.objects.filter(contract_no__startswith=prefix)

@@ -56,7 +56,7 @@ def guarantee_error(policy, kind: str, guarantor_name: str, collateral: str) -> 
 
 
 def _next_number(bank: Organisation, year: int) -> str:
-    Organisation.objects.select_for_update().filter(pk=bank.pk).first()
+    Organisation.objects.select_for_update(of=("self",)).filter(pk=bank.pk).first()
     prefix = f"SD{year}{bank.pk:05d}"
     last = (
         Contract.objects.filter(contract_no__startswith=prefix)
@@ -224,7 +224,7 @@ def _live(actor: User, contract: Contract) -> Contract:
     check_actor(actor, COMMERCIAL_TRANSITIONS["disburse"])
     contract = (
         contract_scope(actor)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("policy_version")
         .filter(pk=contract.pk, product=COMMERCIAL)
         .first()

@@ -98,7 +98,7 @@ def application_submit(*, actor: User, data: dict) -> Application:
 
 
 def _own(actor: User, application: Application, action: str) -> Application:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     transition_for(APPLICATION_TRANSITIONS, action, application.state, LABELS)
     if application.borrower.user_id != actor.pk:
         raise IllegalTransition("只能修改本人的申请。")

@@ -81,7 +81,7 @@ def batch_summarise(*, actor: User, academic_year: int | None = None) -> CountyB
 def _resubmit(*, actor, contract, **_) -> None:
     """A returned contract, fixed, goes to the county's open resubmission batch (or a new one),
     which is reported and reviewed again like the first ("再分批报分行重新审批" [001 二.6])."""
-    batch = (CountyBatch.objects.select_for_update()
+    batch = (CountyBatch.objects.select_for_update(of=("self",))
              .filter(county=contract.county, academic_year=contract.academic_year, sequence__gt=1,
                      state=BatchState.SUMMARISED).first())
     if batch is None:
@@ -132,7 +132,7 @@ def bank_decide(*, actor: User, contract: Contract, action: str, comment: str = 
 @transaction.atomic
 def bank_approve_rest(*, actor: User, batch: CountyBatch, comment: str = "") -> int:
     """审批通过 every contract of the batch still in review (after returning or refusing some)."""
-    batch = CountyBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = CountyBatch.objects.select_for_update(of=("self",)).get(pk=batch.pk)
     check_actor(actor, CONTRACT_TRANSITIONS["bank_approve"])
     batch_row(actor, batch, "bank_close")  # scope and state (报送分行) of the batch
     ids = list(contract_scope(actor).filter(batch=batch, state=ContractState.IN_REVIEW)

@@ -82,7 +82,7 @@ def _row_errors(item: NewContract, *, county, policy, year, taken, refused, co_p
 def _next_numbers(county: Organisation, year: int, count: int) -> list[str]:
     """Contract numbers SY{year}{county id:05}{n:05}, continuing the county's year; the county row is
     locked so two operators cannot take the same numbers."""
-    Organisation.objects.select_for_update().filter(pk=county.pk).first()
+    Organisation.objects.select_for_update(of=("self",)).filter(pk=county.pk).first()
     prefix = f"SY{year}{county.pk:05d}"
     last = (Contract.objects.filter(contract_no__startswith=prefix).order_by("-contract_no")
             .values_list("contract_no", flat=True).first())
@@ -156,7 +156,8 @@ EDITABLE = ("amount", "term_years", "co_borrower", "tuition", "accommodation")
 @transaction.atomic
 def contract_update(*, actor: User, contract: Contract, data: dict, comment: str = "") -> Contract:
     """修改合同 before the check, or after the bank returned it; the rules run again."""
-    contract = Contract.objects.select_for_update().select_related("borrower", "county", "policy_version") \
+    contract = Contract.objects.select_for_update(of=("self",)) \
+        .select_related("borrower", "county", "policy_version") \
         .get(pk=contract.pk)
     contract_row(actor, contract, "edit")
     new = {name: data.get(name, getattr(contract, name)) for name in EDITABLE}

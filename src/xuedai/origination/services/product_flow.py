@@ -104,7 +104,7 @@ def flow_transition(
     """Apply one row of the contract's product table to one contract (see the module docstring)."""
     _register_effects()
     contract = (
-        Contract.objects.select_for_update()
+        Contract.objects.select_for_update(of=("self",))
         .select_related("borrower", "university", "policy_version")
         .get(pk=contract.pk)
     )

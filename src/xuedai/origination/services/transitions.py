@@ -103,7 +103,8 @@ def contract_transition(*, actor: User | None, contract: Contract, action: str, 
     """Apply one action of CONTRACT_TRANSITIONS to one contract (see the module docstring)."""
     if action in BATCH_ONLY:
         raise IllegalTransition("该操作须在批次页面办理。")
-    contract = Contract.objects.select_for_update().select_related("county", "batch").get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(of=("self",)).select_related("county", "batch") \
+        .get(pk=contract.pk)
     row = contract_row(actor, contract, action)
     comment = (comment or "").strip()
     before = contract.state
@@ -171,7 +172,7 @@ def write_batch_event(batch: CountyBatch, *, action: str, from_state: str, actor
 def batch_transition(*, actor: User | None, batch: CountyBatch, action: str,
                      comment: str = "") -> CountyBatch:
     """Apply one action of BATCH_TRANSITIONS; a rejection sends its contracts back to 已回执."""
-    batch = CountyBatch.objects.select_for_update().select_related("county").get(pk=batch.pk)
+    batch = CountyBatch.objects.select_for_update(of=("self",)).select_related("county").get(pk=batch.pk)
     row = batch_row(actor, batch, action)
     comment = (comment or "").strip()
     if row.danger and not comment:

@@ -43,8 +43,8 @@ def assignment_set(*, actor: User, borrower: Borrower, staff: User, note: str = 
     the history). Assigning the same person again changes nothing."""
     _check(actor, borrower, staff)
     today = businessdate.today()
-    current = (Assignment.objects.select_for_update().filter(borrower=borrower, ended_on__isnull=True)
-               .first())
+    current = (Assignment.objects.select_for_update(of=("self",))
+               .filter(borrower=borrower, ended_on__isnull=True).first())
     if current is not None and current.staff_id == staff.pk:
         return current
     if borrower.department_id != staff.organisation_id:
@@ -86,7 +86,8 @@ def assignment_end(*, actor: User, borrower: Borrower, note: str = "") -> Assign
     """Release a borrower (e.g. the staff member leaves) without naming a successor yet."""
     if not (is_university_officer(actor) or actor.is_superuser):
         raise PermissionDenied("只有高校资助中心经办人可以调整贷后责任人。")
-    current = Assignment.objects.select_for_update().filter(borrower=borrower, ended_on__isnull=True).first()
+    current = (Assignment.objects.select_for_update(of=("self",))
+               .filter(borrower=borrower, ended_on__isnull=True).first())
     if current is None:
         return None
     current.ended_on, current.ended_by = businessdate.today(), actor

@@ -41,7 +41,7 @@ def confirmation_apply(*, actor: User, borrower: Borrower, proposed: dict, emplo
     if borrower.user_id is None or actor.pk != borrower.user_id:
         raise PermissionDenied("只有借款学生本人可以申请毕业确认。")
     year = borrower.graduation_year
-    existing = (GraduationConfirmation.objects.select_for_update()
+    existing = (GraduationConfirmation.objects.select_for_update(of=("self",))
                 .filter(borrower=borrower, graduation_year=year).first())
     if existing is not None and existing.status == ConfirmationStatus.CONFIRMED:
         raise ValidationError("学校已确认你的毕业确认申请；如信息再有变化，请联系院系责任人。")
@@ -60,7 +60,7 @@ def confirmation_apply(*, actor: User, borrower: Borrower, proposed: dict, emplo
 
 
 def _open(confirmation: GraduationConfirmation) -> GraduationConfirmation:
-    locked = GraduationConfirmation.objects.select_for_update().select_related("borrower").get(
+    locked = GraduationConfirmation.objects.select_for_update(of=("self",)).select_related("borrower").get(
         pk=confirmation.pk)
     if locked.status != ConfirmationStatus.APPLIED:
         raise ValidationError(f"该毕业确认的状态为「{locked.get_status_display()}」，"
@@ -116,7 +116,7 @@ def confirmation_confirm(*, actor: User, confirmation: GraduationConfirmation, l
     confirmation = _open(confirmation)
     if confirmation.applied_by_id == actor.pk or confirmation.borrower.user_id == actor.pk:
         raise PermissionDenied("申请人不能确认自己的申请。")
-    borrower = Borrower.objects.select_for_update().get(pk=confirmation.borrower_id)
+    borrower = Borrower.objects.select_for_update(of=("self",)).get(pk=confirmation.borrower_id)
     proposed, status = confirmation.proposed, confirmation.employment_status
     # Re-validated: the records may have changed since the student applied.
     _validated(borrower, proposed, status)

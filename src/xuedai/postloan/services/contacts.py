@@ -90,7 +90,7 @@ def lost_contact_resolve(*, actor: User, flag: LostContactFlag, found: bool, res
         raise PermissionDenied("您的角色不能处理失联标记。")
     if not (resolution or "").strip():
         raise ValidationError({"resolution": ["查找结果：请写明找到的联系方式或查找经过。"]})
-    flag = LostContactFlag.objects.select_for_update().get(pk=flag.pk)
+    flag = LostContactFlag.objects.select_for_update(of=("self",)).get(pk=flag.pk)
     if flag.status != LostContactStatus.OPEN:
         raise ValidationError("该失联标记已处理。")
     flag.status = LostContactStatus.FOUND if found else LostContactStatus.CLOSED

@@ -130,12 +130,12 @@ def plan_change_apply(*, actor, contract: Contract, kind: str, on: dt.date, inst
 @transaction.atomic
 def plan_change_decide(*, actor, change: PlanChange, approve: bool, note: str = "") -> PlanChange:
     require(actor, DECIDE_ROLES, "只有县资助中心或高校贷款经办人可以审核还款计划变更")
-    change = PlanChange.objects.select_for_update().get(pk=change.pk)
+    change = PlanChange.objects.select_for_update(of=("self",)).get(pk=change.pk)
     if change.status != RequestStatus.PENDING:
         raise ValidationError("该申请已审核")
     if change.applied_by_id == actor.pk:
         raise PermissionDenied("申请人不能审核自己的申请")
-    contract = Contract.objects.select_for_update().get(pk=change.contract_id)
+    contract = Contract.objects.select_for_update(of=("self",)).get(pk=change.contract_id)
     before = {"self_pay_from": contract.self_pay_from, "maturity_date": contract.maturity_date}
     if approve:
         fields = []

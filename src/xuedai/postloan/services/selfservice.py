@@ -81,7 +81,7 @@ def certificate_request(*, actor, contract: Contract, reason: str, evidence=None
 def certificate_decide(*, actor, certificate: OverdueCertificate, approve: bool, note: str = "",
                        ) -> OverdueCertificate:
     require(actor, CERTIFICATE_ROLES, "只有县资助中心或高校贷款经办人可以审核非恶意逾期证明")
-    certificate = OverdueCertificate.objects.select_for_update().get(pk=certificate.pk)
+    certificate = OverdueCertificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
     if certificate.status != RequestStatus.PENDING:
         raise ValidationError("该申请已审核")
     if certificate.applied_by_id == actor.pk:

@@ -73,7 +73,7 @@ def status_change_record(*, actor, contract: Contract, kind: str, handled_on: dt
 
 
 def _stop_undisbursed(actor, change: StatusChange) -> list[str]:
-    stopped = list(Contract.objects.select_for_update()
+    stopped = list(Contract.objects.select_for_update(of=("self",))
                    .filter(borrower=change.contract.borrower, state__in=UNDISBURSED,
                            disbursed_on__isnull=True))
     for contract in stopped:
@@ -89,12 +89,12 @@ def _stop_undisbursed(actor, change: StatusChange) -> list[str]:
 @transaction.atomic
 def status_change_decide(*, actor, change: StatusChange, approve: bool) -> StatusChange:
     require(actor, CONFIRM_ROLES, "只有负责人或高校贷款经办人可以确认学籍变动")
-    change = StatusChange.objects.select_for_update().select_related("contract").get(pk=change.pk)
+    change = StatusChange.objects.select_for_update(of=("self",)).select_related("contract").get(pk=change.pk)
     if change.status != RequestStatus.PENDING:
         raise ValidationError("该学籍变动已处理")
     if change.recorded_by_id == actor.pk:
         raise PermissionDenied("登记人不能确认自己登记的学籍变动")
-    contract = Contract.objects.select_for_update().get(pk=change.contract_id)
+    contract = Contract.objects.select_for_update(of=("self",)).get(pk=change.contract_id)
     before = {"self_pay_from": contract.self_pay_from, "maturity_date": contract.maturity_date}
     if approve:
         if change.kind == K.TRANSFER and (blocker := transfer_blocker(contract)):
