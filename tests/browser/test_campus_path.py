@@ -7,11 +7,11 @@ through the real login page (password, then TOTP)."""
 import datetime as dt
 from decimal import Decimal
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.helpers import staff_page
 from tests.web.helpers import make_policy_version
 from xuedai.orgs.models import Role
 from xuedai.origination.models import Contract, ContractEvent
@@ -40,21 +40,6 @@ def cast(transactional_db):
     return people
 
 
-def log_in(browser, live_server, user):
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.fill("input[name=identifier]", user.username)
-    page.fill("input[name=password]", factories.PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
-    page.fill("input[name=code]", pyotp.TOTP(user.totp_secret).now())
-    with page.expect_navigation():
-        page.get_by_role("button", name="验证").click()
-    return page
-
-
 def act(page, action):
     with page.expect_navigation():
         page.click(f"button[data-action={action}]")
@@ -62,7 +47,7 @@ def act(page, action):
 
 def test_campus_path(browser, live_server, cast, monkeypatch):
     monkeypatch.setattr("xuedai.businessdate._override", DAY)
-    p = {name: log_in(browser, live_server, user) for name, user in cast.items()}
+    p = {name: staff_page(browser, live_server, user) for name, user in cast.items()}
 
     # 1. The loan office enters the 申请审批表 with the papers handed in.
     officer = p["officer"]

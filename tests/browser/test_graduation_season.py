@@ -5,10 +5,10 @@ the 还款提醒卡 downloads as a card-sized PDF that renders with every glyph.
 
 import datetime as dt
 
-import pyotp
 import pytest
 
 from tests import factories
+from tests.browser.helpers import log_in
 from tests.postloan.conftest import make_contract
 from tests.web.helpers import make_policy_version
 from xuedai import businessdate
@@ -20,19 +20,6 @@ from xuedai.postloan.models import ConfirmationStatus, GraduationConfirmation
 from xuedai.postloan.services.assignments import assignment_set
 
 JUNE_10 = dt.date(2026, 6, 10)
-
-
-def login(page, identifier, password=factories.PASSWORD, totp_user=None):
-    page.goto("/accounts/login/")
-    page.fill("input[name=identifier]", identifier)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
-    if totp_user is not None:
-        page.fill("input[name=code]", pyotp.TOTP(totp_user.totp_secret).now())
-        with page.expect_navigation():
-            page.get_by_role("button", name="验证").click()
-    assert "/accounts/" not in page.url, page.locator("main").inner_text()
 
 
 def season():
@@ -63,7 +50,8 @@ def test_june_graduation_confirmation_season(browser, live_server, phone_page, p
         co = borrower.co_borrowers.get()
 
         # 1. The student, on a phone: a missing field is named, then the application goes in.
-        login(phone_page, borrower.id_number)
+        log_in(phone_page, borrower.id_number)
+        assert "/accounts/" not in phone_page.url
         phone_page.goto("/postloan/me/confirmation/")
         assert "毕业确认" in phone_page.locator("h1").inner_text()
         phone_page.fill("input[name=mobile]", "")
@@ -86,14 +74,14 @@ def test_june_graduation_confirmation_season(browser, live_server, phone_page, p
         assert confirmation.status == ConfirmationStatus.APPLIED and confirmation.changed
 
         # 2. The department's responsible staff member sees it on their own worklist.
-        login(page, "dept_staff", totp_user=staff)
+        log_in(page, "dept_staff", totp_user=staff)
         page.goto("/postloan/worklist/")
         row = page.locator("#worklist tbody tr", has_text=borrower.student_no)
         assert "申请确认" in row.inner_text()
 
         # 3. The university loan office confirms it against the signed paper letter.
         page.context.clear_cookies()
-        login(page, "univ_officer", totp_user=officer)
+        log_in(page, "univ_officer", totp_user=officer)
         page.goto("/postloan/confirmations/?year=2026")
         with page.expect_navigation():
             page.locator("#confirmation-queue tr", has_text=borrower.student_no).get_by_role(

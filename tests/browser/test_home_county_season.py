@@ -4,14 +4,13 @@ receipt; the county summarises and reports; the province audits and reviews; the
 disburses; the county sees the money arrive. Each person logs in through the real login page."""
 
 import datetime as dt
-import re
 from decimal import Decimal
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.helpers import staff_page
 from tests.web.helpers import make_policy_version
 from xuedai.orgs.models import Role
 from xuedai.origination.models import Contract, ContractState
@@ -40,29 +39,14 @@ def cast(transactional_db):
     return people
 
 
-def log_in(browser, live_server, user):
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.fill("input[name=identifier]", user.username)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.click("button:has-text('登录')")
-    if user.totp_secret:
-        page.fill("input[name=code]", pyotp.TOTP(user.totp_secret).now())
-        page.click("button:has-text('验证')")
-    expect(page).not_to_have_url(re.compile(r"/accounts/"))
-    return page
-
-
 def test_home_county_season(page, browser, live_server, cast, monkeypatch):
     # The ledger's postings are append-only (a trigger refuses DELETE), which the flush after a
     # live-server test cannot undo; the ledger's own tests cover posting the disbursement.
     monkeypatch.setattr("xuedai.origination.services.disbursement._ledger_disburse", lambda: None)
-    p = {name: log_in(browser, live_server, user) for name, user in cast.items() if name != "student"}
+    p = {name: staff_page(browser, live_server, user) for name, user in cast.items() if name != "student"}
 
     # 1. The student applies online and sees the printable form.
-    student = log_in(browser, live_server, cast["student"])
+    student = staff_page(browser, live_server, cast["student"])
     student.goto("/origination/apply/")
     student.fill("input[name=amount]", "8000")
     student.fill("input[name=term_years]", "18")

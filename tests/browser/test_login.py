@@ -4,22 +4,15 @@ import pyotp
 import pytest
 
 from tests import factories
+from tests.browser.helpers import log_in
 from xuedai.orgs.models import Role
-
-
-def _login(page, identifier, password=factories.PASSWORD):
-    page.goto("/accounts/login/")
-    page.fill("input[name=identifier]", identifier)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_county_operator_logs_in_with_totp(page):
     province = factories.build_province()
     operator = factories.make_user(province.counties[0], Role.OPERATOR, username="county_op")
-    _login(page, "county_op")
+    log_in(page, "county_op")
     # The password alone does not open the site: the second factor is asked for.
     assert "/accounts/totp/" in page.url, page.url
     page.goto("/borrowers/")
@@ -37,7 +30,7 @@ def test_county_operator_logs_in_with_totp(page):
 def test_wrong_totp_is_refused(page):
     province = factories.build_province()
     factories.make_user(province.counties[0], Role.OPERATOR, username="county_op2")
-    _login(page, "county_op2")
+    log_in(page, "county_op2")
     page.fill("input[name=code]", "000000")
     with page.expect_navigation():
         page.get_by_role("button", name="验证").click()
@@ -52,7 +45,7 @@ def test_student_logs_in_with_id_number_on_a_phone(phone_page):
     user = factories.make_user(None, Role.STUDENT, username=f"s{borrower.pk}", with_totp=False)
     borrower.user = user
     borrower.save(update_fields=["user"])
-    _login(phone_page, borrower.id_number)
+    log_in(phone_page, borrower.id_number)
     assert "/accounts/login" not in phone_page.url, phone_page.locator("main").inner_text()
     html = phone_page.content()
     assert borrower.name in html

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from tests import factories
+from tests.browser.helpers import log_in
 from tests.postloan.conftest import make_contract
 from xuedai import businessdate
 from xuedai.loans.services import contract_disburse, repayment_post, settlement_post
@@ -41,14 +42,6 @@ def _student():
     return borrower, contract, settled
 
 
-def _login(page, identifier, password=factories.PASSWORD):
-    page.goto("/accounts/login/")
-    page.fill("input[name=identifier]", identifier)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
-
-
 def _fits(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
@@ -57,7 +50,7 @@ def _fits(page):
 def test_student_repayment_on_a_phone(phone_page):
     page = phone_page
     borrower, contract, settled = _student()
-    _login(page, borrower.id_number)
+    log_in(page, borrower.id_number)
     assert page.locator("#year-due-amount").is_visible()
     assert "2026-12-20" in page.locator("#year-due").inner_text()
     _fits(page)

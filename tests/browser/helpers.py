@@ -1,0 +1,28 @@
+"""Logging in through the real pages, as a person does: password, then the TOTP code for staff."""
+
+import pyotp
+
+from tests import factories
+
+
+def log_in(page, identifier: str, *, password: str = factories.PASSWORD, totp_user=None) -> None:
+    """Submit the login form; with `totp_user`, pass the second factor and land past /accounts/."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=identifier]", identifier)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    if totp_user is not None:
+        page.fill("input[name=code]", pyotp.TOTP(totp_user.totp_secret).now())
+        with page.expect_navigation():
+            page.get_by_role("button", name="验证").click()
+        assert "/accounts/" not in page.url, page.locator("main").inner_text()
+
+
+def staff_page(browser, live_server, user):
+    """A fresh browser context logged in as a staff member (several people in one test)."""
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, user.username, totp_user=user if user.totp_secret else None)
+    return page
