@@ -241,3 +241,16 @@ def test_copy_path_on_postgresql(db):
                                     household_region_code="510722", address="-", enrolled_year=2020,
                                     graduation_date=dt.date(2024, 6, 30))
     assert extra.pk > top.pk
+
+
+def test_reset_also_wipes_a_ledger_that_refuses_row_deletes(demo):
+    from xuedai.loans.models import Posting
+    from xuedai.loans.services import contract_disburse
+    from xuedai.origination.models import ContractState
+
+    contract = Contract.objects.filter(state=ContractState.APPROVED).first()
+    contract_disburse(actor=None, contract=contract)
+    assert Posting.objects.exists()
+    call_command("demo_data", students=N, reset=True, stdout=StringIO())
+    assert not Posting.objects.exists()
+    assert Borrower.objects.count() == N

@@ -11,6 +11,8 @@ again); a table that a kept table still references cannot be truncated there and
 DELETE instead. SQLite has no TRUNCATE: everything is a DELETE, children first.
 """
 
+import contextlib
+
 from django.apps import apps
 from django.db import models
 
@@ -71,6 +73,17 @@ def _children_first(doomed: set) -> list[type[models.Model]]:
     return ordered  # a referring model before the model it refers to
 
 
+def _ledger_guard_lifted(connection):
+    """The ledger refuses row DELETEs (append-only triggers); a demo wipe is the one exception."""
+    from django.apps import apps
+
+    if not apps.is_installed("xuedai.loans"):
+        return contextlib.nullcontext()
+    from xuedai.loans.maintenance import ledger_purge_allowed
+
+    return ledger_purge_allowed(connection)
+
+
 def reset_demo(connection) -> list[str]:
     doomed, null_out = doomed_models()
     # An app installed but not migrated yet has no table to empty.
@@ -79,7 +92,7 @@ def reset_demo(connection) -> list[str]:
     null_out = [(m, f) for m, f in null_out if m._meta.db_table in existing]
     qn = connection.ops.quote_name
     kept_targets = {f.related_model for _, f in null_out}
-    with connection.cursor() as cursor:
+    with _ledger_guard_lifted(connection), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # TRUNCATE refuses tables with deferred checks pending from earlier in the transaction.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
