@@ -23,6 +23,7 @@ import datetime as dt
 import importlib
 import os
 
+from xuedai.core.classification import Grade
 from xuedai.core.classification import grade as grade_scalar
 from xuedai.core.overdue import overdue_days
 
@@ -65,6 +66,18 @@ def _grades(rule: str, oldest: list[dt.date | None], on: dt.date) -> list[str]:
     return [grade_scalar(rule, d, on).value for d in oldest]
 
 
+def _loss_ids(accounts: list[LoanAccount]) -> set[int]:
+    """Contracts whose borrower's death is confirmed: 损失 whatever the days overdue (DOMAIN.md §6),
+    as the scalar ``services.classify`` grades them; postloan is optional, so asked lazily."""
+    from django.apps import apps
+
+    if not accounts or not apps.is_installed("xuedai.postloan"):
+        return set()
+    from xuedai.postloan.engine_inputs import loss_contract_ids
+
+    return loss_contract_ids(a.contract_id for a in accounts)
+
+
 def classify_accounts(accounts: list[LoanAccount], on: dt.date, job_run) -> int:
     """Grade a chunk of accounts at ``on``; one GradeRecord per account (updated on a re-run)."""
     from xuedai.policies.selectors import contract_region_code
@@ -79,9 +92,11 @@ def classify_accounts(accounts: list[LoanAccount], on: dt.date, job_run) -> int:
             rules[key] = classification_rule(contract, on)
         by_rule.setdefault(rules[key], []).append(account)
     records = []
+    dead = _loss_ids(accounts)
     for rule, group in by_rule.items():
         grades = _grades(rule, [a.oldest_unpaid_due for a in group], on)
         for account, grade in zip(group, grades, strict=True):
+            grade = Grade.LOSS.value if account.contract_id in dead else grade
             account.grade, account.graded_on = grade, on
             oldest = account.oldest_unpaid_due
             records.append(GradeRecord(account=account, as_of=on, rule=rule, grade=grade,

@@ -8,7 +8,10 @@ replay a contract with the same terms. What comes from where (DOMAIN.md §1, §4
 - day-count basis, settlement day, penalty multiplier, grace years: the signing policy version;
 - principal plan: equal yearly principal from the first settlement after the self-pay start moved
   on by the grace years (the calculator's rule, ``calculator.contract_request``), or everything at
-  maturity while the self-pay start is unknown;
+  maturity while the self-pay start is unknown; an approved 还款计划变更 replaces it (principal
+  charged before the chosen plan starts, then the chosen instalments — what the calculator shows);
+- borrower periods: the self-pay start plus confirmed suspensions (休学: the borrower pays until the
+  subsidy resumes on return), through ``core.subsidy.borrower_periods``;
 - relief programmes applied to the account, in year order (``core.relief.apply_relief``).
 """
 
@@ -16,11 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from decimal import Decimal
 
 from xuedai.core.daycount import MonthDay, add_years, next_occurrence
 from xuedai.core.early_repayment import early_repayment_deduction_date
 from xuedai.core.relief import ReliefProgramme, apply_relief
-from xuedai.core.schedule import default_principal_plan
+from xuedai.core.schedule import Instalment, default_principal_plan
 from xuedai.core.subsidy import borrower_periods
 from xuedai.core.terms import EarlyRepayment, LoanTerms
 
@@ -43,19 +47,62 @@ def contract_terms(contract, reliefs=None) -> LoanTerms:
         annual_rate=contract.annual_rate,
         maturity=contract.maturity_date,
         basis=policy.interest_basis,
-        borrower_periods=borrower_periods(self_pay_from=contract.self_pay_from),
+        borrower_periods=borrower_periods(self_pay_from=contract.self_pay_from,
+                                          suspensions=postloan_input("confirmed_suspensions", contract, ())),
         settlement_day=MonthDay.parse(policy.settlement_day),
         penalty_multiplier=policy.penalty_multiplier,
     )
+    plan = _chosen_plan(contract)
     first_due = principal_from(contract)
-    if first_due is not None and first_due <= terms.maturity:
+    if plan is None and first_due is not None and first_due <= terms.maturity:
         plan = default_principal_plan(terms.principal, first_due, terms.settlement_dates())
+    if plan:
         terms = replace(terms, principal_plan=tuple(plan))
     if reliefs is None:
         reliefs = list(contract.account.reliefs.all()) if hasattr(contract, "account") else []
     for relief in sorted(reliefs, key=lambda r: (r.programme.year, r.applied_on)):
         terms = apply_relief(terms, relief.as_core())
     return terms
+
+
+def postloan_input(name: str, contract, default):
+    """``xuedai.postloan.engine_inputs.<name>(contract)``, or ``default`` when postloan is not
+    installed or the contract is unsaved: loans must run without the post-loan app."""
+    from django.apps import apps
+
+    if contract.pk is None or not apps.is_installed("xuedai.postloan"):
+        return default
+    from xuedai.postloan import engine_inputs
+
+    return getattr(engine_inputs, name)(contract)
+
+
+def _chosen_plan(contract) -> list[Instalment] | None:
+    """The approved chosen plan, whole (DOMAIN.md §4 Principal plan); None: the default plan."""
+    chosen = postloan_input("approved_instalments", contract, None)
+    if not chosen:
+        return None
+    # The chosen plan spreads only the principal not yet due when the student applied
+    # (postloan check_plan), so what was charged before it starts stays as charged; charges on or
+    # after its first date are its own instalments and must not be counted twice.
+    first = min(i.due for i in chosen)
+    return [i for i in charged_principal(contract.pk) if i.due < first] + sorted(chosen)
+
+
+def charged_principal(account_id: int) -> list[Instalment]:
+    """Principal the ledger has charged as due, net of reversals, by due day."""
+    from django.db.models import Q
+
+    from .models import Kind, Posting
+
+    by_due: dict[dt.date, Decimal] = {}
+    rows = (Posting.objects.filter(account_id=account_id)
+            .filter(Q(kind=Kind.PRINCIPAL) | Q(kind=Kind.REVERSAL, reverses__kind=Kind.PRINCIPAL))
+            .values_list("kind", "due_on", "amount", "reverses__due_on"))
+    for kind, due_on, amount, reversed_due in rows:
+        due, signed = (reversed_due, -amount) if kind == Kind.REVERSAL else (due_on, amount)
+        by_due[due] = by_due.get(due, Decimal(0)) + signed
+    return [Instalment(due, amount) for due, amount in sorted(by_due.items()) if amount > 0]
 
 
 def relief_as_core(programme, applied_on, defer_principal: bool) -> ReliefProgramme:

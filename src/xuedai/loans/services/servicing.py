@@ -14,6 +14,7 @@ from django.db import transaction
 
 from xuedai import businessdate
 from xuedai.audit.services import audit_record
+from xuedai.core.classification import Grade
 from xuedai.core.classification import grade as grade_for
 from xuedai.core.money import ZERO, to_money
 from xuedai.core.overdue import overdue_days
@@ -30,7 +31,7 @@ from ..models import (
     ReliefApplication,
 )
 from ..replay import Expected
-from ..terms import contract_terms, early_repayment_date
+from ..terms import contract_terms, early_repayment_date, postloan_input
 from .ledger import (
     LedgerError,
     _net_postings,
@@ -291,12 +292,18 @@ def classification_rule(contract: Contract, on: dt.date) -> str:
         return contract.policy_version.classification_rule
 
 
+def borrower_died(contract: Contract) -> bool:
+    """A confirmed death (postloan StatusChange.loss_flag) is 损失 whatever the days overdue
+    (DOMAIN.md §6 "has died"); loans runs without postloan, so it is asked lazily."""
+    return postloan_input("confirmed_loss", contract, False)
+
+
 @transaction.atomic
 def classify(*, account: LoanAccount, on: dt.date, rule: str | None = None, job_run=None) -> GradeRecord:
     """Grade the contract at a quarter end from its oldest unpaid due date; keep the grade."""
     rule = rule or classification_rule(account.contract, on)
     oldest = account.oldest_unpaid_due
-    grade = grade_for(rule, oldest, on)
+    grade = Grade.LOSS if borrower_died(account.contract) else grade_for(rule, oldest, on)
     record, _ = GradeRecord.objects.update_or_create(
         account=account, as_of=on,
         defaults={"rule": rule, "grade": grade.value, "oldest_unpaid_due": oldest,
