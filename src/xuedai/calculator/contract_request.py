@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from xuedai.loans.terms import chosen_plan as ledger_chosen_plan
 from xuedai.loans.terms import principal_from
 from xuedai.origination.models import Contract
 
@@ -35,18 +36,10 @@ def quote_request_for_contract(
 
 
 def chosen_plan(contract: Contract) -> list[dict] | None:
-    """An approved 还款计划变更 (postloan), whole: the principal already charged as due on the
-    ledger, then the chosen instalments for the rest (DOMAIN.md §4 Principal plan)."""
-    from django.apps import apps
-
-    if not apps.is_installed("xuedai.postloan") or contract.pk is None:
+    """An approved 还款计划变更, whole, exactly as the ledger settles it (loans.terms.chosen_plan)."""
+    if contract.pk is None:
         return None
-    from xuedai.loans.models import Kind, Posting
-    from xuedai.postloan.services.plan_changes import approved_plan
-
-    chosen = approved_plan(contract)
-    if not chosen:
+    plan = ledger_chosen_plan(contract)
+    if not plan:
         return None
-    charged = (Posting.objects.filter(account_id=contract.pk, kind=Kind.PRINCIPAL, reverses__isnull=True)
-               .values_list("due_on", "amount"))
-    return [{"due": due.isoformat(), "amount": str(amount)} for due, amount in charged] + chosen
+    return [{"due": i.due.isoformat(), "amount": str(i.amount)} for i in plan]

@@ -52,7 +52,7 @@ def contract_terms(contract, reliefs=None) -> LoanTerms:
         settlement_day=MonthDay.parse(policy.settlement_day),
         penalty_multiplier=policy.penalty_multiplier,
     )
-    plan = _chosen_plan(contract)
+    plan = chosen_plan(contract)
     first_due = principal_from(contract)
     if plan is None and first_due is not None and first_due <= terms.maturity:
         plan = default_principal_plan(terms.principal, first_due, terms.settlement_dates())
@@ -77,7 +77,7 @@ def postloan_input(name: str, contract, default):
     return getattr(engine_inputs, name)(contract)
 
 
-def _chosen_plan(contract) -> list[Instalment] | None:
+def chosen_plan(contract) -> list[Instalment] | None:
     """The approved chosen plan, whole (DOMAIN.md §4 Principal plan); None: the default plan."""
     chosen = postloan_input("approved_instalments", contract, None)
     if not chosen:
