@@ -56,8 +56,14 @@ SELECTION = f"""
       AND a.opened_on < %(on)s AND a.principal_outstanding > 0
       AND (a.last_settled_on IS NULL OR a.last_settled_on < %(on)s)
 """
+# Chosen plans (还款计划变更) and suspensions (休学) change the principal plan and the payer periods,
+# which the kernel does not model: those accounts go to the scalar service (loans.terms reads them).
 SCALAR_ONLY = """
     (a.credit > 0
+     OR EXISTS (SELECT 1 FROM postloan_planchange p
+                WHERE p.contract_id = a.contract_id AND p.status = 'approved')
+     OR EXISTS (SELECT 1 FROM postloan_statuschange s
+                WHERE s.contract_id = a.contract_id AND s.status = 'approved' AND s.kind = 'suspension')
      OR EXISTS (SELECT 1 FROM loans_reliefapplication r WHERE r.account_id = a.contract_id)
      OR EXISTS (SELECT 1 FROM loans_earlyrepaymentapplication e
                 WHERE e.account_id = a.contract_id AND e.deduct_on = %(on)s AND e.status = 'pending'))

@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterator
 from django.db.models import Q, QuerySet
 
 from xuedai.audit.services import audit_record
+from xuedai.core.classification import Grade
 from xuedai.jobs.models import JobRun
 from xuedai.jobs.runner import batch_run, job_run_claim
 from xuedai.origination.models import LIVE_STATES
 from xuedai.policies.models import PolicyVersion
 
 from . import fastpath
-from .models import LoanAccount, ReliefProgramme
+from .models import GradeRecord, LoanAccount, ReliefProgramme
 from .services import penalty_accrue, relief_apply, settlement_post
 from .services.ledger import account_terms
 
@@ -113,11 +114,26 @@ def penalty_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
                      chunks=keyset_chunks(qs, process, kind="loans.penalty", on=on))
 
 
+def _grade_confirmed_deaths_as_loss(on: dt.date) -> None:
+    """The kernel grades by days overdue alone; a confirmed death is 损失 whatever the days (DOMAIN.md
+    §6), as the scalar path (fastpath.classify_accounts) grades it. Set-based: one UPDATE per table."""
+    from django.apps import apps
+
+    if not apps.is_installed("xuedai.postloan"):
+        return
+    from xuedai.postloan.models import RequestStatus, StatusChange
+
+    dead = StatusChange.objects.filter(loss_flag=True, status=RequestStatus.APPROVED).values("contract_id")
+    GradeRecord.objects.filter(as_of=on, account_id__in=dead).update(grade=Grade.LOSS.value)
+    LoanAccount.objects.filter(pk__in=dead, graded_on=on).update(grade=Grade.LOSS.value)
+
+
 def classification_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
     """Quarter-end five-tier classification of every live account (DOMAIN.md §6)."""
     kernel = fastpath.portfolio_kernel("loans_classification")
     if kernel is not None:
         kernel(on, actor=actor, out=out)
+        _grade_confirmed_deaths_as_loss(on)
         return JobRun.objects.get(kind="loans.classification", business_date=on, scope_key="all")
     qs = live_accounts(on + dt.timedelta(days=1)).select_related("contract__policy_version",
                                                                  "contract__county", "contract__university")

@@ -1,0 +1,42 @@
+"""On PostgreSQL the portfolio kernels settle and grade whole portfolios; what they do not model must
+still come out as the scalar ledger has it: chosen plans and suspensions go to the scalar service,
+and a confirmed death grades 损失 (DOMAIN.md §4 status changes, §6)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from xuedai.batch import portfolio
+from xuedai.batch.runs import loans_settlement
+from xuedai.loans.batches import classification_batch
+from xuedai.loans.models import GradeRecord, LoanAccount
+from xuedai.postloan.models import PlanChange, RequestStatus, StatusChange
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+N = 200
+
+
+def test_plan_changes_and_suspensions_take_the_scalar_path_and_death_grades_loss():
+    if connection.vendor != "postgresql":
+        pytest.skip("the kernels need PostgreSQL")
+    connection.ensure_connection()
+    portfolio.build(connection.connection, N, chunk=100)
+    planned, suspended, dead = LoanAccount.objects.order_by("pk").values_list("contract_id", flat=True)[:3]
+    PlanChange.objects.create(contract_id=planned, kind="plan", status=RequestStatus.APPROVED,
+                              applied_on=dt.date(2025, 6, 1), instalments=[])
+    StatusChange.objects.create(contract_id=suspended, kind="suspension", status=RequestStatus.APPROVED,
+                                handled_on=dt.date(2025, 3, 1), returned_on=dt.date(2025, 9, 1))
+    StatusChange.objects.create(contract_id=dead, kind="death", status=RequestStatus.APPROVED,
+                                handled_on=dt.date(2025, 3, 1), loss_flag=True)
+
+    timings = loans_settlement(portfolio.BENCH_DAY, chunk=100, connections=1)
+    assert timings.scalar_rows >= 2  # the two changed contracts were left to the scalar service
+
+    quarter_end = dt.date(portfolio.BENCH_DAY.year, 12, 31)
+    classification_batch(on=quarter_end)
+    assert GradeRecord.objects.get(account_id=dead, as_of=quarter_end).grade == "loss"
+    assert LoanAccount.objects.get(pk=dead).grade == "loss"
+    # Everyone else keeps the kernel's grade: the override touches the dead borrower only.
+    assert GradeRecord.objects.filter(as_of=quarter_end, grade="loss").count() < N
