@@ -59,3 +59,17 @@ def test_archive_page_ticks_and_reports(client, people, walk, make_borrower):
     client.post(f"/origination/archives/{c.pk}/tick/", {"item": ["申请表", "借款合同"]})
     assert c.archive_items.count() == 2
     assert client.get(f"/origination/archives/missing.xlsx?year={year}").status_code == 200
+
+
+def test_full_id_rosters_need_a_reveal_role_and_are_audited(client, campus, campus_walk, student):
+    from xuedai.audit.models import AuditEntry
+
+    campus_walk(student(), C.QUALIFIED)
+    login(client, campus["people"]["dept"])  # department staff may not take full ID numbers
+    for url in ["/origination/campus/roster.xlsx", "/origination/campus/review-info.xlsx"]:
+        assert client.get(url).status_code == 403, url
+    assert not AuditEntry.objects.filter(action__startswith="origination_campus_").exists()
+    login(client, campus["people"]["officer"])
+    assert client.get("/origination/campus/roster.pdf").status_code == 200
+    assert AuditEntry.objects.filter(action="origination_campus_roster_export_pdf",
+                                     actor=campus["people"]["officer"]).exists()

@@ -4,11 +4,14 @@ documents of [002 (一)–(三)] (申请审批表, 学生审核信息表, 审查
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
+from xuedai.audit.services import audit_record
 from xuedai.borrowers.selectors import borrower_get, borrower_scope
+from xuedai.borrowers.services import can_reveal
 from xuedai.documents import campus as docs
 from xuedai.orgs.models import Organisation
 from xuedai.orgs.permissions import staff_required
@@ -126,6 +129,15 @@ def _university(user, contracts):
     return first.university if first else (user.organisation.name if user.organisation else "")
 
 
+def _full_id_export(request, action: str, year: int) -> None:
+    """These tables go to the bank with full ID numbers and mobiles [002 (一)(三)]: only roles that may
+    see full numbers take them, and each download is audited (as the 生源地 汇总表 is)."""
+    if not can_reveal(request.user):
+        raise PermissionDenied("您的角色不能导出含完整身份证号的名册。")
+    audit_record(actor=request.user, action=action, obj=request.user.organisation or request.user,
+                 after={"academic_year": year})
+
+
 @staff_required
 def review_info_xlsx(request):
     """学生审核信息表: the applications the loan office has reviewed or sent [002 (一)1]."""
@@ -138,6 +150,7 @@ def review_info_xlsx(request):
             ContractState.BANK_CHECKED,
         ]
     )
+    _full_id_export(request, "origination_campus_review_info_export", year)
     data = docs.review_info_xlsx(list(qs), _university(request.user, qs), year)
     return exports.file_response(data, f"学生审核信息表-{year}.xlsx", XLSX)
 
@@ -148,6 +161,7 @@ def roster(request, fmt):
     year = int(request.GET.get("year") or academic_year_of(businessdate.today()))
     qs = _campus(request.user, year).filter(state__in=ROSTER_STATES)
     uni = _university(request.user, qs)
+    _full_id_export(request, f"origination_campus_roster_export_{fmt}", year)
     if fmt == "pdf":
         return exports.file_response(
             docs.qualified_roster_pdf(list(qs), uni, year), f"审查合格名册-{year}.pdf", "application/pdf"
