@@ -41,6 +41,9 @@ READ = [
 SELECTION = f"""
     FROM loans_loanaccount a JOIN origination_contract c ON c.id = a.contract_id
     WHERE a.contract_id > %(lo)s AND a.contract_id <= %(hi)s AND c.state IN {LIVE}
+      -- the same range on the contract side: PostgreSQL does not carry a range across a join, and
+      -- without it every chunk would scan all contracts (quadratic at 10⁷)
+      AND c.id > %(lo)s AND c.id <= %(hi)s
       AND a.opened_on <= %(on)s AND a.graded_on IS DISTINCT FROM %(on)s
 """
 
