@@ -191,3 +191,18 @@ def test_posting_a_run_killed_midway_resumes_without_posting_twice(province, med
     assert run.lines.filter(posted=True).count() == 3
     paid = Posting.objects.filter(business_date=DAY, kind__in=[Kind.PAY_INTEREST, Kind.PAY_PRINCIPAL])
     assert paid.count() == 6 and sum(paid.values_list("amount", flat=True)) == 3 * D("1603.58")
+
+
+def test_a_failed_deduction_reaches_the_borrower_through_post_loan_reminders(two_accounts, tmp_path):
+    from xuedai.loans.calendar import post_loan_reminders
+    from xuedai.postloan.models import CampaignKind, Reminder
+
+    agent = {r.channel: r for r in deduction_prepare(on=DAY)}[Channel.AGENT_BANK]
+    deduction_import(actor=None, run=agent, path=_answer(agent, {1: ("失败", "0", "账户冻结")},
+                                                         tmp_path / "agent.xlsx"))
+    deduction_post(actor=None, run=agent)
+    post_loan_reminders(on=DAY)
+    failed_borrower = DeductionLine.objects.get(run=agent).account.contract.borrower
+    reminders = Reminder.objects.filter(campaign__kind=CampaignKind.FAILED_DEDUCTION,
+                                        campaign__business_date=DAY)
+    assert list(reminders.values_list("borrower", flat=True)) == [failed_borrower.pk]

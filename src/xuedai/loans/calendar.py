@@ -17,6 +17,7 @@ from xuedai.origination.models import Contract, ContractState
 from .batches import classification_batch, is_quarter_end, live_accounts, penalty_batch, settlement_batch
 from .channel_simulator import channel_answer
 from .deduction.services import deduction_import, deduction_post, deduction_prepare, is_deduction_day
+from .models import DeductionLine, LineResult
 from .services import contract_disburse
 from .terms import contract_terms
 
@@ -81,4 +82,23 @@ def business_day_run(*, on: dt.date, actor=None, channel_seed: int | None = None
     if is_quarter_end(on):
         penalty_batch(on=on, actor=actor, out=out)
         summary["classified"] = classification_batch(on=on, actor=actor, out=out).progress_done
+    summary["reminder_campaigns"] = post_loan_reminders(on=on, actor=actor)
     return summary
+
+
+def post_loan_reminders(*, on: dt.date, actor=None) -> int:
+    """Hand the day to post-loan's reminder campaigns (DOMAIN.md §5, §8: the annual notice before
+    20 Dec, intensified 20 Nov–20 Dec, and a message after every failed deduction). Post-loan is
+    optional for loans, so it is asked lazily; each campaign is idempotent per business date."""
+    from django.apps import apps
+
+    if not apps.is_installed("xuedai.postloan"):
+        return 0
+    from xuedai.postloan.reminders import reminders_for_day, reminders_for_failed_deductions
+
+    campaigns = reminders_for_day(on, actor=actor)
+    failed = list(DeductionLine.objects.filter(run__business_date=on, result=LineResult.FAILED)
+                  .values_list("account_id", flat=True).distinct())
+    if failed:  # the account's key is the contract's
+        campaigns.append(reminders_for_failed_deductions(failed, on, actor=actor))
+    return len(campaigns)
