@@ -5,7 +5,6 @@ plain renderings keep every print button working.
 
 import importlib
 import io
-from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.http import HttpResponse
@@ -56,7 +55,8 @@ def xlsx_bytes(title: str, headers: list[str], rows) -> bytes:
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, headers, bold)
     for n, row in enumerate(rows, start=1):
-        sheet.write_row(n, 0, [float(v) if isinstance(v, Decimal) else v for v in row])
+        # xlsxwriter writes a Decimal as a number cell itself: no float in between.
+        sheet.write_row(n, 0, row)
     book.close()
     return out.getvalue()
 

@@ -44,7 +44,8 @@ def _cell(key: str, value):
     if value is None:
         return ""
     if key in MONEY_KEYS and value != "":
-        return float(value)  # a number in the sheet (Excel sums it); read back exactly to the fen
+        # A number in the sheet (Excel sums it); xlsxwriter takes the Decimal as it is.
+        return Decimal(str(value))
     return value
 
 
