@@ -18,6 +18,7 @@ from xuedai.policies.selectors import ContractParams, PolicyNotFound, effective_
 
 from .. import rules as common_rules
 from ..models import CampusFile, Contract, ContractState, Instalment, NoticeObjection, Payee
+from ..numbering import next_contract_numbers
 from ..products import Product
 from ..services.product_flow import flow_row, flow_transition, product_effect
 from ..services.transitions import check_actor, write_event
@@ -70,18 +71,6 @@ def one_per_year_error(borrower: Borrower, year: int, exclude_pk: int | None = N
     return None
 
 
-def _next_number(university: Organisation, year: int) -> str:
-    Organisation.objects.select_for_update(of=("self",)).filter(pk=university.pk).first()
-    prefix = f"XY{year}{university.pk:05d}"
-    last = (
-        Contract.objects.filter(contract_no__startswith=prefix)
-        .order_by("-contract_no")
-        .values_list("contract_no", flat=True)
-        .first()
-    )
-    return f"{prefix}{(int(last[len(prefix) :]) + 1 if last else 1):05d}"
-
-
 @transaction.atomic
 def campus_apply(
     *,
@@ -116,7 +105,7 @@ def campus_apply(
     if errors:
         raise ValidationError(errors)
     contract = Contract.objects.create(
-        contract_no=_next_number(university, year),
+        contract_no=next_contract_numbers(university, "XY", year)[0],
         borrower=borrower,
         product=CAMPUS,
         academic_year=year,

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from xuedai import businessdate
 from xuedai.borrowers.models import Borrower
-from xuedai.orgs.models import Organisation, User
+from xuedai.orgs.models import User
 from xuedai.policies.selectors import PolicyNotFound, policy_for
 
 from .. import rules as common_rules
@@ -26,6 +26,7 @@ from ..models import (
     Payee,
     PrepaymentNotice,
 )
+from ..numbering import next_contract_numbers
 from ..products import Product
 from ..selectors import contract_scope
 from ..services.product_flow import product_effect
@@ -53,18 +54,6 @@ def guarantee_error(policy, kind: str, guarantor_name: str, collateral: str) -> 
     if kind in {"mortgage", "pledge"} and collateral.strip():
         return None
     return "商业助学贷款须提供保证人担保或抵(质)押物：请选择担保方式并填写保证人或抵(质)押物（[002]）。"
-
-
-def _next_number(bank: Organisation, year: int) -> str:
-    Organisation.objects.select_for_update(of=("self",)).filter(pk=bank.pk).first()
-    prefix = f"SD{year}{bank.pk:05d}"
-    last = (
-        Contract.objects.filter(contract_no__startswith=prefix)
-        .order_by("-contract_no")
-        .values_list("contract_no", flat=True)
-        .first()
-    )
-    return f"{prefix}{(int(last[len(prefix) :]) + 1 if last else 1):05d}"
 
 
 @transaction.atomic
@@ -101,7 +90,7 @@ def commercial_apply(
         raise ValidationError(errors)
     year = common_rules.academic_year_of(today)
     contract = Contract.objects.create(
-        contract_no=_next_number(actor.organisation, year),
+        contract_no=next_contract_numbers(actor.organisation, "SD", year)[0],
         borrower=borrower,
         product=COMMERCIAL,
         academic_year=year,

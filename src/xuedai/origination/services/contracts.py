@@ -21,6 +21,7 @@ from xuedai.policies.selectors import ContractParams, PolicyNotFound, effective_
 
 from .. import rules
 from ..models import Application, ApplicationState, Contract, ContractEvent, ContractState
+from ..numbering import next_contract_numbers
 from ..products import Product
 from ..selectors import contract_scope
 from ..workflow import CONTRACT_TRANSITIONS, IllegalTransition
@@ -79,17 +80,6 @@ def _row_errors(item: NewContract, *, county, policy, year, taken, refused, co_p
     return errors
 
 
-def _next_numbers(county: Organisation, year: int, count: int) -> list[str]:
-    """Contract numbers SY{year}{county id:05}{n:05}, continuing the county's year; the county row is
-    locked so two operators cannot take the same numbers."""
-    Organisation.objects.select_for_update(of=("self",)).filter(pk=county.pk).first()
-    prefix = f"SY{year}{county.pk:05d}"
-    last = (Contract.objects.filter(contract_no__startswith=prefix).order_by("-contract_no")
-            .values_list("contract_no", flat=True).first())
-    start = int(last[len(prefix):]) + 1 if last else 1
-    return [f"{prefix}{n:05d}" for n in range(start, start + count)]
-
-
 @transaction.atomic
 def contracts_create(*, actor: User, items: list[NewContract], comment: str = "") -> list[Contract]:
     """Create contracts in state 已受理(待复核); all or nothing, ValidationError lists every bad row."""
@@ -116,7 +106,7 @@ def contracts_create(*, actor: User, items: list[NewContract], comment: str = ""
         errors += [f"第{n}行（{item.borrower.name}）：{message}" for message in row]
     if errors:
         raise ValidationError(errors)
-    numbers = _next_numbers(county, year, len(items))
+    numbers = next_contract_numbers(county, "SY", year, len(items))
     contracts = [Contract(
         contract_no=number, borrower=i.borrower, co_borrower=i.co_borrower, product=Product.HOME_COUNTY,
         academic_year=year, policy_version=policy, county=county,
