@@ -150,6 +150,27 @@ def test_binary_copy_round_trips_amounts_and_dates():
     assert back["r"].tolist() == rate.tolist()
 
 
+def test_a_bulk_copy_naming_a_missing_account_writes_nothing():
+    """Migration 0004's statement check on COPY: one unknown account fails the whole statement."""
+    import psycopg
+
+    conn = _conn()
+    portfolio.build(conn, 8, chunk=8)
+    ids = np.array([r[0] for r in _rows("SELECT contract_id FROM loans_loanaccount ORDER BY 1")])
+    missing = int(ids.max()) + 17
+    before = _rows("SELECT count(*) FROM loans_posting")[0][0]
+    postings = io.Postings(exact.day(ON), memo="结息")
+    postings.add("interest", np.append(ids, missing), np.full(len(ids) + 1, 100), exact.day(ON))
+    with pytest.raises(psycopg.errors.ForeignKeyViolation, match=f"account {missing} does not exist"):
+        with conn.transaction():
+            postings.write(conn)
+    assert _rows("SELECT count(*) FROM loans_posting")[0][0] == before
+    postings = io.Postings(exact.day(ON), memo="结息")
+    postings.add("interest", ids, np.full(len(ids), 100), exact.day(ON))
+    with conn.transaction():
+        assert postings.write(conn) == len(ids)
+
+
 def test_kernel_settlements_reconcile_with_the_engine(province):
     """Accounts opened through the loans services, settled year after year by the kernel path
     (some paying, some not, one with credit waiting → the scalar path), then ``xuedai reconcile``'s

@@ -168,8 +168,11 @@ def write(conn, on: int, cols: dict, rule: np.ndarray, rank: np.ndarray, days: n
     if cache.any():
         io.temp_table(conn, "batch_graded", {"id": cols["id"][cache], "rank": rank[cache].astype(np.int64)})
         names = ", ".join(f"({r}, '{g.value}')" for r, g in enumerate(GRADES))
+        ids = cols["id"][cache]
+        # The id range: this chunk's accounts by primary key, not a scan of every account per chunk.
         io.execute(conn, f"""
             UPDATE loans_loanaccount a SET grade = g.name, graded_on = %(on)s
               FROM batch_graded t JOIN (VALUES {names}) AS g(rank, name) ON g.rank = t.rank
-             WHERE a.contract_id = t.id""", {"on": to_date(on)})
+             WHERE a.contract_id = t.id AND a.contract_id >= %(first)s AND a.contract_id <= %(last)s""",
+                   {"on": to_date(on), "first": int(ids.min()), "last": int(ids.max())})
     return written

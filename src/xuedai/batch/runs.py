@@ -27,7 +27,7 @@ from pathlib import Path
 from xuedai.batch import exact
 from xuedai.batch.classification import classify_chunk
 from xuedai.batch.deduct import deduction_files
-from xuedai.batch.settlement import Timings, policy_columns, scalar_ids, settle_chunk
+from xuedai.batch.settlement import Timings, policy_columns, settle_chunk
 
 DEFAULT_CHUNK = 250_000  # contract ids per transaction: ~30 MB of columns, a few seconds of writes
 CONNECTIONS = int(os.environ.get("XUEDAI_BATCH_CONNECTIONS", "2"))  # one backend per core
@@ -139,12 +139,11 @@ def loans_settlement(business_date: dt.date, job_run=None, *, actor=None, chunk:
     leftovers: list[int] = []
 
     def work(conn, lo: int, hi: int, job) -> Timings:
-        leftovers.extend(scalar_ids(conn, on, lo, hi))
-        return settle_chunk(conn, on, lo, hi, job_run_id=_link(job), policies=policies)
+        return settle_chunk(conn, on, lo, hi, job_run_id=_link(job), policies=policies, leftovers=leftovers)
 
     total, job = _run("loans.settlement", business_date, work, job_run=job_run, actor=actor, chunk=chunk,
                       connections=connections, out=out)
-    accounts = LoanAccount.objects.filter(pk__in=leftovers).select_related("contract__policy_version")
+    accounts = LoanAccount.objects.filter(pk__in=sorted(leftovers)).select_related("contract__policy_version")
     for account in accounts.order_by("pk"):
         if business_date in contract_terms(account.contract).settlement_dates():
             settlement_post(actor=actor, account=account, on=business_date, job_run=job)

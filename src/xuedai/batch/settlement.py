@@ -71,6 +71,8 @@ SCALAR_ONLY = """
      OR EXISTS (SELECT 1 FROM loans_earlyrepaymentapplication e
                 WHERE e.account_id = a.contract_id AND e.deduct_on = %(on)s AND e.status = 'pending'))
 """
+# One read per chunk: the kernel's columns and, per account, whether the scalar service takes it.
+CHUNK_READ = [*READ, io.Column("scalar", f"(CASE WHEN {SCALAR_ONLY} THEN 1 ELSE 0 END)::int4", 4)]
 
 
 @dataclass
@@ -158,7 +160,11 @@ def write(conn, on: int, cols: dict[str, np.ndarray], result: dict[str, np.ndarr
     written = postings.write(conn)
     io.temp_table(conn, "batch_settled", {"id": ids, "subsidy": subsidy, "interest": interest,
                                           "principal": principal})
-    params = {"on": _date(on)}
+    # The id range lets PostgreSQL read just this chunk's accounts by primary key: without it the
+    # join hashes the chunk and scans every account, once per chunk (quadratic over a portfolio).
+    params = {"on": _date(on), "first": int(ids.min()), "last": int(ids.max())} if len(ids) else {}
+    if not params:
+        return written, postings.totals
     io.execute(conn, """
         UPDATE loans_loanaccount a
            SET subsidy_receivable = a.subsidy_receivable + t.subsidy::numeric / 100,
@@ -167,7 +173,8 @@ def write(conn, on: int, cols: dict[str, np.ndarray], result: dict[str, np.ndarr
                oldest_unpaid_due = CASE WHEN t.interest + t.principal > 0
                                         THEN LEAST(a.oldest_unpaid_due, %(on)s) ELSE a.oldest_unpaid_due END,
                last_settled_on = %(on)s, updated_at = now()
-          FROM batch_settled t WHERE a.contract_id = t.id""", params)
+          FROM batch_settled t WHERE a.contract_id = t.id
+           AND a.contract_id >= %(first)s AND a.contract_id <= %(last)s""", params)
     # The contract's state as account_refresh → contract_state derives it: overdue only if something
     # was unpaid before today (amounts due today are not overdue yet), else repaying once self-pay
     # has started. Only the few rows whose state changes are written (origination_contract carries
@@ -190,13 +197,19 @@ def _date(day_number: int):
 
 
 def settle_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = None,
-                 policies: dict[str, np.ndarray] | None = None) -> Timings:
-    """Settle the kernel-covered accounts with contract ids in ``(lo, hi]`` (caller's transaction)."""
+                 policies: dict[str, np.ndarray] | None = None,
+                 leftovers: list[int] | None = None) -> Timings:
+    """Settle the kernel-covered accounts with contract ids in ``(lo, hi]`` (caller's transaction);
+    the ids of those the scalar service must settle are appended to ``leftovers``."""
     timings = Timings()
     policies = policies if policies is not None else policy_columns(conn)
     params = {"on": _date(on), "lo": lo, "hi": hi}
     started = time.perf_counter()
-    cols = io.copy_out(conn, READ, f"{SELECTION} AND NOT {SCALAR_ONLY}", params)
+    everything = io.copy_out(conn, CHUNK_READ, SELECTION, params)
+    scalar = everything.pop("scalar").astype(bool)
+    if leftovers is not None:
+        leftovers.extend(int(i) for i in np.sort(everything["id"][scalar]))
+    cols = {name: column[~scalar] for name, column in everything.items()} if scalar.any() else everything
     timings.read_s = time.perf_counter() - started
     timings.rows = len(cols["id"])
     if timings.rows == 0:
@@ -208,11 +221,3 @@ def settle_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = No
     timings.postings, timings.totals = write(conn, on, cols, result, job_run_id)
     timings.write_s = time.perf_counter() - started
     return timings
-
-
-def scalar_ids(conn, on: int, lo: int, hi: int) -> list[int]:
-    """Accounts in ``(lo, hi]`` the scalar service must settle (see the module doc)."""
-    with conn.cursor() as cur:
-        cur.execute(f"SELECT a.contract_id {SELECTION} AND {SCALAR_ONLY} ORDER BY 1",
-                    {"on": _date(on), "lo": lo, "hi": hi})
-        return [r[0] for r in cur.fetchall()]
