@@ -124,9 +124,10 @@ def scalar_sample(conn, on: int, size: int, engine_size: int) -> dict:
 
 
 def kernel_throughput(conn, on: int, quarter_end: int, repeat: int = 3) -> dict:
-    """Kernel loans/s on the whole portfolio's columns, in memory, on all cores (best of
-    ``repeat``): what the kernels cost without the database (in a batch they share the CPU with
-    PostgreSQL's backends)."""
+    """Kernel loans/s on the whole portfolio's columns, in memory, chunked as the batches call it
+    (:func:`xuedai.batch.parallel.map_chunks`: one thread unless XUEDAI_BATCH_THREADS says more),
+    best of ``repeat``: what the kernels cost without the database (in a batch they share the CPU
+    with PostgreSQL's backends)."""
     from xuedai.batch.classify import grade_2023, grade_seed
     from xuedai.batch.parallel import map_chunks
 

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from xuedai.batch import io
+from xuedai.batch.dates import BASE, FIRST_YEAR, LAST_YEAR, SPAN, from_ymd
 from xuedai.batch.dates import field as calendar_field
-from xuedai.batch.dates import from_ymd
-from xuedai.batch.exact import NO_DATE, RATE_SCALE, to_date
+from xuedai.batch.exact import NO_DATE, RATE_SCALE, KernelRangeError, to_date
 from xuedai.batch.parallel import map_chunks
 from xuedai.batch.settle import settle
 
@@ -97,16 +97,22 @@ class Timings:
 
 
 def policy_columns(conn) -> dict[str, np.ndarray]:
-    """Per policy version id (dense lookup arrays): settlement month and day, grace years, basis."""
+    """Per policy version id (dense lookup arrays): settlement month and day, grace years, basis;
+    ``first_due``, :func:`first_due_table`; ``one_day``, ``[month, day]`` when every version settles
+    on the same month-day (the kernel then takes scalars), else empty."""
     with conn.cursor() as cur:
         cur.execute("SELECT id, settlement_day, grace_years, interest_basis FROM policies_policyversion")
         rows = cur.fetchall()
     size = max((r[0] for r in rows), default=0) + 1
     table = {k: np.zeros(size, dtype=np.int64) for k in ("month", "dom", "grace", "actual_360")}
+    days = set()
     for pk, settlement_day, grace, basis in rows:
         month, dom = (int(x) for x in settlement_day.split("-"))
         table["month"][pk], table["dom"][pk] = month, dom
         table["grace"][pk], table["actual_360"][pk] = grace, basis == "actual_360"
+        days.add((month, dom))
+    table["one_day"] = np.array(days.pop() if len(days) == 1 else (), dtype=np.int64)
+    table["first_due"] = first_due_table(table)
     return table
 
 
@@ -120,17 +126,45 @@ def first_principal_due(self_pay_from: np.ndarray, month: np.ndarray, dom: np.nd
     return np.where(known, from_ymd(year + grace, month, dom), NO_DATE)
 
 
+def first_due_table(policies: dict[str, np.ndarray]) -> np.ndarray:
+    """:func:`first_principal_due` for every (policy version, self-pay day), flattened: row ``policy``
+    holds the ``SPAN`` days of the calendar, then NO_DATE — so a chunk's first principal dates are one
+    gather instead of a dozen column operations (a fifth of the settlement kernel's time).
+
+    A first principal date past the calendar (self-pay start in the 2190s, or after it) is stored as
+    NO_DATE: both mean "no plan, everything at maturity", since a maturity inside the calendar is then
+    earlier (``default_plan_due``)."""
+    days = np.arange(BASE, BASE + SPAN, dtype=np.int64)
+    out = np.full((len(policies["month"]), SPAN + 1), NO_DATE, dtype=np.int32)
+    for pk in np.flatnonzero(policies["month"]):
+        month, dom, grace = (int(policies[k][pk]) for k in ("month", "dom", "grace"))
+        fits = calendar_field("year", days) + 1 + grace <= LAST_YEAR
+        out[pk, :SPAN][fits] = first_principal_due(days[fits], month, dom, grace)
+    return out.ravel()
+
+
+def first_due_lookup(policies: dict[str, np.ndarray], policy: np.ndarray,
+                     self_pay_from: np.ndarray) -> np.ndarray:
+    """The chunk's first principal dates from :func:`first_due_table` (NO_DATE while unknown)."""
+    if self_pay_from.size and int(self_pay_from.min()) < BASE:
+        raise KernelRangeError(f"a self-pay start before {FIRST_YEAR}")
+    return policies["first_due"][policy * (SPAN + 1) + np.minimum(self_pay_from - BASE, SPAN)]
+
+
 def _settle_with_policy(on: int, policies: dict[str, np.ndarray], policy: np.ndarray,
                         self_pay_from: np.ndarray, **cols: np.ndarray):
     """One chunk: the policy version's terms looked up, the first principal date derived, settled."""
-    month, dom = policies["month"][policy], policies["dom"][policy]
-    basis = policies["actual_360"][policy].astype(bool)
-    first = first_principal_due(self_pay_from, month, dom, policies["grace"][policy])
-    # A portfolio under one settlement day (the usual case) passes scalars: one table per batch.
-    if (month == month[0]).all() and (dom == dom[0]).all():
-        month, dom = int(month[0]), int(dom[0])
+    first = first_due_lookup(policies, policy, self_pay_from)
+    if policies["one_day"].size:  # one settlement day for every version (the usual case): scalars
+        month, dom = (int(x) for x in policies["one_day"])
+    else:
+        month, dom = policies["month"][policy], policies["dom"][policy]
+        if (month == month[0]).all() and (dom == dom[0]).all():  # this chunk under one day
+            month, dom = int(month[0]), int(dom[0])
+    basis = policies["actual_360"][policy].astype(bool) if policies["actual_360"].any() else None
     return settle(on, self_pay_from=self_pay_from, first_principal_due=first,
-                  actual_360=basis if basis.any() else None, month=month, dom=dom, **cols)
+                  actual_360=basis if basis is not None and basis.any() else None, month=month, dom=dom,
+                  **cols)
 
 
 def compute(on: int, cols: dict[str, np.ndarray], policies: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
