@@ -50,10 +50,11 @@ def _new_connection():
 def _link(job) -> int | None:
     """The job run id to stamp on each bulk row, or None (the default).
 
-    Every non-NULL foreign key is checked row by row at commit (an SPI query and a row lock per
-    row): stamping ``job_run_id`` on a million postings doubles the commit's checks. The bulk rows
-    carry the batch's business date, kind and memo instead, and the job run's ``result`` keeps
-    the totals by kind to reconcile them. XUEDAI_BATCH_LINK_JOB=1 stamps the id anyway.
+    A stamped ``job_run_id`` puts every bulk posting into the ``posting_job_run`` index and through
+    the posting trigger's job-run check (loans migration 0004), and every grade record through a
+    foreign-key check at commit (a query and a row lock per row): a cost per row for a link the rows
+    do not need — they carry the batch's business date, kind and memo, and the job run's ``result``
+    keeps the totals by kind to reconcile them. XUEDAI_BATCH_LINK_JOB=1 stamps the id anyway.
     """
     return job.pk if os.environ.get("XUEDAI_BATCH_LINK_JOB") == "1" else None
 
