@@ -166,9 +166,9 @@ def write(conn, on: int, cols: dict, rule: np.ndarray, rank: np.ndarray, days: n
                 blocks.append(block)
     written = io.copy_in(conn, "loans_graderecord", GRADE_COLUMNS, blocks)
     if cache.any():
-        io.temp_table(conn, "batch_graded", {"id": cols["id"][cache], "rank": rank[cache].astype(np.int64)})
-        names = ", ".join(f"({r}, '{g.value}')" for r, g in enumerate(GRADES))
         ids = cols["id"][cache]
+        io.temp_table(conn, "batch_graded", {"id": ids, "rank": rank[cache].astype(np.int64)})
+        names = ", ".join(f"({r}, '{g.value}')" for r, g in enumerate(GRADES))
         # The id range: this chunk's accounts by primary key, not a scan of every account per chunk.
         io.execute(conn, f"""
             UPDATE loans_loanaccount a SET grade = g.name, graded_on = %(on)s

@@ -192,13 +192,13 @@ def write(conn, on: int, cols: dict[str, np.ndarray], result: dict[str, np.ndarr
     postings.add("interest", ids, interest, on)
     postings.add("principal", ids, principal, on)
     written = postings.write(conn)
+    if len(ids) == 0:
+        return written, postings.totals
     io.temp_table(conn, "batch_settled", {"id": ids, "subsidy": subsidy, "interest": interest,
                                           "principal": principal})
     # The id range lets PostgreSQL read just this chunk's accounts by primary key: without it the
     # join hashes the chunk and scans every account, once per chunk (quadratic over a portfolio).
-    params = {"on": _date(on), "first": int(ids.min()), "last": int(ids.max())} if len(ids) else {}
-    if not params:
-        return written, postings.totals
+    params = {"on": _date(on), "first": int(ids.min()), "last": int(ids.max())}
     io.execute(conn, """
         UPDATE loans_loanaccount a
            SET subsidy_receivable = a.subsidy_receivable + t.subsidy::numeric / 100,
