@@ -11,7 +11,7 @@ so a kernel equals the scalar core fen for fen (``tests/batch`` proves it on ran
 - :mod:`.settle`    annual settlement: 贴息 / borrower interest split, default principal plan
 - :mod:`.penalty`   penalty (罚息) and compound (复利) interest on overdue amounts
 - :mod:`.classify`  five-tier classification, seed rule and 2023 rule
-- :mod:`.parallel`  a kernel over cache-sized chunks on all cores
+- :mod:`.parallel`  a kernel over cache-sized chunks (one thread by default; see its doc)
 
 DB I/O (PostgreSQL; Django only where a job run or the ORM is needed):
 
