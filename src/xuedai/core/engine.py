@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
 
 from xuedai.core.allocation import Category, ItemKind, Owed, allocate, category_of
 from xuedai.core.classification import Grade, grade_2023, grade_seed
@@ -275,28 +275,22 @@ class _Contract:
         self.outcomes.append(EarlyRepaymentOutcome(day, False, principal, interest, reason))
 
 
-def simulate(
-    terms: LoanTerms,
+_C = TypeVar("_C", bound="_Contract")
+
+
+def walk(
+    contract: _C,
     as_of: date,
     payments: Iterable[Payment] = (),
     early_repayments: Sequence[EarlyRepayment] = (),
-) -> Simulation:
-    """Walk the contract from disbursement to ``as_of`` (inclusive) and report it.
-
-    Payments and early repayments after ``as_of`` are ignored: the result is what was known then.
-
-    Worked example (DOMAIN.md §4, published): 6000 yuan at 5.65% disbursed 1 Sep 2018, self-pay
-    from 1 Sep 2019, principal 1500 a year from 20 Dec 2021 → settlements 20 Dec 2018: 贴息 103.58;
-    20 Dec 2019: 贴息 240.13, borrower 103.58; 20 Dec 2020: borrower 339.00; 20 Dec 2021: 339.00 +
-    1500; 20 Dec 2022: 254.25 + 1500 (see ``tests/core/test_core_published_example.py``).
-    """
-    if as_of < terms.disbursed_on:
-        raise ValueError("查询日不能早于放款日")
-    contract = _Contract(terms)
+) -> _C:
+    """Run ``contract`` through its calendar up to ``as_of`` (inclusive), the one day loop behind
+    :func:`simulate` and ``loans.replay`` (which walks a recording subclass): on each day, overdue
+    amounts accrue, a relief waiver applies, a settlement falls due (waiting credit pays it at once),
+    the day's payments are allocated, then an early repayment due that day is executed."""
+    terms = contract.terms
     paid_by_day: dict[date, list[Decimal]] = {}
     for payment in payments:
-        if payment.on < terms.disbursed_on:
-            raise ValueError("还款日不能早于放款日")
         if payment.on <= as_of:
             paid_by_day.setdefault(payment.on, []).append(payment.amount)
     early_by_day = {e.on: e for e in early_repayments if terms.disbursed_on < e.on <= as_of}
@@ -315,7 +309,30 @@ def simulate(
             contract.pay(day, amount)
         if day in early_by_day:
             contract.repay_early(early_by_day[day])
+    return contract
 
+
+def simulate(
+    terms: LoanTerms,
+    as_of: date,
+    payments: Iterable[Payment] = (),
+    early_repayments: Sequence[EarlyRepayment] = (),
+) -> Simulation:
+    """Walk the contract from disbursement to ``as_of`` (inclusive) and report it.
+
+    Payments and early repayments after ``as_of`` are ignored: the result is what was known then.
+
+    Worked example (DOMAIN.md §4, published): 6000 yuan at 5.65% disbursed 1 Sep 2018, self-pay
+    from 1 Sep 2019, principal 1500 a year from 20 Dec 2021 → settlements 20 Dec 2018: 贴息 103.58;
+    20 Dec 2019: 贴息 240.13, borrower 103.58; 20 Dec 2020: borrower 339.00; 20 Dec 2021: 339.00 +
+    1500; 20 Dec 2022: 254.25 + 1500 (see ``tests/core/test_core_published_example.py``).
+    """
+    if as_of < terms.disbursed_on:
+        raise ValueError("查询日不能早于放款日")
+    payments = tuple(payments)
+    if any(payment.on < terms.disbursed_on for payment in payments):
+        raise ValueError("还款日不能早于放款日")
+    contract = walk(_Contract(terms), as_of, payments, early_repayments)
     return Simulation(
         settlements=tuple(contract.rows),
         postings=tuple(contract.postings),

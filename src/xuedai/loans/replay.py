@@ -110,27 +110,8 @@ def replay(
     payments: Iterable[Payment] = (),
     early_repayments: Sequence[EarlyRepayment] = (),
 ) -> Replay:
-    """``core.engine.simulate``'s loop over a recording contract (keep the two in step)."""
-    contract = _Recording(terms)
-    paid_by_day: dict[date, list[Decimal]] = defaultdict(list)
-    for payment in payments:
-        if payment.on <= as_of:
-            paid_by_day[payment.on].append(payment.amount)
-    early_by_day = {e.on: e for e in early_repayments if terms.disbursed_on < e.on <= as_of}
-    settling = {d for d in contract.dates if d <= as_of}
-    waiving = {d for d in terms.penalty_waived_on if terms.disbursed_on <= d <= as_of}
-    days = sorted(settling | set(paid_by_day) | set(early_by_day) | waiving | {as_of})
-    for day in days:
-        contract.accrue_overdue_to(day)
-        if day in waiving:
-            contract.waive_penalties(day)
-        if day in settling and contract.outstanding > 0:
-            contract.settle(day, "maturity" if day == terms.maturity else "settlement")
-            contract.pay(day, ZERO)
-        for amount in paid_by_day.get(day, ()):
-            contract.pay(day, amount)
-        if day in early_by_day:
-            contract.repay_early(early_by_day[day])
+    """``core.engine.walk`` — the day loop of ``simulate`` — over a recording contract."""
+    contract = core_engine.walk(_Recording(terms), as_of, payments, early_repayments)
     charged = sum((i.unpaid for i in contract.items if i.kind in ("penalty", "compound")), ZERO)
     return Replay(tuple(contract.ledger), contract.state(as_of), tuple(contract.outcomes), charged)
 
