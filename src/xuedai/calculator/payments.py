@@ -11,12 +11,9 @@ from xuedai.origination.models import Contract
 
 
 def payments_for_contract(contract: Contract) -> list[dict]:
-    # Before disbursement (or without the loans app) there is no account and nothing was paid.
+    # Without the loans app nothing was paid; before disbursement the ledger has no postings.
     if not apps.is_installed("xuedai.loans"):
         return []
-    from xuedai.loans.models import LoanAccount
     from xuedai.loans.services import ledger_payments
 
-    if not LoanAccount.objects.filter(pk=contract.pk).exists():
-        return []
     return [{"on": p.on.isoformat(), "amount": str(p.amount)} for p in ledger_payments(contract.pk)]

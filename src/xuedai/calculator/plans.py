@@ -20,14 +20,15 @@ class ContractPlan:
 
 
 def contract_plan(contract: Contract, today: dt.date, payments: list[dict]) -> ContractPlan:
-    current = quote(quote_request_for_contract(contract, today, payments))
+    request = quote_request_for_contract(contract, today, payments)
+    current = quote(request)
     # The plan from today on assumes everything due is paid on time: a notional payment today of
     # more than can ever fall due sits as credit and settles each amount the day it falls due
-    # (credit never repays principal early), which is exactly "paying per plan".
+    # (credit never repays principal early), which is exactly "paying per plan". Same request
+    # otherwise (building it again would read the contract's plan changes again).
     notional = {"on": today.isoformat(), "amount": str(contract.amount * 3)}
-    plan_request = quote_request_for_contract(
-        contract, max(today, contract.maturity_date), [*payments, notional]
-    )
+    plan_request = {**request, "as_of": max(today, contract.maturity_date).isoformat(),
+                    "payments": [*payments, notional]}
     rows = quote(plan_request)["settlements"]
     upcoming = [row for row in rows if row["date"] > today.isoformat()]
     state = current["as_of"]

@@ -15,7 +15,7 @@ from xuedai.borrowers.masking import mask_phone
 from . import selectors, services
 from .forms import StaffUserForm
 from .lockout import is_locked
-from .permissions import can_manage_user, is_admin, staff_required
+from .permissions import can_manage_user, is_admin, org_in_subtree, staff_required
 
 
 @staff_required
@@ -29,7 +29,7 @@ def org_list(request):
 @staff_required
 def org_detail(request, pk: int):
     org = selectors.organisation_get(request.user, pk)
-    in_subtree = selectors.in_subtree(request.user, org)
+    in_subtree = org_in_subtree(request.user, org)
     can_admin = in_subtree and is_admin(request.user)
     return render(request, "orgs/org_detail.html", {
         "org": org,
@@ -55,7 +55,7 @@ def _with_display(users):
 @staff_required
 def user_create(request, pk: int):
     org = selectors.organisation_get(request.user, pk)
-    if not (is_admin(request.user) and selectors.in_subtree(request.user, org)):
+    if not (is_admin(request.user) and org_in_subtree(request.user, org)):
         raise PermissionDenied("只有本机构及下级机构的系统管理员可以创建用户。")
     form = StaffUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

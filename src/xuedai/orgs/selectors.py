@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Organisation, User
+from .permissions import org_in_subtree
 from .scope import org_scope_q, sees_everything
 
 
@@ -30,14 +31,8 @@ def organisation_tree(user: User) -> list[Organisation]:
     top = min((o.depth for o in orgs), default=0)
     for o in orgs:
         o.indent = o.depth - top
-        o.in_subtree = in_subtree(user, o)
+        o.in_subtree = org_in_subtree(user, o)
     return orgs
-
-
-def in_subtree(user: User, org: Organisation) -> bool:
-    if sees_everything(user):
-        return True
-    return user.organisation is not None and org.path.startswith(user.organisation.path)
 
 
 def users_visible(user: User) -> QuerySet[User]:

@@ -22,8 +22,7 @@ def _approved(rows) -> list:
 
 
 def approved_instalments(contract) -> list[Instalment] | None:
-    """The latest approved 还款计划变更's instalments — the same pick as
-    ``services.plan_changes.approved_plan`` (latest decision wins); None: no chosen plan."""
+    """The latest approved 还款计划变更's instalments (latest decision wins); None: no chosen plan."""
     plans = [c for c in _approved(contract.plan_changes.all()) if c.kind == PlanChangeKind.PLAN]
     if not plans:
         return None

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.apps import apps
 
 from xuedai.borrowers.models import Borrower
+from xuedai.calculator.payments import payments_for_contract
 from xuedai.calculator.plans import ContractPlan, contract_plan
 from xuedai.origination.models import LIVE_STATES, Contract
 
@@ -43,17 +44,6 @@ class BorrowerPlan:
         return [row for row in self.rows if row.total > 0][:count]
 
 
-def _payments(contract: Contract) -> list[dict]:
-    # The ledger's repayment reader arrives with the loans app; until it does, a contract is
-    # planned as if nothing were paid, which changes the amount overdue, never the coming rows.
-    try:
-        from xuedai.calculator.payments import payments_for_contract
-
-        return payments_for_contract(contract)
-    except ImportError:
-        return []
-
-
 def live_contracts(borrower: Borrower) -> list[Contract]:
     return list(Contract.objects.filter(borrower=borrower, state__in=LIVE_STATES, disbursed_on__isnull=False)
                 .select_related("policy_version", "county", "county__agent_bank")
@@ -64,7 +54,7 @@ def borrower_plan(borrower: Borrower, today: dt.date, contracts: list[Contract] 
                   ) -> BorrowerPlan:
     """Sum the contracts' settlements by date: 2 contracts due on 2027-12-20 → one row."""
     contracts = live_contracts(borrower) if contracts is None else contracts
-    plans = [contract_plan(c, today, _payments(c)) for c in contracts
+    plans = [contract_plan(c, today, payments_for_contract(c)) for c in contracts
              if c.disbursed_on and c.disbursed_on <= today]
     by_date: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for plan in plans:

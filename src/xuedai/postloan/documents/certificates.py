@@ -8,7 +8,7 @@ printed once county or university staff have approved the request; it names who 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 
 from xuedai.borrowers.masking import mask_id_number
 from xuedai.documents.amounts import amount_in_words, money
@@ -20,19 +20,17 @@ from ..models import OverdueCertificate, RequestStatus
 
 SETTLEMENT_TITLE = "已结清凭证"
 NON_MALICIOUS_TITLE = "非恶意逾期证明"
-REPAID_KINDS = ("pay_penalty", "pay_compound", "pay_overdue_interest", "pay_overdue_principal",
-                "pay_interest", "pay_principal")
 
 
 def _repaid(contract: Contract) -> dict:
     """Totals from the ledger (the truth): what was repaid, and the last payment day."""
-    from xuedai.loans.models import Posting
+    from xuedai.loans.models import PAY_KINDS, Kind, Posting
 
-    rows = Posting.objects.filter(account_id=contract.pk, kind__in=REPAID_KINDS, reverses__isnull=True)
-    figures = rows.aggregate(total=Sum("amount"), last=Max("business_date"))
-    principal = (rows.filter(kind__in=("pay_overdue_principal", "pay_principal"))
-                 .aggregate(s=Sum("amount"))["s"])
-    return {"total": figures["total"], "last": figures["last"], "principal": principal}
+    rows = Posting.objects.filter(account_id=contract.pk, kind__in=PAY_KINDS, reverses__isnull=True)
+    principal_kinds = (Kind.PAY_OVERDUE_PRINCIPAL, Kind.PAY_PRINCIPAL)
+    figures = rows.aggregate(total=Sum("amount"), last=Max("business_date"),
+                             principal=Sum("amount", filter=Q(kind__in=principal_kinds)))
+    return {"total": figures["total"], "last": figures["last"], "principal": figures["principal"]}
 
 
 def settlement_certificate_pdf(contract: Contract, today: dt.date) -> bytes:

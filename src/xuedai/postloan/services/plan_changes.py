@@ -4,8 +4,8 @@ seed [000 七] (专升本: apply for the 就学信息变更 with the admission l
 The student applies (maker); staff approve (checker). The new self-pay start is computed with the
 engine's rule (core.subsidy.self_pay_start, the contract's policy rule) and shown before the student
 confirms. Approval writes self_pay_from / maturity_date onto the contract (loans.terms reads them);
-an approved plan's instalments are read by calculator.contract_request (``approved_plan``) — loans.terms
-should read the same to charge principal on the chosen plan.
+an approved plan's instalments are read through engine_inputs.approved_instalments (latest decision
+wins) by loans.terms, which the ledger and the calculator both use.
 """
 
 import datetime as dt
@@ -155,9 +155,3 @@ def plan_change_decide(*, actor, change: PlanChange, approve: bool, note: str = 
                                        "maturity_date": contract.maturity_date})
     return change
 
-
-def approved_plan(contract: Contract) -> list[dict] | None:
-    """The latest approved chosen plan, as quote's principal_plan ({due, amount}); None: default."""
-    change = (PlanChange.objects.filter(contract=contract, kind=K.PLAN, status=RequestStatus.APPROVED)
-              .order_by("-decided_at", "-pk").first())
-    return change.instalments if change and change.instalments else None

@@ -23,12 +23,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from xuedai.audit.services import audit_record
-from xuedai.core.daycount import first_of_next_month
 from xuedai.core.subsidy import status_change_self_pay_start, subsidy_resumes_on
 from xuedai.orgs.models import Role
 from xuedai.origination.models import LIVE_STATES, Contract, ContractState
 
 from ..models import RequestStatus, StatusChange, StatusChangeKind
+from ..rules import next_rededuction_date
 from .common import require
 
 K = StatusChangeKind
@@ -37,12 +37,6 @@ CONFIRM_ROLES = (Role.SUPERVISOR, Role.UNIVERSITY_OFFICER)
 # Approved but not yet paid out: the money that must not go out any more.
 UNDISBURSED = (ContractState.APPROVED, ContractState.QUALIFIED)
 SELF_PAY_KINDS = (K.DROPOUT, K.SUSPENSION, K.EXPULSION, K.ABROAD, K.DEATH)
-
-
-def next_deduction_day(day: dt.date) -> dt.date:
-    """The first 20th after ``day``, skipping 20 Nov (no deduction run, DOMAIN.md §1)."""
-    candidate = day.replace(day=20) if day.day < 20 else first_of_next_month(day).replace(day=20)
-    return first_of_next_month(candidate).replace(day=20) if candidate.month == 11 else candidate
 
 
 def transfer_blocker(contract: Contract) -> str | None:
@@ -122,7 +116,7 @@ def _apply(actor, change: StatusChange, contract: Contract) -> None:
             contract.self_pay_from = start
             fields.append("self_pay_from")
     if change.kind == K.ABROAD and change.after_graduation:
-        due = next_deduction_day(change.handled_on)
+        due = next_rededuction_date(change.handled_on)
         if due < contract.maturity_date:
             contract.maturity_date = due
             fields.append("maturity_date")

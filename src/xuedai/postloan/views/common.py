@@ -26,6 +26,14 @@ def staff_required(view):
     return wrapper
 
 
+def own_borrower(user):
+    """The signed-in student's own borrower record; 404 for anyone else."""
+    borrower = getattr(user, "borrower", None) if user.is_student else None
+    if borrower is None:
+        raise Http404("没有找到你的借款学生信息。")
+    return borrower
+
+
 def int_or_none(value) -> int | None:
     try:
         return int(value) if value not in (None, "") else None

@@ -4,7 +4,6 @@ return and confirmation; the 30 June view [000 七, 八; DOMAIN.md §5 June]."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from xuedai import businessdate
@@ -16,20 +15,13 @@ from ..models import ConfirmationStatus, GraduationConfirmation
 from ..services import confirmation as service
 from ..services import proposals
 from ..services.common import UNIVERSITY_SIDE, is_university_officer
-from .common import report, staff_required, year_of
-
-
-def _own_borrower(user):
-    borrower = getattr(user, "borrower", None) if user.is_student else None
-    if borrower is None:
-        raise Http404("没有找到你的借款学生信息。")
-    return borrower
+from .common import own_borrower, report, staff_required, year_of
 
 
 @login_required
 def my_confirmation(request):
     """The student checks and updates their details, then applies [000 七]."""
-    borrower = _own_borrower(request.user)
+    borrower = own_borrower(request.user)
     year = borrower.graduation_year
     confirmation = selectors.confirmation_for(borrower, year)
     if confirmation is not None and confirmation.status != ConfirmationStatus.CONFIRMED:

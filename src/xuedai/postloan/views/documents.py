@@ -2,7 +2,6 @@
 File names name the document, never the person (documents.pdf.content_disposition)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 
 from xuedai import businessdate
 from xuedai.borrowers.selectors import borrower_get
@@ -12,7 +11,7 @@ from xuedai.documents.xlsx import XLSX_TYPE
 from .. import selectors
 from ..documents.card import reminder_card_pdf
 from ..documents.letters import SUMMARY_TITLE, letter_summary_pdf, letter_summary_xlsx, repayment_letter_pdf
-from .common import department_get, staff_required, year_of
+from .common import department_get, own_borrower, staff_required, year_of
 
 
 @staff_required
@@ -30,9 +29,7 @@ def card_pdf(request, pk: int):
 @login_required
 def my_card(request):
     """A student's own card, to keep on the phone as well as in the wallet."""
-    borrower = getattr(request.user, "borrower", None) if request.user.is_student else None
-    if borrower is None:
-        raise Http404("没有找到你的借款学生信息。")
+    borrower = own_borrower(request.user)
     return pdf_response(reminder_card_pdf(borrower, businessdate.today()), "还款提醒卡.pdf")
 
 

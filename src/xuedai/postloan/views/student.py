@@ -22,16 +22,9 @@ from .. import plans, rules
 from .. import servicing_selectors as sel
 from ..documents.certificates import non_malicious_certificate_pdf, settlement_certificate_pdf
 from ..services.selfservice import certificate_request, early_repayment_request, was_overdue
-from .common import report
+from .common import own_borrower, report
 
 SHOWN_STATES = (*LIVE_STATES, ContractState.SETTLED)
-
-
-def _borrower(request):
-    borrower = getattr(request.user, "borrower", None) if request.user.is_student else None
-    if borrower is None:
-        raise Http404("没有找到你的借款学生信息。")
-    return borrower
 
 
 def _account(contract):
@@ -43,7 +36,7 @@ def _account(contract):
 @login_required
 def my_loans(request):
     """本年应还: the next amount and day over all live contracts, where to deposit it and by when."""
-    borrower = _borrower(request)
+    borrower = own_borrower(request.user)
     today = businessdate.today()
     contracts = list(sel.contracts_in_scope(request.user).filter(borrower=borrower, state__in=SHOWN_STATES)
                      .order_by("academic_year", "pk"))
@@ -67,7 +60,7 @@ def _explained_postings(account, contract):
 
 @login_required
 def my_contract(request, pk: int):
-    borrower = _borrower(request)
+    borrower = own_borrower(request.user)
     contract = sel.contract_get(request.user, pk)
     today = businessdate.today()
     account = _account(contract)
@@ -98,7 +91,7 @@ def _date(iso: str):
 @require_POST
 @login_required
 def my_early_repayment(request, pk: int):
-    _borrower(request)
+    own_borrower(request.user)
     contract = sel.contract_get(request.user, pk)
     account = _account(contract)
     if account is None or contract.state not in LIVE_STATES:
@@ -130,7 +123,7 @@ def settlement_pdf(request, pk: int):
 
 @login_required
 def my_certificate_request(request, pk: int):
-    _borrower(request)
+    own_borrower(request.user)
     contract = sel.contract_get(request.user, pk)
     if request.method == "POST":
         try:
