@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from xuedai.batch import io
-from xuedai.batch.classify import GRADES, grade_2023, grade_seed
+from xuedai.batch.classify import GRADES, grade_2023, grade_counts, grade_seed
 from xuedai.batch.exact import NO_DATE, to_date
 from xuedai.batch.pgbinary import Block
 from xuedai.batch.settlement import LIVE, Timings
@@ -141,7 +141,7 @@ def classify_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = 
     started = time.perf_counter()
     timings.postings = write(conn, on, cols, rule, rank, days, record,
                              np.ones(len(rank), dtype=bool) if dense else changed, job_run_id)
-    timings.totals = {g.value: int(c) for g, c in zip(GRADES, np.bincount(rank, minlength=5), strict=True)}
+    timings.totals = {g.value: count for g, count in grade_counts(rank).items()}
     timings.write_s = time.perf_counter() - started
     return timings
 

@@ -139,11 +139,6 @@ def rate_units(rate: Decimal) -> int:
     return _scaled(rate, RATE_SCALE, "rate")
 
 
-def mult_units(multiplier: Decimal) -> int:
-    """Decimal penalty multiplier → int hundredths (``Decimal("1.3")`` → 130)."""
-    return _scaled(multiplier, MULT_SCALE, "multiplier")
-
-
 def yuan(fen_amount: int | np.integer) -> Decimal:
     """int fen → Decimal yuan with two places (``10358`` → ``Decimal('103.58')``)."""
     return Decimal(int(fen_amount)).scaleb(-2)

@@ -17,7 +17,6 @@ import numpy as np
 from xuedai.batch.exact import PENALTY_DIVISOR, KernelRangeError, muldivmod, normalise, round_half_up
 
 DEFAULT_MULTIPLIER = 130  # core.overdue.DEFAULT_PENALTY_MULTIPLIER (1.3) in hundredths
-MISUSE_MULTIPLIER = 150  # core.overdue.MISUSE_PENALTY_MULTIPLIER (1.5)
 
 
 def _check(rate: np.ndarray, multiplier: np.ndarray, days: np.ndarray) -> None:

@@ -225,12 +225,16 @@ class _Contract:
         self.outcomes.append(EarlyRepaymentOutcome(day, True, principal, interest))
 
     # -- statement ------------------------------------------------------------------------------
+    def charged_penalties_unpaid(self) -> Decimal:
+        """Penalty and compound interest charged (rounded) and not yet paid; the rest is accrued."""
+        return sum((i.unpaid for i in self.items if i.kind in ("penalty", "compound")), ZERO)
+
     def state(self, as_of: date) -> LoanState:
         late = [
             i for i in self.items if i.unpaid > 0 and i.due_on < as_of and i.kind in ("interest", "principal")
         ]
         oldest = min((i.due_on for i in late), default=None)
-        charged = sum((i.unpaid for i in self.items if i.kind in ("penalty", "compound")), ZERO)
+        charged = self.charged_penalties_unpaid()
         due_today = sum(
             (i.unpaid for i in self.items if i.due_on == as_of and i.kind in ("interest", "principal")), ZERO
         )

@@ -61,9 +61,6 @@ class Accrual:
         """The interest charged: half-up to the fen, once (DOMAIN.md §4 Rounding)."""
         return round_fen(self.exact())
 
-    def is_zero(self) -> bool:
-        return self.weighted == 0
-
 
 def stretch_accrual(
     principal: Decimal, annual_rate: Decimal, start: date, end: date, basis: Basis

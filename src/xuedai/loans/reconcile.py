@@ -56,19 +56,20 @@ def account_differences(account: LoanAccount, as_of: dt.date) -> list[Difference
     out: list[Difference] = []
     pk = account.pk
     derived = account_balances_from_postings(pk)
+    rows = _net_postings(pk)  # one read of the postings for everything below
     for field in BALANCES:
         _diff(out, pk, f"cache.{field}", getattr(account, field), derived[field])
-    _diff(out, pk, "cache.oldest_unpaid_due", account.oldest_unpaid_due, oldest_unpaid_due(pk))
+    _diff(out, pk, "cache.oldest_unpaid_due", account.oldest_unpaid_due, oldest_unpaid_due(pk, rows))
 
     contract = account.contract
     _diff(out, pk, "contract.outstanding_principal", contract.outstanding_principal,
           derived["principal_outstanding"])
     terms = contract_terms(contract)
-    payments = ledger_payments(pk)
+    payments = ledger_payments(pk, rows=rows)
     early = early_repayments_core(account.early_repayments.all())
     sim = simulate(terms, as_of, payments, early)
     state = sim.state
-    items = due_items_from_postings(pk)
+    items = due_items_from_postings(pk, rows)
     by_age = defaultdict(lambda: ZERO)
     for what, by_day in items.items():
         for due_on, amount in by_day.items():
@@ -82,7 +83,7 @@ def account_differences(account: LoanAccount, as_of: dt.date) -> list[Difference
           state.due_today)
     _diff(out, pk, "engine.credit", derived["credit"], state.credit)
     subsidy = sum((row.subsidy_interest for row in sim.settlements), ZERO)
-    received = sum((a for _d, k, _due, a in _net_postings(pk) if k == Kind.SUBSIDY_RECEIVED), ZERO)
+    received = sum((a for _d, k, _due, a in rows if k == Kind.SUBSIDY_RECEIVED), ZERO)
     _diff(out, pk, "engine.subsidy_receivable", derived["subsidy_receivable"], subsidy - received)
 
     walk = replay(terms, as_of, payments, early)
@@ -91,7 +92,7 @@ def account_differences(account: LoanAccount, as_of: dt.date) -> list[Difference
     for row in walk.expected:
         engine_by_kind[row.kind] += row.amount
     ledger_by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for _day, kind, _due, amount in _net_postings(pk):
+    for _day, kind, _due, amount in rows:
         ledger_by_kind[kind] += amount
     for kind in sorted(set(engine_by_kind) | set(ledger_by_kind)):
         if kind in OUTSIDE_ENGINE:
@@ -108,7 +109,8 @@ def reconcile(*, as_of: dt.date, chunk_size: int = 500,
     qs = LoanAccount.objects.select_related("contract__policy_version").order_by("pk")
     total, done, last = qs.count(), 0, 0
     while True:
-        chunk = list(qs.filter(pk__gt=last).prefetch_related("reliefs__programme")[:chunk_size])
+        chunk = list(qs.filter(pk__gt=last)
+                     .prefetch_related("reliefs__programme", "early_repayments")[:chunk_size])
         if not chunk:
             break
         for account in chunk:

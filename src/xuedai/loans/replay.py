@@ -90,7 +90,7 @@ class _Recording(core_engine._Contract):
         self._add_item("penalty", day, self.penalty.rounded())
         self._add_item("compound", day, self.compound.rounded())
         self.penalty, self.compound = type(self.penalty)(), type(self.compound)()
-        unpaid = sum((i.unpaid for i in self.items if i.kind in ("penalty", "compound")), ZERO)
+        unpaid = self.charged_penalties_unpaid()
         super().waive_penalties(day)
         self._note(day, Kind.WAIVE_PENALTY, unpaid)
 
@@ -112,8 +112,8 @@ def replay(
 ) -> Replay:
     """``core.engine.walk`` — the day loop of ``simulate`` — over a recording contract."""
     contract = core_engine.walk(_Recording(terms), as_of, payments, early_repayments)
-    charged = sum((i.unpaid for i in contract.items if i.kind in ("penalty", "compound")), ZERO)
-    return Replay(tuple(contract.ledger), contract.state(as_of), tuple(contract.outcomes), charged)
+    return Replay(tuple(contract.ledger), contract.state(as_of), tuple(contract.outcomes),
+                  contract.charged_penalties_unpaid())
 
 
 def totals(rows: Iterable[Expected]) -> dict[tuple[date, str, date | None], Decimal]:

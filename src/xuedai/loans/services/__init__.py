@@ -8,7 +8,6 @@
 from .ledger import (
                      account_balances_from_postings,
                      account_refresh,
-                     account_refresh_many,
                      ledger_payments,
                      ledger_sync,
                      posting_reverse,
@@ -24,6 +23,6 @@ from .servicing import (
                      settlement_post,
 )
 
-__all__ = ["account_balances_from_postings", "account_refresh", "account_refresh_many", "account_take_on",
+__all__ = ["account_balances_from_postings", "account_refresh", "account_take_on",
            "classify", "contract_disburse", "early_repayment_apply", "ledger_payments", "ledger_sync",
            "penalty_accrue", "posting_reverse", "relief_apply", "repayment_post", "settlement_post"]

@@ -74,18 +74,19 @@ def balances_from_rows(rows: list[Row]) -> dict[str, Decimal]:
     return balances
 
 
+# kind → (due item, sign): the principal_due / interest_due part of EFFECTS, by due day.
+_DUE_ITEM_SIGN = {kind: (what, effect[f"{what}_due"]) for kind, effect in EFFECTS.items()
+                  for what in ("principal", "interest") if f"{what}_due" in effect}
+
+
 def due_items_from_postings(account_id: int,
                             rows: list[Row] | None = None) -> dict[str, dict[dt.date, Decimal]]:
     """Unpaid principal and interest by due day, from the postings (charges minus payments)."""
-    sign = {Kind.PRINCIPAL: ("principal", 1), Kind.PAY_PRINCIPAL: ("principal", -1),
-            Kind.PAY_OVERDUE_PRINCIPAL: ("principal", -1), Kind.DEFER_PRINCIPAL: ("principal", -1),
-            Kind.INTEREST: ("interest", 1), Kind.PAY_INTEREST: ("interest", -1),
-            Kind.PAY_OVERDUE_INTEREST: ("interest", -1), Kind.WAIVE_INTEREST: ("interest", -1)}
     items: dict[str, dict[dt.date, Decimal]] = {"principal": defaultdict(lambda: ZERO),
                                                 "interest": defaultdict(lambda: ZERO)}
     for _day, kind, due_on, amount in (_net_postings(account_id) if rows is None else rows):
-        if kind in sign:
-            what, s = sign[kind]
+        if kind in _DUE_ITEM_SIGN:
+            what, s = _DUE_ITEM_SIGN[kind]
             items[what][due_on] += s * amount
     return {what: {d: v for d, v in by_day.items() if v} for what, by_day in items.items()}
 
@@ -139,15 +140,6 @@ def contract_state(account: LoanAccount, contract, on: dt.date) -> str:
 
 LIVE_OR_SETTLED = frozenset({ContractState.DISBURSED, ContractState.REPAYING, ContractState.OVERDUE,
                              ContractState.SETTLED})
-
-
-def account_refresh_many(account_ids: Iterable[int], on: dt.date | None = None) -> int:
-    """Refresh the cache of many accounts (after a bulk COPY of postings by ``xuedai.batch``)."""
-    count = 0
-    for account in LoanAccount.objects.filter(pk__in=list(account_ids)).select_related("contract"):
-        account_refresh(account, on)
-        count += 1
-    return count
 
 
 def _post_many(account: LoanAccount, rows: Iterable[Expected], *, job_run=None,
@@ -237,8 +229,3 @@ def ledger_sync(*, account: LoanAccount, on: dt.date, extra_payment: Decimal | N
     rows += [(r.on, r.kind, r.due_on, r.amount) for r in missing]
     return result, missing, rows
 
-
-def mark_settled(account: LoanAccount, on: dt.date) -> None:
-    if account.last_settled_on is None or on > account.last_settled_on:
-        account.last_settled_on = on
-        account.save(update_fields=["last_settled_on", "updated_at"])
