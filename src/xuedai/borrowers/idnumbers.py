@@ -75,6 +75,3 @@ def gender_of(id_number: str) -> str:
     """'M' or 'F': the 17th digit is odd for men."""
     return "M" if int(id_number[16]) % 2 else "F"
 
-
-def region_of(id_number: str) -> str:
-    return id_number[:6]

@@ -4,7 +4,6 @@ Counts are grouped in the database (one GROUP BY over indexed columns), never by
 a province or the head office may look at a million contracts.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -23,11 +22,6 @@ class ContractFilters:
     borrower: int | None = None
     county: int | None = None
     university: int | None = None
-
-
-def academic_year_of(day: dt.date) -> int:
-    """The academic year a date falls in: it starts on 1 September (2026-11-20 → 2026)."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def application_scope(user: User) -> QuerySet[Application]:

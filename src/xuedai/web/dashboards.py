@@ -19,6 +19,7 @@ from xuedai.orgs.models import Organisation, OrgKind, Role, User
 from xuedai.orgs.scope import sees_everything
 from xuedai.origination import selectors as contracts
 from xuedai.origination.models import LIVE_STATES, ApplicationState, BatchState, ContractState
+from xuedai.origination.rules import academic_year_of
 
 PROVINCE_KINDS = {OrgKind.PROVINCE_CENTRE, OrgKind.PROVINCE_LOAN_OFFICE, OrgKind.BANK_BRANCH,
                   OrgKind.BANK_HEAD}
@@ -114,7 +115,7 @@ def supervisor(user: User, today: dt.date) -> Section:
 
 
 def university_officer(user: User, today: dt.date) -> Section:
-    year = contracts.academic_year_of(today)
+    year = academic_year_of(today)
     graduating = borrower_scope(user).filter(**_year_range(today.year)).count()
     return Section("高校贷款工作", numbers=[
         Number(f"{year}学年有贷款的学生", contracts.borrowers_with_contracts_count(
@@ -147,7 +148,7 @@ def bank(user: User, today: dt.date) -> Section:
 
 
 def province(user: User, today: dt.date) -> Section:
-    year = contracts.academic_year_of(today)
+    year = academic_year_of(today)
     states = [ContractState.APPLIED, ContractState.IN_REVIEW, ContractState.APPROVED,
               ContractState.DISBURSED]
     by_state = contracts.contract_counts_by_state(user, academic_year=year)

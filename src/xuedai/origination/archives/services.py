@@ -84,9 +84,11 @@ def boxes_assign(*, actor: User, year: int, per_box: int = FILES_PER_BOX) -> int
     """Number the county's boxes for the year in summary-table order; re-running renumbers the same."""
     county = _check_clerk(actor)
     contracts = list(filed_contracts(actor, year=year, county=county).filter(archive_no__isnull=False))
-    for position, contract in enumerate(contracts):
-        box = f"{year}-{math.floor(position / per_box) + 1:03d}"
-        ArchiveFile.objects.update_or_create(contract=contract, defaults={"box_no": box})
+    # One upsert for the season (a county files thousands of contracts), not a query per file.
+    files = [ArchiveFile(contract=contract, box_no=f"{year}-{position // per_box + 1:03d}")
+             for position, contract in enumerate(contracts)]
+    ArchiveFile.objects.bulk_create(files, update_conflicts=True, unique_fields=["contract"],
+                                    update_fields=["box_no"], batch_size=1000)
     return math.ceil(len(contracts) / per_box) if contracts else 0
 
 

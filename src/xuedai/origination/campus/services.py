@@ -14,12 +14,12 @@ from django.db import transaction
 from xuedai import businessdate
 from xuedai.borrowers.models import Borrower
 from xuedai.orgs.models import Organisation, OrgKind, User
-from xuedai.policies.selectors import ContractParams, PolicyNotFound, effective_terms, policy_for
 
 from .. import rules as common_rules
 from ..models import CampusFile, Contract, ContractState, Instalment, NoticeObjection, Payee
 from ..numbering import next_contract_numbers
 from ..products import Product
+from ..services.contracts import signing_terms
 from ..services.product_flow import flow_row, flow_transition, product_effect
 from ..services.transitions import check_actor, write_event
 from ..workflow import IllegalTransition
@@ -48,15 +48,7 @@ def university_of(actor: User) -> Organisation:
 
 
 def campus_terms(university: Organisation, on: dt.date):
-    try:
-        policy = policy_for(CAMPUS, university.region_code, on)
-        rate = effective_terms(
-            ContractParams(product=CAMPUS, region_code=university.region_code, signed_on=on, version=policy),
-            on,
-        ).annual_rate
-    except PolicyNotFound as exc:
-        raise IllegalTransition(str(exc)) from None
-    return policy, rate
+    return signing_terms(CAMPUS, university.region_code, on)
 
 
 def one_per_year_error(borrower: Borrower, year: int, exclude_pk: int | None = None) -> str | None:
@@ -249,17 +241,11 @@ def instalment_plan(contract: Contract, on: dt.date) -> list[Instalment]:
 
 @product_effect(CAMPUS, "disburse")
 def _disburse(*, actor, contract, **_):
-    from ..services.disbursement import _ledger_disburse
+    from ..services.disbursement import disburse_one
 
     today = businessdate.today()
     Instalment.objects.bulk_create(instalment_plan(contract, today))
-    post = _ledger_disburse()
-    if post is not None:
-        post(actor=actor, contract=contract, on=today)
-        contract.refresh_from_db()
-    else:
-        contract.outstanding_principal = contract.amount
-    contract.disbursed_on = today
+    disburse_one(actor=actor, contract=contract, on=today)
     return "学费住宿费按学年付高校账户；生活费按月付学生账户（2月、8月不发放）"
 
 

@@ -195,17 +195,11 @@ def tranche_plan(contract: Contract, on: dt.date, tranches: int) -> list[Instalm
 
 @product_effect(COMMERCIAL, "disburse")
 def _disburse(*, actor, contract, **_):
-    from ..services.disbursement import _ledger_disburse
+    from ..services.disbursement import disburse_one
 
     today, tranches = businessdate.today(), contract.commercial_file.tranches
     Instalment.objects.bulk_create(tranche_plan(contract, today, tranches))
-    post = _ledger_disburse()
-    if post is not None:
-        post(actor=actor, contract=contract, on=today)
-        contract.refresh_from_db()
-    else:
-        contract.outstanding_principal = contract.amount
-    contract.disbursed_on = today
+    disburse_one(actor=actor, contract=contract, on=today)
     return "一次发放" if tranches == 1 else f"分{tranches}次发放，首次已发放"
 
 

@@ -142,8 +142,5 @@ def bank_approve_rest(*, actor: User, batch: CountyBatch, comment: str = "") -> 
     return count
 
 
-def batch_contract_ids(batch: CountyBatch, state: str) -> list[int]:
-    return list(batch.contracts.filter(state=state).values_list("pk", flat=True))
-
 
 __all__ = ["bank_approve_rest", "bank_decide", "batch_summarise", "batch_transition", "contract_resubmit"]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from xuedai import businessdate
 from xuedai.borrowers.models import Borrower, CoBorrower
-from xuedai.orgs.models import Organisation, OrgKind, Role, User
+from xuedai.orgs.models import Organisation, OrgKind, User
 from xuedai.policies.selectors import ContractParams, PolicyNotFound, effective_terms, policy_for
 
 from .. import rules
@@ -50,11 +50,13 @@ def operator_county(actor: User) -> Organisation:
     return org
 
 
-def _signing_terms(county: Organisation, today: dt.date):
+def signing_terms(product: str, region_code: str, on: dt.date):
+    """(policy version, annual rate) a contract of ``product`` signed in ``region_code`` on ``on``
+    gets; no policy in force is an IllegalTransition the operator sees."""
     try:
-        policy = policy_for(Product.HOME_COUNTY, county.region_code, today)
-        rate = effective_terms(ContractParams(product=Product.HOME_COUNTY, region_code=county.region_code,
-                                              signed_on=today, version=policy), today).annual_rate
+        policy = policy_for(product, region_code, on)
+        rate = effective_terms(ContractParams(product=product, region_code=region_code, signed_on=on,
+                                              version=policy), on).annual_rate
     except PolicyNotFound as exc:
         raise IllegalTransition(str(exc)) from None
     return policy, rate
@@ -90,7 +92,7 @@ def contracts_create(*, actor: User, items: list[NewContract], comment: str = ""
         raise IllegalTransition(rules.locked_message(county, year))
     if problem := rules.acceptance_error(rules.season_of(county, year), today):
         raise IllegalTransition(problem)
-    policy, rate = _signing_terms(county, today)
+    policy, rate = signing_terms(Product.HOME_COUNTY, county.region_code, today)
     for item in items:
         item.term_years = item.term_years or rules.default_term(policy, item.borrower, year)
     ids = [item.borrower.pk for item in items]
@@ -213,7 +215,3 @@ def can(actor: User, contract: Contract, action: str) -> bool:
         return False
     return True
 
-
-def is_county_operator(user: User) -> bool:
-    org = user.organisation
-    return bool(org and org.kind == OrgKind.COUNTY_CENTRE and user.has_role(Role.OPERATOR))

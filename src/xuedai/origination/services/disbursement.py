@@ -65,14 +65,19 @@ def batch_disburse(*, actor: User, batch: CountyBatch) -> int:
     return len(ids)
 
 
-@effect("disburse")
-def _disburse(*, actor, contract, **_) -> None:
-    """One contract alone (a late approval): the same as the batch, for one row."""
-    today = businessdate.today()
+def disburse_one(*, actor, contract: Contract, on) -> None:
+    """Pay out one contract on ``on``: the ledger opens its account and posts the payments (every
+    product's disburse effect ends here); the caller's transition saves the contract."""
     post = _ledger_disburse()
     if post is not None:
-        post(actor=actor, contract=contract, on=today)
+        post(actor=actor, contract=contract, on=on)
         contract.refresh_from_db()  # the ledger refreshed the cached balance
     else:
         contract.outstanding_principal = contract.amount
-    contract.disbursed_on = today
+    contract.disbursed_on = on
+
+
+@effect("disburse")
+def _disburse(*, actor, contract, **_) -> None:
+    """One contract alone (a late approval): the same as the batch, for one row."""
+    disburse_one(actor=actor, contract=contract, on=businessdate.today())
