@@ -7,7 +7,7 @@ it can simply be run again (ARCHITECTURE principle 7).
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -19,6 +19,8 @@ from django.utils import timezone
 from xuedai import businessdate
 from xuedai.borrowers.models import Borrower, CoBorrower, EmergencyContact
 from xuedai.jobs.models import BusinessDate
+from xuedai.loans.maintenance import posting_references_trusted
+from xuedai.loans.models import EarlyRepaymentApplication, LoanAccount, Posting
 from xuedai.orgs.models import Role, User
 from xuedai.orgs.services import user_create
 from xuedai.origination.models import Contract
@@ -26,6 +28,7 @@ from xuedai.origination.models import Contract
 from .contracts import make_contracts
 from .copy_writer import BulkWriter
 from .households import make_co_borrowers, make_contacts
+from .ledger import NO_DATE, apply_to, build_ledger
 from .logins import DEMO_STUDENT_NAME
 from .names import MOBILE_PREFIXES
 from .orgs import build_orgs, build_staff, demo_password_hash
@@ -34,7 +37,8 @@ from .policy import PolicyLookup
 from .render import World
 from .reset import reset_demo
 
-BULK_MODELS = [Borrower, CoBorrower, EmergencyContact, Contract]
+BULK_MODELS = [Borrower, CoBorrower, EmergencyContact, Contract, LoanAccount, Posting,
+               EarlyRepaymentApplication]
 
 
 @contextmanager
@@ -132,11 +136,15 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
             plan = make_contracts(people, lookup, rng)
             co = make_co_borrowers(people, plan.first_year, plan.last_year, rng)
             kin = make_contacts(people, co, rng)
+            ledger = build_ledger(plan, people, lookup, rng)
+            apply_to(plan, ledger)
             writer = BulkWriter(connection, timezone.now())
             base = {"borrower": writer.next_id(Borrower), "co_borrower": writer.next_id(CoBorrower),
-                    "contact": writer.next_id(EmergencyContact), "contract": writer.next_id(Contract)}
+                    "contact": writer.next_id(EmergencyContact), "contract": writer.next_id(Contract),
+                    "posting": writer.next_id(Posting),
+                    "early_repayment": writer.next_id(EarlyRepaymentApplication)}
             world = World(students=people, plan=plan, co=co, kin=kin, lookup=lookup,
-                          tree=tree, base=base, vendor=connection.vendor)
+                          tree=tree, base=base, ledger=ledger, vendor=connection.vendor)
 
         restore = []
         if indexes != "keep":
@@ -148,9 +156,15 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
             ("共同借款人 co-borrowers", CoBorrower, world.co_borrowers, people.n),
             ("紧急联系人 emergency contacts", EmergencyContact, world.contacts, people.n),
             ("借款合同 contracts", Contract, world.contracts, plan.n),
+            ("贷款账户 loan accounts", LoanAccount, world.accounts, ledger.n),
+            ("分录 postings", Posting, world.postings, len(ledger.postings["row"])),
+            ("提前还款 early repayments", EarlyRepaymentApplication, world.early_repayments,
+             int((ledger.early_on != NO_DATE).sum())),
         ]
         for label, model, render, total in tables:
-            with progress.stage(label, total), writer.table(model) as sink:
+            # Each posting's account comes from the same array as the accounts just written.
+            trusted = posting_references_trusted(connection) if model is Posting else nullcontext()
+            with progress.stage(label, total), trusted, writer.table(model) as sink:
                 start = time.perf_counter()
                 for lo in range(0, total, chunk):
                     hi = min(lo + chunk, total)

@@ -70,6 +70,18 @@ def money(yuan: np.ndarray) -> list[Part]:
     return [number(yuan, 9), const(".00", len(yuan))]
 
 
+def money_fen(fen: np.ndarray) -> list[Part]:
+    """Integer fen as a decimal(…, 2) text: 10358 → "103.58"."""
+    fen = np.asarray(fen, dtype=np.int64)
+    return [number(fen // 100), const(".", len(fen)), digits(fen % 100, 2)]
+
+
+def day_text(day_numbers: np.ndarray, no_date: int) -> Part:
+    """The kernels' day numbers (days since 1970-01-01) as dates; ``no_date`` → \\N."""
+    d = np.asarray(day_numbers, dtype=np.int64)
+    return dates(np.where(d == no_date, np.datetime64("NaT"), d.astype("datetime64[D]")))
+
+
 def dates(days: np.ndarray) -> Part:
     """datetime64[D] → "YYYY-MM-DD"; NaT → \\N."""
     d = np.asarray(days, dtype="datetime64[D]")

@@ -1,7 +1,9 @@
 """Bulk writes of rendered rows: PostgreSQL COPY, or executemany on SQLite — one generator for both.
 
 Columns follow the model's own field list, so a field another app adds later (with a default)
-is filled from its default instead of breaking the demo.
+is filled from its default instead of breaking the demo; a field with only a database default
+(``db_default``, e.g. a posting's ``created_at``) is left out of the column list and the database
+fills it.
 
 On PostgreSQL, a bulk load into an empty table is much faster with the secondary indexes and the
 foreign keys dropped and rebuilt afterwards: a B-tree built by one sort beats millions of single
@@ -23,6 +25,12 @@ from django.db import models
 from .columns import NULL, const, decode_rows, encode_rows
 
 SQLITE_BATCH = 2_000
+
+
+def written_fields(model: type[models.Model]) -> list[models.Field]:
+    """The columns a bulk write names: all but those only the database knows how to fill."""
+    return [f for f in model._meta.concrete_fields
+            if f.has_default() or getattr(f, "db_default", models.NOT_PROVIDED) is models.NOT_PROVIDED]
 
 
 class BulkWriter:
@@ -60,10 +68,10 @@ class BulkWriter:
         raise TypeError(f"cannot write {value!r}")
 
     def encode(self, model: type[models.Model], fields: dict, n: int) -> tuple[list[str], bytes]:
-        concrete = model._meta.concrete_fields
+        concrete = written_fields(model)
         unknown = set(fields) - {f.attname for f in concrete}
         if unknown:
-            raise ValueError(f"{model.__name__} has no field(s) {sorted(unknown)}")
+            raise ValueError(f"{model.__name__}: no field(s) {sorted(unknown)} to write")
         parts = [fields[f.attname] if f.attname in fields else [const(self._default_text(f), n)]
                  for f in concrete]
         return [f.column for f in concrete], encode_rows(parts, n)
@@ -73,7 +81,7 @@ class BulkWriter:
         """A sink for one table: call it with (fields, n) for each chunk."""
         qn = self.connection.ops.quote_name
         table = qn(model._meta.db_table)
-        columns = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
+        columns = ", ".join(qn(f.column) for f in written_fields(model))
         with self.connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 from psycopg.copy import QueuedLibpqWriter
@@ -88,7 +96,7 @@ class BulkWriter:
                         copy.write(block)
                     yield sink
             else:
-                marks = ", ".join(["%s"] * len(model._meta.concrete_fields))
+                marks = ", ".join(["%s"] * len(written_fields(model)))
                 sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
 
                 def sink(fields: dict, n: int) -> None:
@@ -136,10 +144,12 @@ class BulkWriter:
                     statement = f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
                     (fks if kind == "f" else uniques).append((name, statement))
                     drops.append((0 if kind == "f" else 1, f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+                # A partial index stays: its predicate picks out the few rows that need it (a
+                # reversal, a job run), and a bulk row outside it costs only the predicate.
                 cursor.execute(
                     """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
                          FROM pg_index i
-                        WHERE i.indrelid = %s::regclass AND NOT i.indisprimary
+                        WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND i.indpred IS NULL
                           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid
                                           AND c.conrelid = i.indrelid)""", [table])
                 for name, definition in cursor.fetchall():

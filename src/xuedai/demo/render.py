@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from xuedai.loans.models import Kind
 from xuedai.origination.models import Contract
 
 from . import names
-from .columns import const, dates, digits, gather, money, nullable, number, vocab
+from .columns import const, dates, day_text, digits, gather, money, money_fen, nullable, number, vocab
 from .contracts import PRODUCTS, Contracts, state_codes
 from .households import CONTACT_RELATIONS, RELATIONS, CoBorrowers, Contacts
+from .ledger import KINDS, NO_DATE, K, Ledger
 from .orgs import DemoTree
 from .people import LEVEL_CODES, Students, day, id_number_bytes, id_regions, mobiles
 from .places import COUNTIES, UNIVERSITIES
@@ -31,7 +33,8 @@ class World:
     kin: Contacts  # emergency contacts
     lookup: PolicyLookup
     tree: DemoTree
-    base: dict[str, int]  # first id of each table: borrower, co_borrower, contact, contract
+    base: dict[str, int]  # first id of each table: borrower, co_borrower, contact, contract, posting …
+    ledger: Ledger | None = None
     vendor: str = "postgresql"  # booleans are t/f in COPY text, 1/0 for SQLite
     v: dict = field(default_factory=dict)  # encoded vocabularies, built once
 
@@ -52,7 +55,15 @@ class World:
             "no_prefix": vocab(["SY", "XY"]),  # 生源地 / 校园地
             "rate": vocab(self.lookup.rates or ["0"]),
             "bool": vocab(["f", "t"] if self.vendor == "postgresql" else ["0", "1"]),
+            "kind": vocab([str(k) for k in KINDS]),
+            "university_name": vocab([u.name for u in UNIVERSITIES]),
+            "memo": vocab(["学费住宿费支付至", "生活费支付至借款学生支付宝账户", "结息", "提前还款",
+                           "批量扣款信息表(代理行版)", "扣款明细表"]),
         }
+        # The ledger row of each contract row (-1: no account).
+        self.ledger_row = np.full(self.plan.n, -1, dtype=np.int64)
+        if self.ledger is not None:
+            self.ledger_row[self.ledger.contract] = np.arange(self.ledger.n)
         self.county_code = np.array([int(c.code) for c in COUNTIES])
         self.university_code = np.array([int(u.region_code) for u in UNIVERSITIES])
         self.county_id = np.array(self.tree.county_ids)
@@ -188,6 +199,72 @@ class World:
         }
         have = {f.attname for f in Contract._meta.concrete_fields}
         return {name: parts for name, parts in fields.items() if name in have or name not in OPTIONAL}
+
+
+    # ---- the ledger (ledger.py) ------------------------------------------------------------------
+
+    def accounts(self, lo: int, hi: int) -> dict:
+        g, sl = self.ledger, slice(lo, hi)
+        n, contract = hi - lo, g.contract[sl]
+        borrower = self.base["borrower"] + self.plan.borrower[contract]
+        zero = [const("0", n)]
+        return {
+            "contract_id": [number(self.base["contract"] + contract)],
+            "opened_on": [dates(self.plan.disbursed_on[contract])],
+            # loans.services.servicing.channel_account_for: named after the contract holder.
+            "channel_account": [const("zxdk", n), digits(borrower, 8), const("@alipay.cdb", n)],
+            "principal_outstanding": money_fen(g.principal_outstanding[sl]),
+            "principal_due": money_fen(g.principal_due[sl]),
+            "interest_due": money_fen(g.interest_due[sl]),
+            "penalty_due": zero, "credit": zero,
+            "subsidy_receivable": money_fen(g.subsidy_receivable[sl]),
+            "penalty_accrued": money_fen(g.penalty_accrued[sl]),
+            "penalty_accrued_on": [day_text(np.where(g.oldest_unpaid[sl] < g.as_of, g.as_of, NO_DATE),
+                                            NO_DATE)],
+            "last_settled_on": [day_text(g.last_settled[sl], NO_DATE)],
+            "oldest_unpaid_due": [day_text(g.oldest_unpaid[sl], NO_DATE)],
+        }
+
+    def postings(self, lo: int, hi: int) -> dict:
+        p, sl, n = self.ledger.postings, slice(lo, hi), hi - lo
+        contract = self.ledger.contract[p["row"][sl]]
+        kind = p["kind"][sl].astype(np.int64)
+        return {
+            "id": [number(self.base["posting"] + np.arange(lo, hi))],
+            "account_id": [number(self.base["contract"] + contract)],
+            "business_date": [day_text(p["day"][sl], NO_DATE)],
+            "kind": [gather(self.v["kind"], kind)],
+            "amount": money_fen(p["fen"][sl]),
+            "due_on": [day_text(p["due"][sl], NO_DATE)],
+            "memo": self.memo(kind, contract, p["day"][sl], n),
+        }
+
+    def memo(self, kind: np.ndarray, contract: np.ndarray, day: np.ndarray, n: int) -> list:
+        """What the services write: the payee of a disbursement (contract_disburse), 结息 on a
+        settlement, the channel's file on a deduction (loans.deduction), 提前还款 on its day."""
+        s, k = self.students, self.plan
+        university = self.v["university_name"]
+        channel = np.array([1 if c.agent_bank else 0 for c in COUNTIES])[s.county[k.borrower[contract]]]
+        channel = np.where(k.product[contract] == 1, 0, channel)
+        early = day == self.ledger.early_on[self.ledger_row[contract]]
+        settlement = np.isin(kind, (K[Kind.SUBSIDY_INTEREST], K[Kind.INTEREST], K[Kind.PRINCIPAL]))
+        memo = np.select([kind == K[Kind.DISBURSE_UNIVERSITY], kind == K[Kind.DISBURSE_STUDENT],
+                          settlement & ~early, early, channel == 1], [0, 1, 2, 3, 4], 5)
+        name = gather(university, s.university[k.borrower[contract]])
+        return [gather(self.v["memo"], memo), blank(name, memo != 0)]
+
+    def early_repayments(self, lo: int, hi: int) -> dict:
+        g = self.ledger
+        rows = np.flatnonzero(g.early_on != NO_DATE)[lo:hi]
+        n = len(rows)
+        return {
+            "id": [number(self.base["early_repayment"] + np.arange(lo, hi))],
+            "account_id": [number(self.base["contract"] + g.contract[rows])],
+            "applied_on": [day_text(g.early_applied[rows], NO_DATE)],
+            "deduct_on": [day_text(g.early_on[rows], NO_DATE)],
+            "principal": [const("\\N", n)],  # None: repay everything
+            "status": [const("done", n)],
+        }
 
 
 def blank(part: np.ndarray, empty: np.ndarray) -> np.ndarray:
