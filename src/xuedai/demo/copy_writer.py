@@ -107,6 +107,21 @@ class BulkWriter:
                         cursor.executemany(sql, rows[start: start + SQLITE_BATCH])
                 yield sink
 
+    @contextmanager
+    def binary_table(self, model: type[models.Model]) -> Iterator:
+        """PostgreSQL only: a sink taking typed columns (``batch.tablecopy.copy_columns``: day
+        numbers, integer units of a numeric's scale, UTF-8 ``S`` arrays), one binary COPY per call.
+        The server parses no text: for the tens of millions of postings a third less work."""
+        from xuedai.batch.tablecopy import copy_columns
+
+        raw = self.connection.connection
+        table = model._meta.db_table
+
+        def sink(values: dict, n: int) -> None:
+            copy_columns(raw, table, n, values)
+
+        yield sink
+
     # ---- around the load ------------------------------------------------------------------------------
 
     def next_id(self, model: type[models.Model]) -> int:

@@ -56,8 +56,8 @@ class World:
             "rate": vocab(self.lookup.rates or ["0"]),
             "bool": vocab(["f", "t"] if self.vendor == "postgresql" else ["0", "1"]),
             "kind": vocab([str(k) for k in KINDS]),
-            "university_name": vocab([u.name for u in UNIVERSITIES]),
-            "memo": vocab(["学费住宿费支付至", "生活费支付至借款学生支付宝账户", "结息", "提前还款",
+            "memo": vocab([*(f"学费住宿费支付至{u.name}" for u in UNIVERSITIES),
+                           "生活费支付至借款学生支付宝账户", "结息", "提前还款",
                            "批量扣款信息表(代理行版)", "扣款明细表"]),
         }
         # The ledger row of each contract row (-1: no account).
@@ -225,33 +225,41 @@ class World:
             "oldest_unpaid_due": [day_text(g.oldest_unpaid[sl], NO_DATE)],
         }
 
-    def postings(self, lo: int, hi: int) -> dict:
-        p, sl, n = self.ledger.postings, slice(lo, hi), hi - lo
+    def posting_values(self, lo: int, hi: int) -> dict:
+        """Postings [lo, hi) as typed columns (``batch.tablecopy.copy_columns`` takes them as they
+        are: day numbers, fen, UTF-8 ``S`` arrays); :meth:`postings` renders the same as text."""
+        p, sl = self.ledger.postings, slice(lo, hi)
         contract = self.ledger.contract[p["row"][sl]]
         kind = p["kind"][sl].astype(np.int64)
         return {
-            "id": [number(self.base["posting"] + np.arange(lo, hi))],
-            "account_id": [number(self.base["contract"] + contract)],
-            "business_date": [day_text(p["day"][sl], NO_DATE)],
-            "kind": [gather(self.v["kind"], kind)],
-            "amount": money_fen(p["fen"][sl]),
-            "due_on": [day_text(p["due"][sl], NO_DATE)],
-            "memo": self.memo(kind, contract, p["day"][sl], n),
+            "id": self.base["posting"] + np.arange(lo, hi, dtype=np.int64),
+            "account_id": self.base["contract"] + contract,
+            "business_date": p["day"][sl].astype(np.int64),
+            "kind": self.v["kind"][kind],
+            "amount": p["fen"][sl],
+            "due_on": p["due"][sl].astype(np.int64),
+            "memo": self.v["memo"][self.memo(kind, contract, p["day"][sl])],
         }
 
-    def memo(self, kind: np.ndarray, contract: np.ndarray, day: np.ndarray, n: int) -> list:
-        """What the services write: the payee of a disbursement (contract_disburse), 结息 on a
-        settlement, the channel's file on a deduction (loans.deduction), 提前还款 on its day."""
+    def postings(self, lo: int, hi: int) -> dict:
+        v = self.posting_values(lo, hi)
+        return {"id": [number(v["id"])], "account_id": [number(v["account_id"])],
+                "business_date": [day_text(v["business_date"], NO_DATE)], "kind": [text_part(v["kind"])],
+                "amount": money_fen(v["amount"]), "due_on": [day_text(v["due_on"], NO_DATE)],
+                "memo": [text_part(v["memo"])]}
+
+    def memo(self, kind: np.ndarray, contract: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """What the services write (an index into the memo vocabulary): the payee of a disbursement
+        (contract_disburse), 结息 on a settlement, the channel's file on a deduction
+        (loans.deduction), 提前还款 on its day."""
         s, k = self.students, self.plan
-        university = self.v["university_name"]
         channel = np.array([1 if c.agent_bank else 0 for c in COUNTIES])[s.county[k.borrower[contract]]]
         channel = np.where(k.product[contract] == 1, 0, channel)
         early = day == self.ledger.early_on[self.ledger_row[contract]]
         settlement = np.isin(kind, (K[Kind.SUBSIDY_INTEREST], K[Kind.INTEREST], K[Kind.PRINCIPAL]))
-        memo = np.select([kind == K[Kind.DISBURSE_UNIVERSITY], kind == K[Kind.DISBURSE_STUDENT],
-                          settlement & ~early, early, channel == 1], [0, 1, 2, 3, 4], 5)
-        name = gather(university, s.university[k.borrower[contract]])
-        return [gather(self.v["memo"], memo), blank(name, memo != 0)]
+        other = len(UNIVERSITIES) + np.select(
+            [kind == K[Kind.DISBURSE_STUDENT], settlement & ~early, early, channel == 1], [0, 1, 2, 3], 4)
+        return np.where(kind == K[Kind.DISBURSE_UNIVERSITY], s.university[k.borrower[contract]], other)
 
     def early_repayments(self, lo: int, hi: int) -> dict:
         g = self.ledger
@@ -265,6 +273,11 @@ class World:
             "principal": [const("\\N", n)],  # None: repay everything
             "status": [const("done", n)],
         }
+
+
+def text_part(values: np.ndarray) -> np.ndarray:
+    """An ``S`` array (NUL-padded UTF-8) as a text part."""
+    return np.ascontiguousarray(values).view(np.uint8).reshape(len(values), values.dtype.itemsize)
 
 
 def blank(part: np.ndarray, empty: np.ndarray) -> np.ndarray:
