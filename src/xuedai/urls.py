@@ -16,3 +16,9 @@ urlpatterns = [
     path("api/v1/", include("xuedai.api_urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+# Every error page in Chinese, in the site's layout (web.errors).
+handler400 = "xuedai.web.errors.bad_request"
+handler403 = "xuedai.web.errors.permission_denied"
+handler404 = "xuedai.web.errors.page_not_found"
+handler500 = "xuedai.web.errors.server_error"
