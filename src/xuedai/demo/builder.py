@@ -25,6 +25,7 @@ from xuedai.orgs.models import Role, User
 from xuedai.orgs.services import user_create
 from xuedai.origination.models import Contract
 
+from . import workload
 from .contracts import make_contracts
 from .copy_writer import BulkWriter
 from .households import make_co_borrowers, make_contacts
@@ -36,9 +37,10 @@ from .people import BUSINESS_DATE, make_students, mobiles
 from .policy import PolicyLookup
 from .render import World
 from .reset import reset_demo
+from .season import split_applications
 
 BULK_MODELS = [Borrower, CoBorrower, EmergencyContact, Contract, LoanAccount, Posting,
-               EarlyRepaymentApplication]
+               EarlyRepaymentApplication, *workload.MODELS]
 
 
 @contextmanager
@@ -127,13 +129,13 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
         with progress.stage("机构与账号 organisations & staff"):
             tree = build_orgs()
             password_hash = demo_password_hash()
-            build_staff(tree, password_hash)
+            users = {u.username: u.pk for u in build_staff(tree, password_hash)}
 
         with progress.stage("生成数据 generate (NumPy)", students):
             rng = np.random.default_rng(seed)
             people = make_students(students, rng)
             lookup = PolicyLookup()
-            plan = make_contracts(people, lookup, rng)
+            plan, applications = split_applications(make_contracts(people, lookup, rng))
             co = make_co_borrowers(people, plan.first_year, plan.last_year, rng)
             kin = make_contacts(people, co, rng)
             ledger = build_ledger(plan, people, lookup, rng)
@@ -142,9 +144,11 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
             base = {"borrower": writer.next_id(Borrower), "co_borrower": writer.next_id(CoBorrower),
                     "contact": writer.next_id(EmergencyContact), "contract": writer.next_id(Contract),
                     "posting": writer.next_id(Posting),
-                    "early_repayment": writer.next_id(EarlyRepaymentApplication)}
+                    "early_repayment": writer.next_id(EarlyRepaymentApplication),
+                    **{key: writer.next_id(model) for model, key in workload.KEYS.items()}}
             world = World(students=people, plan=plan, co=co, kin=kin, lookup=lookup,
                           tree=tree, base=base, ledger=ledger, vendor=connection.vendor)
+            season = workload.plan_season(world, applications, users, rng)
 
         restore = []
         if indexes != "keep":
@@ -160,6 +164,7 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
             ("分录 postings", Posting, world.postings, len(ledger.postings["row"])),
             ("提前还款 early repayments", EarlyRepaymentApplication, world.early_repayments,
              int((ledger.early_on != NO_DATE).sum())),
+            *season.tables(),
         ]
         for label, model, render, total in tables:
             sink_for, step = writer.table, chunk
@@ -183,6 +188,7 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
             writer.reset_sequences(BULK_MODELS)
             if people.n:
                 _demo_student_user(base["borrower"], password_hash, people)
+            workload.finish_season(season)
             writer.analyze(BULK_MODELS)
             _pin_business_date(out)
     return progress

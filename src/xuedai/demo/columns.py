@@ -106,6 +106,20 @@ def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return yoe + era * 400 + (month <= 2), month, dom
 
 
+def timestamps(days: np.ndarray, minutes: np.ndarray | int, vendor: str) -> list:
+    """Beijing 09:00 + ``minutes`` on each day, as the database stores a timestamp: UTC (01:00 + …),
+    with the zone on PostgreSQL; NaT → NULL."""
+    d = np.asarray(days, dtype="datetime64[D]")
+    total = 60 + np.broadcast_to(np.asarray(minutes, dtype=np.int64), d.shape)
+    n = len(d)
+    parts = [dates(d), const(" ", n), digits(total // 60, 2), const(":", n), digits(total % 60, 2),
+             const(":00+00" if vendor == "postgresql" else ":00", n)]
+    missing = np.isnat(d)
+    if not missing.any():
+        return parts
+    return [nullable(np.hstack(parts), missing)]
+
+
 def nullable(part: Part, missing: np.ndarray) -> Part:
     """Replace the rows where `missing` is true by COPY's NULL marker."""
     if not missing.any():

@@ -13,7 +13,19 @@ from xuedai.loans.models import Kind
 from xuedai.origination.models import Contract
 
 from . import names
-from .columns import const, dates, day_text, digits, gather, money, money_fen, nullable, number, vocab
+from .columns import (
+    const,
+    dates,
+    day_text,
+    digits,
+    gather,
+    money,
+    money_fen,
+    nullable,
+    number,
+    timestamps,
+    vocab,
+)
 from .contracts import PRODUCTS, Contracts, state_codes
 from .households import CONTACT_RELATIONS, RELATIONS, CoBorrowers, Contacts
 from .ledger import KINDS, NO_DATE, K, Ledger
@@ -35,6 +47,9 @@ class World:
     tree: DemoTree
     base: dict[str, int]  # first id of each table: borrower, co_borrower, contact, contract, posting …
     ledger: Ledger | None = None
+    # Per contract row, from the season (render_work.WorkRows.contract_people, season.Batches):
+    # batch (-1), archive_no (0), created_by / checked_by / receipted_by (-1), checked_at (NaT).
+    workflow: dict = field(default_factory=dict)
     vendor: str = "postgresql"  # booleans are t/f in COPY text, 1/0 for SQLite
     v: dict = field(default_factory=dict)  # encoded vocabularies, built once
 
@@ -197,6 +212,14 @@ class World:
             "receipted_on": [dates(k.receipted_on[sl])],
             "is_renewal": [gather(self.v["bool"], k.is_renewal[sl].astype(np.int64))],
         }
+        w = self.workflow
+        if w:
+            for name in ("created_by", "checked_by", "receipted_by"):
+                fields[f"{name}_id"] = [nullable(number(np.maximum(w[name][sl], 0)), w[name][sl] < 0)]
+            batch = w["batch"][sl]
+            fields["batch_id"] = [nullable(number(self.base["batch"] + np.maximum(batch, 0)), batch < 0)]
+            fields["archive_no"] = [nullable(number(w["archive_no"][sl]), batch < 0)]
+            fields["checked_at"] = timestamps(w["checked_at"][sl], 90, self.vendor)
         have = {f.attname for f in Contract._meta.concrete_fields}
         return {name: parts for name, parts in fields.items() if name in have or name not in OPTIONAL}
 

@@ -44,9 +44,7 @@ def last_co_borrower(borrower: Borrower) -> CoBorrower | None:
 
 
 def is_renewal(borrower: Borrower) -> bool:
-    return Contract.objects.filter(borrower=borrower, product=Product.HOME_COUNTY,
-                                   state__in=["approved", "disbursed", "repaying", "overdue", "settled"]
-                                   ).exists()
+    return borrower.pk in rules.renewing_borrowers([borrower.pk])
 
 
 def _errors(borrower: Borrower, data: dict, year: int, *, exclude_pk: int | None) -> list[str]:
