@@ -179,7 +179,9 @@ def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) 
     product = np.where(on_campus, CAMPUS, HOME_COUNTY)
     # Campus loans have their own steps and skip the county ones (receipt, batch, county decline).
     this_year = on_campus & current
-    state[this_year] = draw_mix(rng, CAMPUS_MIX, int(this_year.sum()))
+    for university in range(len(UNIVERSITIES)):  # each university's loan office sees every step
+        rows = np.flatnonzero(this_year & (s.university[b] == university))
+        state[rows] = draw_mix(rng, CAMPUS_MIX, len(rows))
     state = np.where(on_campus & (state == DECLINED), REFUSED, state)
 
     # --- dates ----------------------------------------------------------------------------------------
@@ -192,7 +194,8 @@ def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) 
     signed = np.minimum(applied + rng.integers(0, 21, n), day(year, 10, 25))
     # A campus contract is signed in person after the bank's approval (14 days after the application).
     signed = np.where(on_campus, applied + CAMPUS_SIGNED_AFTER + rng.integers(0, 6, n), signed)
-    signed = np.where(among(state, *UNSIGNED), NAT, signed)
+    # A campus application with the bank (in review) is not signed yet either.
+    signed = np.where(among(state, *UNSIGNED) | (on_campus & (state == IN_REVIEW)), NAT, signed)
     money_out = among(state, DISBURSED, REPAYING, OVERDUE, SETTLED)
     disbursed = np.where(money_out, day(year, 11, 10) + rng.integers(0, 11, n), NAT)
 
