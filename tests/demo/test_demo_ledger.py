@@ -52,9 +52,9 @@ def test_every_paid_out_contract_has_its_ledger_and_it_reconciles(demo):
 def test_the_ledger_is_what_account_take_on_writes(demo):
     """The same contract taken on by the scalar service posts the same history; the penalty the
     daily run would accrue on the overdue is the demo's."""
-    sample = list(Contract.objects.filter(state__in=LIVE_STATES).order_by("?")[:25])
-    sample += list(Contract.objects.filter(state=ContractState.OVERDUE)[:5])
-    for contract in sample:
+    sample = {c.pk: c for c in Contract.objects.filter(state__in=LIVE_STATES).order_by("?")[:25]}
+    sample.update((c.pk, c) for c in Contract.objects.filter(state=ContractState.OVERDUE)[:5])
+    for contract in sample.values():
         demo_account = LoanAccount.objects.get(pk=contract.pk)
         twin = Contract.objects.get(pk=contract.pk)
         twin.pk = twin.id = None
