@@ -153,7 +153,7 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
         restore = []
         if indexes != "keep":
             with progress.stage("暂时删除索引与外键 drop indexes"):
-                restore = writer.drop_secondary(BULK_MODELS)
+                restore = writer.drop_secondary(BULK_MODELS, primary_too=(Posting,))
 
         tables: list[tuple[str, type, Callable, int]] = [
             ("借款学生 borrowers", Borrower, world.borrowers, people.n),

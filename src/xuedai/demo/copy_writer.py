@@ -134,14 +134,17 @@ class BulkWriter:
             for sql in self.connection.ops.sequence_reset_sql(no_style(), model_list):
                 cursor.execute(sql)
 
-    def drop_secondary(self, model_list: list[type[models.Model]]) -> list[tuple[str, str]]:
+    def drop_secondary(self, model_list: list[type[models.Model]],
+                       primary_too: tuple[type[models.Model], ...] = ()) -> list[tuple[str, str]]:
         """PostgreSQL only: drop foreign keys, unique constraints and indexes other than the primary
-        key; return (name, statement) pairs that recreate them, in a safe order.
+        key (and that too for the models in ``primary_too``, which no foreign key may reference);
+        return (name, statement) pairs that recreate them, in a safe order.
 
         Measured for a million students (bench/bench_demo_data.py): keeping every index costs far
         more than rebuilding; keeping only the integer-keyed ones (ids, counties, years — cheap
         "hot page" inserts, one might think) made the contract COPY 110 s slower and saved 97 s of
-        rebuilding, so everything goes."""
+        rebuilding, so everything goes. The postings' primary key too: tens of millions of ids in
+        order are one cheap sort afterwards, not an index insertion per row during the COPY."""
         if self.vendor != "postgresql":
             return []
         drops, fks, uniques, indexes = [], [], [], []
@@ -151,10 +154,12 @@ class BulkWriter:
                 cursor.execute(
                     """SELECT c.conname, pg_get_constraintdef(c.oid), c.contype
                          FROM pg_constraint c
-                        WHERE c.conrelid = %s::regclass AND c.contype IN ('f', 'u')
-                          AND NOT (c.contype = 'u' AND EXISTS (
+                        WHERE c.conrelid = %s::regclass
+                          AND (c.contype IN ('f', 'u') OR (c.contype = 'p' AND %s))
+                          AND NOT (c.contype IN ('u', 'p') AND EXISTS (
                               SELECT 1 FROM pg_constraint r
-                               WHERE r.contype = 'f' AND r.conindid = c.conindid))""", [table])
+                               WHERE r.contype = 'f' AND r.conindid = c.conindid))""",
+                    [table, model in primary_too])
                 for name, definition, kind in cursor.fetchall():
                     statement = f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
                     (fks if kind == "f" else uniques).append((name, statement))

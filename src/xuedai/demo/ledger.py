@@ -69,27 +69,15 @@ class Postings:
         self.parts.append((rows[keep].astype(np.int32), on_col, np.full(n, K[kind], dtype=np.int8),
                            fen[keep].astype(np.int64), due_col))
 
-    def columns(self, accounts: int) -> dict[str, np.ndarray]:
-        """The postings account by account, each account's in the order they were added (by day,
-        and within a day in the engine's order): ids then follow (account, day), the order of the
-        ledger's index, which PostgreSQL then builds from presorted input — and an account's
-        postings lie together on disk, where the account page and reconcile read them."""
+    def columns(self) -> dict[str, np.ndarray]:
+        """The postings in the order they were added: by day (postings arrive in business-date
+        order, which keeps the ledger's BRIN index on the day tight — loans migration 0004), and
+        within a day in the engine's order. Sorting them by account instead was measured to buy
+        nothing: PostgreSQL builds the account index as fast from either order."""
         names = ("row", "day", "kind", "fen", "due")
         if not self.parts:
             return {name: np.zeros(0, dtype=np.int64) for name in names}
-        per_account = np.zeros(accounts, dtype=np.int64)
-        for part in self.parts:
-            per_account[part[0]] += 1  # rows are distinct within one part
-        start = np.concatenate([[0], np.cumsum(per_account)[:-1]])
-        total = int(per_account.sum())
-        out = {name: np.empty(total, dtype=dtype) for name, dtype in
-               zip(names, (np.int32, np.int32, np.int8, np.int64, np.int32), strict=True)}
-        for part in self.parts:  # a counting sort: each part's postings go after what came before
-            at = start[part[0]]
-            start[part[0]] += 1
-            for name, values in zip(names, part, strict=True):
-                out[name][at] = values
-        return out
+        return {name: np.concatenate([p[i] for p in self.parts]) for i, name in enumerate(names)}
 
 
 @dataclass
@@ -177,7 +165,7 @@ def build_ledger(plan: Contracts, students: Students, lookup: PolicyLookup, rng:
     n = len(idx)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Ledger(idx, *([empty] * 9), postings=Postings().columns(0), as_of=today)
+        return Ledger(idx, *([empty] * 9), postings=Postings().columns(), as_of=today)
     version = plan.version[idx]
     principal = plan.amount[idx].astype(np.int64) * 100
     rate = np.array([rate_units(Decimal(r)) for r in lookup.rates] or [0], dtype=np.int64)[plan.rate[idx]]
@@ -201,11 +189,21 @@ def build_ledger(plan: Contracts, students: Students, lookup: PolicyLookup, rng:
     walk = _Walk(principal=principal, rate=rate, dis=dis, mat=mat, self_pay=self_pay, first_due=first_due,
                  actual=actual if actual.any() else None, stop=stop, month=month, dom=dom)
     to_university = np.minimum(plan.amount[idx], plan.tuition[idx] + plan.accommodation[idx]) * 100
-    walk.book.add(Kind.DISBURSE_UNIVERSITY, np.arange(n), to_university, dis, None)
-    walk.book.add(Kind.DISBURSE_STUDENT, np.arange(n), principal - to_university, dis, None)
+    by_payout = np.argsort(dis, kind="stable")
+    paid_out = 0  # accounts (in payout order) whose disbursement is posted
+
+    def disburse_until(day: int) -> int:
+        """Post the disbursements before ``day``, so the postings stay in business-date order."""
+        upto = int(np.searchsorted(dis[by_payout], day, side="left"))
+        rows = np.sort(by_payout[paid_out:upto])
+        walk.book.add(Kind.DISBURSE_UNIVERSITY, rows, to_university[rows], dis[rows], None)
+        walk.book.add(Kind.DISBURSE_STUDENT, rows, principal[rows] - to_university[rows], dis[rows], None)
+        return upto
+
     regular, maturities = _settlement_days(dis, mat, month, dom, today)
     early_days = set(np.unique(early_on[early_on != NO_DATE]).tolist())
     for on in sorted(regular | maturities | early_days):
+        paid_out = disburse_until(on)
         # Events of a day in the engine's order (core.engine.walk): the settlement (each waiting
         # payment of the day is the amount just charged), then an early repayment.
         alive = walk.principal - walk.repaid > 0
@@ -215,6 +213,7 @@ def build_ledger(plan: Contracts, students: Students, lookup: PolicyLookup, rng:
         early = np.flatnonzero(early_on == on)
         if early.size:
             walk.repay_early(on, early)
+    disburse_until(today + 1)
     return walk.ledger(idx, multiplier, today, early_on, early_applied)
 
 
@@ -311,7 +310,7 @@ class _Walk:
                       principal_due=principal_due, interest_due=interest_due,
                       subsidy_receivable=self.subsidy, penalty_accrued=accrued,
                       last_settled=self.last_settled, oldest_unpaid=oldest, early_on=early_on,
-                      early_applied=early_applied, postings=self.book.columns(n), as_of=today)
+                      early_applied=early_applied, postings=self.book.columns(), as_of=today)
 
 
 def apply_to(plan: Contracts, ledger: Ledger) -> None:
