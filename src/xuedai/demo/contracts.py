@@ -179,8 +179,10 @@ def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) 
     product = np.where(on_campus, CAMPUS, HOME_COUNTY)
     # Campus loans have their own steps and skip the county ones (receipt, batch, county decline).
     this_year = on_campus & current
-    for university in range(len(UNIVERSITIES)):  # each university's loan office sees every step
-        rows = np.flatnonzero(this_year & (s.university[b] == university))
+    # The demo's university (四川大学, its officer's and department's logins) sees every step, and
+    # so does the province as a whole.
+    demo_university = s.university[b] == 0
+    for rows in (np.flatnonzero(this_year & demo_university), np.flatnonzero(this_year & ~demo_university)):
         state[rows] = draw_mix(rng, CAMPUS_MIX, len(rows))
     state = np.where(on_campus & (state == DECLINED), REFUSED, state)
 
