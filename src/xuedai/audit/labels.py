@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "user_unlock": "解除锁定",
     "user_create": "创建用户",
     "organisation_create": "创建机构",
+    "demo_data_build": "生成演示数据",
 }
 
 
