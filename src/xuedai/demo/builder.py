@@ -7,6 +7,7 @@ it can simply be run again (ARCHITECTURE principle 7).
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import TextIO
@@ -138,8 +139,6 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
             plan, applications = split_applications(make_contracts(people, lookup, rng))
             co = make_co_borrowers(people, plan.first_year, plan.last_year, rng)
             kin = make_contacts(people, co, rng)
-            ledger = build_ledger(plan, people, lookup, rng)
-            apply_to(plan, ledger)
             writer = BulkWriter(connection, timezone.now())
             base = {"borrower": writer.next_id(Borrower), "co_borrower": writer.next_id(CoBorrower),
                     "contact": writer.next_id(EmergencyContact), "contract": writer.next_id(Contract),
@@ -147,38 +146,30 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
                     "early_repayment": writer.next_id(EarlyRepaymentApplication),
                     **{key: writer.next_id(model) for model, key in workload.KEYS.items()}}
             world = World(students=people, plan=plan, co=co, kin=kin, lookup=lookup,
-                          tree=tree, base=base, ledger=ledger, vendor=connection.vendor)
-            season = workload.plan_season(world, applications, users, rng)
+                          tree=tree, base=base, vendor=connection.vendor)
 
-        restore = []
-        if indexes != "keep":
-            with progress.stage("暂时删除索引与外键 drop indexes"):
-                restore = writer.drop_secondary(BULK_MODELS, primary_too=(Posting,))
-
-        tables: list[tuple[str, type, Callable, int]] = [
-            ("借款学生 borrowers", Borrower, world.borrowers, people.n),
-            ("共同借款人 co-borrowers", CoBorrower, world.co_borrowers, people.n),
-            ("紧急联系人 emergency contacts", EmergencyContact, world.contacts, people.n),
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The ledger and the season's paperwork are NumPy work on the contracts alone (no
+            # database): computed while the students are written, NumPy releasing the GIL.
+            pending = pool.submit(_ledger_and_season, world, applications, users, rng)
+            restore = []
+            if indexes != "keep":
+                with progress.stage("暂时删除索引与外键 drop indexes"):
+                    restore = writer.drop_secondary(BULK_MODELS, primary_too=(Posting,))
+            _load(writer, progress, chunk, [
+                ("借款学生 borrowers", Borrower, world.borrowers, people.n),
+                ("共同借款人 co-borrowers", CoBorrower, world.co_borrowers, people.n),
+                ("紧急联系人 emergency contacts", EmergencyContact, world.contacts, people.n)])
+            with progress.stage("账务与待办 ledger & season (NumPy)"):
+                ledger, season = pending.result()
+        _load(writer, progress, chunk, [
             ("借款合同 contracts", Contract, world.contracts, plan.n),
             ("贷款账户 loan accounts", LoanAccount, world.accounts, ledger.n),
             ("分录 postings", Posting, world.postings, len(ledger.postings["row"])),
             ("提前还款 early repayments", EarlyRepaymentApplication, world.early_repayments,
              int((ledger.early_on != NO_DATE).sum())),
             *season.tables(),
-        ]
-        for label, model, render, total in tables:
-            sink_for, step = writer.table, chunk
-            if model is Posting and connection.vendor == "postgresql":
-                # Binary COPY of typed columns, in large statements (each one reads the catalog).
-                sink_for, render, step = writer.binary_table, world.posting_values, max(chunk, 1_000_000)
-            # Each posting's account comes from the same array as the accounts just written.
-            trusted = posting_references_trusted(connection) if model is Posting else nullcontext()
-            with progress.stage(label, total), trusted, sink_for(model) as sink:
-                start = time.perf_counter()
-                for lo in range(0, total, step):
-                    hi = min(lo + step, total)
-                    sink(render(lo, hi), hi - lo)
-                    progress.tick(label, hi, total, start)
+        ], binary={LoanAccount: world.account_values, Posting: world.posting_values})
 
         if restore:
             with progress.stage(f"重建索引与外键 rebuild ({len(restore)})"):
@@ -192,6 +183,34 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
             writer.analyze(BULK_MODELS)
             _pin_business_date(out)
     return progress
+
+
+def _ledger_and_season(world: World, applications, users: dict[str, int], rng):
+    """Every paid-out contract's ledger (ledger.py), written back on the contracts, then the season's
+    paperwork around them (workload.py)."""
+    ledger = build_ledger(world.plan, world.students, world.lookup, rng)
+    apply_to(world.plan, ledger)
+    world.attach_ledger(ledger)
+    return ledger, workload.plan_season(world, applications, users, rng)
+
+
+def _load(writer: BulkWriter, progress: Progress, chunk: int, tables: list[tuple[str, type, Callable, int]],
+          binary: dict | None = None) -> None:
+    """Write each table in chunks; on PostgreSQL the tables in ``binary`` (model → typed-column
+    renderer) go through binary COPY in large statements (each one reads the catalog)."""
+    binary = binary if writer.vendor == "postgresql" else {}
+    for label, model, render, total in tables:
+        sink_for, step = writer.table, chunk
+        if model in (binary or {}):
+            sink_for, render, step = writer.binary_table, binary[model], max(chunk, 1_000_000)
+        # Each posting's account comes from the same array as the accounts just written.
+        trusted = posting_references_trusted(writer.connection) if model is Posting else nullcontext()
+        with progress.stage(label, total), trusted, sink_for(model) as sink:
+            start = time.perf_counter()
+            for lo in range(0, total, step):
+                hi = min(lo + step, total)
+                sink(render(lo, hi), hi - lo)
+                progress.tick(label, hi, total, start)
 
 
 def _demo_student_user(borrower_pk: int, password_hash: str, people) -> User:

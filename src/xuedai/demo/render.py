@@ -75,10 +75,8 @@ class World:
                            "生活费支付至借款学生支付宝账户", "结息", "提前还款",
                            "批量扣款信息表(代理行版)", "扣款明细表"]),
         }
-        # The ledger row of each contract row (-1: no account).
-        self.ledger_row = np.full(self.plan.n, -1, dtype=np.int64)
         if self.ledger is not None:
-            self.ledger_row[self.ledger.contract] = np.arange(self.ledger.n)
+            self.attach_ledger(self.ledger)
         self.county_code = np.array([int(c.code) for c in COUNTIES])
         self.university_code = np.array([int(u.region_code) for u in UNIVERSITIES])
         self.county_id = np.array(self.tree.county_ids)
@@ -87,6 +85,12 @@ class World:
         self.version_id = self.lookup.ids() if self.lookup.versions else np.zeros(1, dtype=np.int64)
         self.town_start = np.r_[0, np.cumsum([len(c.towns) for c in COUNTIES])[:-1]]
         self.town_count = np.array([len(c.towns) for c in COUNTIES])
+
+    def attach_ledger(self, ledger: Ledger) -> None:
+        """The ledger (ledger.py) of the paid-out contracts, and each contract row's account row."""
+        self.ledger = ledger
+        self.ledger_row = np.full(self.plan.n, -1, dtype=np.int64)  # -1: no account
+        self.ledger_row[ledger.contract] = np.arange(ledger.n)
 
     # ---- shared pieces ------------------------------------------------------------------------------
 
@@ -226,27 +230,36 @@ class World:
 
     # ---- the ledger (ledger.py) ------------------------------------------------------------------
 
-    def accounts(self, lo: int, hi: int) -> dict:
+    def account_values(self, lo: int, hi: int) -> dict:
+        """Accounts [lo, hi) as typed columns (``batch.tablecopy.copy_columns``): fen, day numbers,
+        UTF-8 ``S`` arrays; :meth:`accounts` renders the same as text."""
         g, sl = self.ledger, slice(lo, hi)
-        n, contract = hi - lo, g.contract[sl]
+        contract = g.contract[sl]
         borrower = self.base["borrower"] + self.plan.borrower[contract]
-        zero = [const("0", n)]
-        return {
-            "contract_id": [number(self.base["contract"] + contract)],
-            "opened_on": [dates(self.plan.disbursed_on[contract])],
-            # loans.services.servicing.channel_account_for: named after the contract holder.
-            "channel_account": [const("zxdk", n), digits(borrower, 8), const("@alipay.cdb", n)],
-            "principal_outstanding": money_fen(g.principal_outstanding[sl]),
-            "principal_due": money_fen(g.principal_due[sl]),
-            "interest_due": money_fen(g.interest_due[sl]),
-            "penalty_due": zero, "credit": zero,
-            "subsidy_receivable": money_fen(g.subsidy_receivable[sl]),
-            "penalty_accrued": money_fen(g.penalty_accrued[sl]),
-            "penalty_accrued_on": [day_text(np.where(g.oldest_unpaid[sl] < g.as_of, g.as_of, NO_DATE),
-                                            NO_DATE)],
-            "last_settled_on": [day_text(g.last_settled[sl], NO_DATE)],
-            "oldest_unpaid_due": [day_text(g.oldest_unpaid[sl], NO_DATE)],
-        }
+        # loans.services.servicing.channel_account_for: named after the contract holder.
+        channel = np.char.add(np.char.add(b"zxdk", np.char.zfill(borrower.astype("S8"), 8)), b"@alipay.cdb")
+        overdue = g.oldest_unpaid[sl] < g.as_of
+        return {"contract_id": self.base["contract"] + contract,
+                "opened_on": self.plan.disbursed_on[contract].astype(np.int64),
+                "channel_account": channel,
+                "principal_outstanding": g.principal_outstanding[sl], "principal_due": g.principal_due[sl],
+                "interest_due": g.interest_due[sl], "penalty_due": 0, "credit": 0,
+                "subsidy_receivable": g.subsidy_receivable[sl], "penalty_accrued": g.penalty_accrued[sl],
+                "penalty_accrued_on": np.where(overdue, g.as_of, NO_DATE),
+                "last_settled_on": g.last_settled[sl], "oldest_unpaid_due": g.oldest_unpaid[sl]}
+
+    def accounts(self, lo: int, hi: int) -> dict:
+        v, n = self.account_values(lo, hi), hi - lo
+        text = {"contract_id": [number(v["contract_id"])], "opened_on": [day_text(v["opened_on"], NO_DATE)],
+                "channel_account": [text_part(v["channel_account"])]}
+        for name in ("principal_outstanding", "principal_due", "interest_due", "subsidy_receivable",
+                     "penalty_accrued"):
+            text[name] = money_fen(v[name])
+        for name in ("penalty_due", "credit"):
+            text[name] = [const("0", n)]
+        for name in ("penalty_accrued_on", "last_settled_on", "oldest_unpaid_due"):
+            text[name] = [day_text(v[name], NO_DATE)]
+        return text
 
     def posting_values(self, lo: int, hi: int) -> dict:
         """Postings [lo, hi) as typed columns (``batch.tablecopy.copy_columns`` takes them as they
