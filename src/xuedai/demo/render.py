@@ -237,7 +237,9 @@ class World:
         contract = g.contract[sl]
         borrower = self.base["borrower"] + self.plan.borrower[contract]
         # loans.services.servicing.channel_account_for: named after the contract holder.
-        channel = np.char.add(np.char.add(b"zxdk", np.char.zfill(borrower.astype("S8"), 8)), b"@alipay.cdb")
+        n = len(borrower)
+        name = np.hstack([const("zxdk", n), digits(borrower, 8), const("@alipay.cdb", n)])
+        channel = np.ascontiguousarray(name).view(f"S{name.shape[1]}").ravel()
         overdue = g.oldest_unpaid[sl] < g.as_of
         return {"contract_id": self.base["contract"] + contract,
                 "opened_on": self.plan.disbursed_on[contract].astype(np.int64),
