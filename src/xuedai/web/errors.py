@@ -6,7 +6,9 @@ the error (``Http404("没有这份合同")``) is shown when it is Chinese — Dj
 ("No Contract matches the given query.") are not, and never reach the page.
 """
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 PAGES = {
     400: ("请求有误", "提交的内容无法处理，请返回上一页重新填写。"),
@@ -42,4 +44,8 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    return error_page(request, 500)
+    """Rendered without the request's context (no navigation, no business date): whatever failed
+    — the database, a context processor — must not fail the error page too."""
+    title, advice = PAGES[500]
+    html = loader.get_template("web/error.html").render({"status": 500, "title": title, "advice": advice})
+    return HttpResponseServerError(html)
