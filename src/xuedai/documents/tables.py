@@ -66,13 +66,14 @@ def table_rows(source: Source, *, max_rows: int, max_bytes: int = MAX_UPLOAD_BYT
     with _opened(source) as handle:
         size = _size(handle)
         if size > max_bytes:
-            raise TableError(f"文件大小 {size / 1024 / 1024:,.1f} MB 超过上限 {max_bytes // 1024 // 1024} MB，"
-                             f"请分文件导入。")
+            raise TableError(f"文件大小 {size / 1024 / 1024:,.1f} MB 超过上限 "
+                             f"{max_bytes // 1024 // 1024} MB，请分文件导入。")
         head = handle.read(8)
         handle.seek(0)
         label = (name or getattr(handle, "name", "") or "").lower()
         if head.startswith(OLE_MAGIC):
-            raise TableError("这是旧版 Excel 97-2003（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV 后再导入。")
+            raise TableError("这是旧版 Excel 97-2003（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV "
+                             "后再导入。")
         if head.startswith(XLSX_MAGIC):
             rows = _xlsx_rows(handle)
         elif label.endswith((".xlsx", ".xlsm")):
@@ -94,10 +95,12 @@ def _limited(rows: Iterator[list[Any]], max_rows: int) -> Iterator[tuple[int, li
             continue
         filled += 1
         if filled > max_rows:
-            raise TableError(f"第{number}行：文件超过 {max_rows - 1:,} 行数据的上限，未导入任何数据，请分文件导入。")
+            raise TableError(f"第{number}行：文件超过 {max_rows - 1:,} 行数据的上限，未导入任何数据，"
+                             f"请分文件导入。")
         for column, value in enumerate(values, start=1):
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                raise TableError(f"第{number}行第{column}列：内容超过 {MAX_CELL_CHARS:,} 个字符，不是有效的数据。")
+                raise TableError(f"第{number}行第{column}列：内容超过 {MAX_CELL_CHARS:,} 个字符，"
+                                 f"不是有效的数据。")
         yield number, values
 
 
@@ -208,7 +211,8 @@ def sniff_encoding(prefix: bytes) -> str:
         except UnicodeDecodeError:
             continue
         return encoding
-    raise TableError("无法识别文件的文字编码：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」或 .xlsx 后再导入。")
+    raise TableError("无法识别文件的文字编码：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」或 .xlsx "
+                     "后再导入。")
 
 
 class _Unclosed(io.RawIOBase):
@@ -238,8 +242,9 @@ def _csv_rows(handle: IO[bytes]) -> Iterator[list[Any]]:
         except StopIteration:
             return
         except UnicodeDecodeError:
-            raise TableError(f"第{number + 1}行附近：文字编码与文件开头不一致（按 {ENCODING_LABELS[encoding]} "
-                             f"读取失败），请另存为「CSV UTF-8」后再导入。") from None
+            label = ENCODING_LABELS[encoding]
+            raise TableError(f"第{number + 1}行附近：文字编码与文件开头不一致（按 {label} 读取失败），"
+                             f"请另存为「CSV UTF-8」后再导入。") from None
         except csv.Error as error:
             detail = "单元格过长" if "field larger" in str(error) else \
                 "含有空字符（NUL），可能不是文本文件" if "NUL" in str(error) else "格式不正确"
@@ -264,5 +269,5 @@ def limit_statements(*, statement_s: int, lock_s: int) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)",
-                       [f"{int(statement_s)}s", f"{int(lock_s)}s"])
+        cursor.execute("SELECT set_config('statement_timeout', %s, true), "
+                       "set_config('lock_timeout', %s, true)", [f"{int(statement_s)}s", f"{int(lock_s)}s"])

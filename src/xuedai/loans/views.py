@@ -30,8 +30,7 @@ from .deduction.services import ImportError_, deduction_import, deduction_post, 
 from .explain import explain
 from .forms import ResultUploadForm
 from .models import Kind
-from .services.ledger import LedgerError, account_terms
-from .services.servicing import ServicingError
+from .services.ledger import account_terms
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -126,19 +125,19 @@ def deduction_result_upload(request, pk: int):
             if len(error.errors) > 20:
                 messages.error(request, f"……共 {len(error.errors):,} 处问题，未导入任何数据。")
             return redirect("loans:deduction_runs")
-    try:
-        deduction_post(actor=request.user, run=run)
-    except (ServicingError, LedgerError) as error:
-        messages.error(request, f"回盘已导入（第{result_file.number}份），但入账未完成：{error}。"
-                                f"请处理后在本页重新导入或由管理员执行 xuedai deduction-import。")
-        return redirect("loans:deduction_runs")
+    deduction_post(actor=request.user, run=run)
     result_file.refresh_from_db()
     what = "回盘" if result_file.number == 1 else f"第{result_file.number}份（更正）回盘"
-    if not result_file.posted:
+    stuck = list(result_file.result_rows.filter(posted_at__isnull=True).exclude(problem="")
+                 .values_list("row_number", "problem")[:20])
+    for number, problem in stuck:
+        messages.error(request, f"第{number}行未能入账：{problem}（处理后由管理员执行 "
+                                f"xuedai deduction-import --run {run.pk} 补记）")
+    if not result_file.posted and not stuck:
         messages.success(request, f"已导入{what}，{result_file.changed:,} 笔待入账：另一操作正在为本批入账，"
                                   f"稍后刷新本页查看结果。")
-    else:
+    elif result_file.posted:
         messages.success(request, f"已导入并入账（{what}）：本次入账 {result_file.amount_to_post:,.2f} 元"
-                                  f"（{result_file.changed:,} 笔有变动）；本批实扣合计 {run.amount_paid:,.2f} 元，"
-                                  f"失败 {run.failed_count:,} 笔。")
+                                  f"（{result_file.changed:,} 笔有变动）；本批实扣合计 "
+                                  f"{run.amount_paid:,.2f} 元，失败 {run.failed_count:,} 笔。")
     return redirect("loans:deduction_runs")

@@ -205,7 +205,8 @@ def read_result(path: Path, layout_name: str, *, max_rows: int) -> tuple[list[di
         header = [str(h if h is not None else "").strip() for h in header_values]
         missing = [h for h in layout.headers if h not in header]
         if missing:
-            raise FileFormatError(f"第{header_number}行（表头）不是「{layout.name}」格式：缺少列 {'、'.join(missing)}")
+            raise FileFormatError(f"第{header_number}行（表头）不是「{layout.name}」格式："
+                                  f"缺少列 {'、'.join(missing)}")
         index = {key: header.index(h) for key, h in layout.columns}
         for number, values in source:
             row, problems = _parse(layout, index, number, values)

@@ -24,12 +24,20 @@ from django.utils import timezone
 
 from xuedai.audit.services import audit_record
 from xuedai.core.money import ZERO
-from xuedai.jobs.models import JobRun
+from xuedai.jobs.models import JobRun, JobStatus
 from xuedai.jobs.runner import batch_run, job_run_claim
 
-from ..models import DeductionLine, DeductionRun, EarlyRepaymentApplication, LineResult, ResultFile, ResultRow
-from ..models import RunStatus
-from ..services.servicing import early_repayment_execute, repayment_post
+from ..models import (
+    DeductionLine,
+    DeductionRun,
+    EarlyRepaymentApplication,
+    LineResult,
+    ResultFile,
+    ResultRow,
+    RunStatus,
+)
+from ..services.ledger import LedgerError
+from ..services.servicing import ServicingError, early_repayment_execute, repayment_post
 
 CHUNK = 200
 KIND = "loans.deduction_post"
@@ -60,17 +68,19 @@ def deduction_post(*, actor, run: DeductionRun, on_progress=None) -> JobRun | No
 
     Returns at once when another process is posting the run (it will post these files too).
     """
-    job = None
+    job, tried = None, set()
     while True:
         if not _try_lock(run.pk):
             return job
         try:
-            for result_file in _unposted_files(run):
+            for result_file in _unposted_files(run).exclude(pk__in=tried):
+                tried.add(result_file.pk)
                 job = _post_file(actor, run, result_file, on_progress)
             _totals(run, job)
         finally:
             _unlock(run.pk)
-        if not _unposted_files(run).exists():
+        # A file imported while we held the lock found it taken: post it too before leaving.
+        if not _unposted_files(run).exclude(pk__in=tried).exists():
             return job
 
 
@@ -91,8 +101,14 @@ def _post_file(actor, run: DeductionRun, result_file: ResultFile, on_progress) -
         for row in batch:
             if row.pk not in todo:
                 continue
-            _post_row(actor, run, row, job, second)
-            claimed = ResultRow.objects.filter(pk=row.pk, posted_at__isnull=True).update(posted_at=timezone.now())
+            try:
+                with transaction.atomic():
+                    _post_row(actor, run, row, job, second)
+            except (ServicingError, LedgerError) as error:
+                ResultRow.objects.filter(pk=row.pk).update(problem=str(error)[:200])
+                continue
+            claimed = ResultRow.objects.filter(pk=row.pk, posted_at__isnull=True) \
+                .update(posted_at=timezone.now())
             if claimed != 1:  # cannot happen while we hold the row lock; never post without the claim
                 raise RuntimeError(f"回盘明细 {row.pk} 已由其他进程入账")
         unposted = ResultRow.objects.filter(line_id=OuterRef("pk"), posted_at__isnull=True)
@@ -102,15 +118,20 @@ def _post_file(actor, run: DeductionRun, result_file: ResultFile, on_progress) -
     # The file names its job before anything is posted, so reconcile finds every posting it made.
     job = job_run_claim(kind=KIND, business_date=run.business_date, scope_key=scope, actor=actor)
     ResultFile.objects.filter(pk=result_file.pk).update(job_run=job)
+    if job.status == JobStatus.DONE:  # rows a finished pass could not post: a new pass retries them
+        JobRun.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, checkpoint={}, progress_done=0)
     job = batch_run(kind=KIND, business_date=run.business_date, scope_key=scope, total=result_file.changed,
                     actor=actor, on_progress=on_progress,
                     chunks=keyset_chunks(rows, process, kind=KIND, on=run.business_date, scope_key=scope,
                                          size=CHUNK))
+    left = list(result_file.result_rows.filter(posted_at__isnull=True)
+                .values_list("row_number", "problem")[:20])
     with transaction.atomic():
-        ResultFile.objects.filter(pk=result_file.pk).update(posted=True)
+        ResultFile.objects.filter(pk=result_file.pk).update(posted=not left)
         audit_record(actor=actor, action="loans.deduction_post", obj=result_file, subject=run,
                      after={"run": run.pk, "file": result_file.number, "rows": job.progress_done,
-                            "amount": result_file.amount_to_post, "job": job.pk})
+                            "amount": result_file.amount_to_post, "job": job.pk,
+                            "unposted": "；".join(f"第{n}行 {p}" for n, p in left)})
     return job
 
 

@@ -81,14 +81,16 @@ def _lock_run(run: DeductionRun) -> DeductionRun:
     try:
         return DeductionRun.objects.select_for_update().get(pk=run.pk)
     except DatabaseError:  # PostgreSQL's lock_timeout: another import of this run holds the lock
-        raise ImportError_(["本批扣款正在导入另一份回盘文件，请稍候刷新页面查看结果，不要重复上传。"]) from None
+        raise ImportError_(["本批扣款正在导入另一份回盘文件，请稍候刷新页面查看结果，"
+                            "不要重复上传。"]) from None
 
 
 def _already_imported(run: DeductionRun, digest: str) -> str | None:
     earlier = run.result_files.filter(sha256=digest).select_related("imported_by").first()
     if earlier is None:
         return None
-    who = getattr(earlier.imported_by, "real_name", "") or getattr(earlier.imported_by, "username", "") or "系统"
+    by = earlier.imported_by
+    who = (getattr(by, "real_name", "") or getattr(by, "username", "")) if by else "系统"
     when = timezone.localtime(earlier.imported_at)
     return (f"该文件已于 {when:%Y-%m-%d %H:%M} 由{who}作为第{earlier.number}份回盘导入，不能重复导入；"
             f"如需更正，请上传更正后的回盘文件。")
@@ -177,7 +179,8 @@ def _validate(run: DeductionRun, path: Path) -> tuple[list, list[str], int, Deci
             errors.append(f"{where}：序号 {row['seq']} / 合同 {row['contract_no'][:30]} 不在本批扣款中")
             continue
         if row["seq"] in seen:
-            errors.append(f"{where}：序号 {row['seq']}（合同 {row['contract_no']}）与第{seen[row['seq']]}行重复")
+            errors.append(f"{where}：序号 {row['seq']}（合同 {row['contract_no']}）"
+                          f"与第{seen[row['seq']]}行重复")
             continue
         seen[row["seq"]] = row["row_number"]
         checked = _check_row(row, line, where, errors)

@@ -163,6 +163,9 @@ class ResultRow(models.Model):
     amount = models.DecimalField("本次入账", max_digits=14, decimal_places=2)
     reason = models.CharField("失败原因", max_length=100, blank=True)
     posted_at = models.DateTimeField("入账时间", null=True, blank=True)
+    # Why the last attempt could not post the row (e.g. a later payment made the day back-dated):
+    # the row stays unposted, the others go on, and reconcile reports the line until it is settled.
+    problem = models.CharField("未入账原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "回盘明细"

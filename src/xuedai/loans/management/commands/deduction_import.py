@@ -28,8 +28,8 @@ class Command(BaseCommand):
                 imported = deduction_import(actor=None, run=deduction_run, path=Path(file))
             except ImportError_ as error:
                 raise CommandError("\n".join(error.errors)) from None
-            self.stdout.write(f"已导入第{imported.number}份回盘：{imported.rows:,} 行，{imported.changed:,} 笔有变动，"
-                              f"待入账 {imported.amount_to_post:,.2f} 元")
+            self.stdout.write(f"已导入第{imported.number}份回盘：{imported.rows:,} 行，"
+                              f"{imported.changed:,} 笔有变动，待入账 {imported.amount_to_post:,.2f} 元")
         deduction_post(actor=None, run=deduction_run)
         deduction_run.refresh_from_db()
         self.stdout.write(self.style.SUCCESS(
