@@ -57,11 +57,13 @@ Source = str | os.PathLike | IO[bytes]
 
 
 def table_rows(source: Source, *, max_rows: int, max_bytes: int = MAX_UPLOAD_BYTES,
-               name: str | None = None) -> Iterator[tuple[int, list[Any]]]:
+               name: str | None = None, sheet: str | None = None,
+               csv_allowed: bool = True) -> Iterator[tuple[int, list[Any]]]:
     """Yield ``(row number as Excel shows it, cell values)`` for every non-empty row.
 
     ``max_rows`` counts non-empty rows, the header included; one more is a :class:`TableError`.
     .xlsx cells arrive as openpyxl gives them (str, int, float, datetime, bool); CSV cells as str.
+    The first sheet is read unless ``sheet`` names another; ``csv_allowed=False`` takes .xlsx only.
     """
     with _opened(source) as handle:
         size = _size(handle)
@@ -75,9 +77,10 @@ def table_rows(source: Source, *, max_rows: int, max_bytes: int = MAX_UPLOAD_BYT
             raise TableError("这是旧版 Excel 97-2003（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV "
                              "后再导入。")
         if head.startswith(XLSX_MAGIC):
-            rows = _xlsx_rows(handle)
-        elif label.endswith((".xlsx", ".xlsm")):
-            raise TableError("文件不是有效的 .xlsx 工作簿（可能已损坏或下载不完整），请重新导出后再导入。")
+            rows = _xlsx_rows(handle, sheet)
+        elif label.endswith((".xlsx", ".xlsm")) or not csv_allowed:
+            raise TableError("文件不是有效的 .xlsx 工作簿（可能已损坏或下载不完整），请上传 Excel 2007 "
+                             "及以上的 .xlsx 文件。")
         elif size == 0:
             raise TableError("文件是空的。")
         else:
@@ -143,7 +146,7 @@ def _size(handle: IO[bytes]) -> int:
 # -- xlsx ------------------------------------------------------------------------------------------
 
 
-def _xlsx_rows(handle: IO[bytes]) -> Iterator[list[Any]]:
+def _xlsx_rows(handle: IO[bytes], sheet_name: str | None) -> Iterator[list[Any]]:
     broken = "文件不是有效的 .xlsx 工作簿（可能已损坏或下载不完整），请重新导出后再导入。"
     try:
         with zipfile.ZipFile(handle) as archive:
@@ -162,7 +165,9 @@ def _xlsx_rows(handle: IO[bytes]) -> Iterator[list[Any]]:
     try:
         if not book.worksheets:
             raise TableError("工作簿中没有工作表。")
-        sheet = book.worksheets[0]
+        if sheet_name is not None and sheet_name not in book.sheetnames:
+            raise TableError(f"工作簿中没有名为「{sheet_name}」的工作表。")
+        sheet = book[sheet_name] if sheet_name is not None else book.worksheets[0]
         # The sheet's declared size can lie (A1:XFD1048576 would pad every row to 16,384 cells and
         # yield a million empty rows): ignore it and read at most MAX_COLUMNS columns.
         sheet.reset_dimensions()
