@@ -194,8 +194,8 @@ ENCODING_LABELS = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "
 
 
 def sniff_encoding(prefix: bytes) -> str:
-    """The encoding of a CSV from its first bytes: a BOM if there is one, else UTF-16 when every
-    other byte is zero (ASCII in UTF-16), else UTF-8 if the bytes decode, else GB18030 (GBK files).
+    """The encoding of a CSV from its first bytes: a BOM if there is one, else UTF-16 when NUL
+    bytes occur (byte order from where they sit), else UTF-8 if the bytes decode, else GB18030.
 
     >>> sniff_encoding("序号,合同编号".encode("gbk"))
     'gb18030'
@@ -207,9 +207,8 @@ def sniff_encoding(prefix: bytes) -> str:
     if prefix.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     sample = prefix[:4096]
-    if len(sample) >= 2 and sample.count(0) * 4 >= len(sample):
-        even_zeros = sample[0::2].count(0)
-        return "utf-16-be" if even_zeros > sample[1::2].count(0) else "utf-16-le"
+    if 0 in sample:  # text in UTF-8 or GBK never holds a NUL byte; UTF-16 does in every ASCII char
+        return "utf-16-be" if sample[0::2].count(0) > sample[1::2].count(0) else "utf-16-le"
     for encoding in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(prefix, final=False)

@@ -189,8 +189,9 @@ def _parse(layout: Layout, index: dict[str, int], number: int, values: list) -> 
 def read_result(path: Path, layout_name: str, *, max_rows: int) -> tuple[list[dict], list[str]]:
     """Every row of a deduction or result file, and every problem found (file-level or per cell).
 
-    ``max_rows`` data rows at most (a result file has no more rows than its run has lines): reading
-    stops at the first row past it. Rows with problems are left out of the returned rows.
+    ``max_rows`` data rows at most (the caller derives it from the run's lines): reading stops at
+    the first row past it. Rows with problems are left out of the returned rows; a file that
+    cannot be read to its end returns no rows at all.
     """
     layout = LAYOUTS[layout_name]
     rows: list[dict] = []
@@ -218,7 +219,8 @@ def read_result(path: Path, layout_name: str, *, max_rows: int) -> tuple[list[di
             else:
                 rows.append(row)
     except (TableError, FileFormatError) as error:
-        errors.append(str(error))
+        # The file cannot be read to its end: that is the problem to report, not its rows.
+        return [], [str(error), *errors][:MAX_LISTED_ERRORS]
     if hidden:
         errors.append(f"另有 {hidden:,} 处错误未列出。")
     return rows, errors
