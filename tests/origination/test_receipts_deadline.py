@@ -75,7 +75,8 @@ def test_import_rejects_a_foreign_university_and_bad_files(people, signed):
         actor=people["officer"], file=xlsx(rows, header=COLUMNS[:-1])).errors[0]
     not_a_workbook = io.BytesIO(b"not a workbook")
     not_a_workbook.name = "回执.xlsx"
-    assert "不是有效的 .xlsx" in services.receipts_import(actor=people["officer"], file=not_a_workbook).errors[0]
+    refused = services.receipts_import(actor=people["officer"], file=not_a_workbook)
+    assert "不是有效的 .xlsx" in refused.errors[0]
 
 
 def test_import_page_shows_errors(client, people, signed):
