@@ -71,8 +71,9 @@ def test_the_copy_written_deduction_csv_escapes_text(db):
         pytest.skip("COPY needs PostgreSQL")
     from xuedai.batch.deduct import _text
 
+    names = [*PAYLOADS, "张伟", "\t=1"]
+    values = ", ".join(["(%s::text)"] * len(names))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(_text("%s::text") for _ in PAYLOADS) + ", " + _text("'张伟'"),
-                       PAYLOADS)
-        row = cursor.fetchone()
-    assert list(row) == [f"'{p}" for p in PAYLOADS] + ["张伟"]
+        cursor.execute(f"SELECT {_text('v.name')} FROM (VALUES {values}) AS v(name)", names)
+        written = [name for (name,) in cursor.fetchall()]
+    assert written == [f"'{p}" for p in PAYLOADS] + ["张伟", "'\t=1"]

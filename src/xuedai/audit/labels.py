@@ -19,6 +19,9 @@ ACTION_LABELS = {
     "user_unlock": "解除锁定",
     "user_create": "创建用户",
     "organisation_create": "创建机构",
+    "loans.deduction_import": "导入扣款回盘文件",
+    "loans.deduction_post": "回盘入账",
+    "loans.deduction_file_download": "下载扣款文件",
 }
 
 
