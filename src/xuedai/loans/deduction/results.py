@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from xuedai.audit.services import audit_record
 from xuedai.core.money import ZERO
-from xuedai.documents.tables import limit_statements
+from xuedai.documents.tables import MAX_UPLOAD_BYTES, limit_statements
 
 from ..models import (
     OUTSIDE_ENGINE,
@@ -216,6 +216,10 @@ def deduction_import(*, actor, run: DeductionRun, path: Path, original_name: str
     """Record a channel's result file for ``run`` (see the module docstring); post with
     :func:`.posting.deduction_post`. Raises :class:`ImportError_` listing every problem."""
     path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_UPLOAD_BYTES:  # before hashing: a 2 GB file is refused without reading it
+        limit = MAX_UPLOAD_BYTES // 1024 // 1024
+        raise ImportError_([f"文件大小 {size / 1024 / 1024:,.1f} MB 超过上限 {limit} MB，请分文件导入。"])
     digest = file_sha256(path)
     limit_statements(statement_s=STATEMENT_TIMEOUT_S, lock_s=LOCK_WAIT_S)
     run = _lock_run(run)
