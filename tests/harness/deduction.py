@@ -36,10 +36,16 @@ OWED = Decimal("1603.58")
 
 def settled_accounts(province, per_county: int) -> list[LoanAccount]:
     """``per_county`` accounts in each county (三台县: agent bank; 南部县: Alipay), settled to DAY."""
+    from tests import factories
+
     accounts = []
     for county in province.counties:
         for _ in range(per_county):
-            contract = make_contract(province, county=county)
+            # The factory numbers ID numbers 1–999 per birth date: a new birth date every 900 borrowers.
+            born = dt.date(1998, 1, 1) + dt.timedelta(days=len(accounts) // 900)
+            borrower = factories.BorrowerFactory(graduation_date=dt.date(2019, 6, 30), enrolled_year=2015,
+                                                 birth_date=born)
+            contract = make_contract(province, county=county, borrower=borrower)
             accounts.append(contract_disburse(actor=None, contract=contract, on=dt.date(2018, 9, 1)))
     for day in (dt.date(2018, 12, 20), DAY):
         settlement_batch(on=day)

@@ -35,7 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from xuedai.audit.services import audit_record
@@ -80,7 +80,7 @@ def file_sha256(path: Path) -> str:
 def _lock_run(run: DeductionRun) -> DeductionRun:
     try:
         return DeductionRun.objects.select_for_update().get(pk=run.pk)
-    except DatabaseError:  # PostgreSQL's lock_timeout: another import of this run holds the lock
+    except OperationalError:  # PostgreSQL's lock_timeout: another import of this run holds the lock
         raise ImportError_(["本批扣款正在导入另一份回盘文件，请稍候刷新页面查看结果，"
                             "不要重复上传。"]) from None
 
@@ -211,11 +211,18 @@ def _store(run: DeductionRun, path: Path, number: int) -> str:
     return str(target.relative_to(settings.MEDIA_ROOT))
 
 
-@transaction.atomic(durable=True)
 def deduction_import(*, actor, run: DeductionRun, path: Path, original_name: str = "") -> ResultFile:
     """Record a channel's result file for ``run`` (see the module docstring); post with
     :func:`.posting.deduction_post`. Raises :class:`ImportError_` listing every problem."""
-    path = Path(path)
+    try:
+        return _import(actor=actor, run=run, path=Path(path), original_name=original_name)
+    except OperationalError:  # a statement past its timeout, a lock not granted: all rolled back
+        raise ImportError_([f"数据库繁忙或导入超时（单条语句超过 {STATEMENT_TIMEOUT_S} 秒），未导入任何数据；"
+                            f"请稍后重试，或分文件导入。"]) from None
+
+
+@transaction.atomic(durable=True)
+def _import(*, actor, run: DeductionRun, path: Path, original_name: str) -> ResultFile:
     size = path.stat().st_size
     if size > MAX_UPLOAD_BYTES:  # before hashing: a 2 GB file is refused without reading it
         limit = MAX_UPLOAD_BYTES // 1024 // 1024
