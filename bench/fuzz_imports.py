@@ -44,7 +44,7 @@ def _receipts(examples: int):
 def _deduction(examples: int, folder):
     from xuedai.loans.deduction.services import deduction_prepare
 
-    settled_accounts(factories.build_province(), 3)
+    settled_accounts(factories.build_province(), 25)  # 50 lines: room for many corrections
     return fuzz_deduction_imports(deduction_prepare(on=DAY), folder, examples)
 
 

@@ -69,6 +69,7 @@ def bent_tables(draw, base: list[list]):
         what = draw(st.sampled_from(["paid"] * 4 + ["cell"] * 3 + ["dup", "drop", "header", "extra"]))
         row, column, value = draw(_AT), draw(_AT) % width, draw(CELL)
         amount = draw(st.decimals(min_value=0, max_value=1700, places=2).map(str))
+        share = draw(st.integers(0, 100))  # of what the line still owes: a plausible correction
         header = draw(st.sampled_from(["", "序号 ", "金额", "=1"]))
         extra = draw(st.lists(CELL, max_size=width + 2))
         data_rows = len(table) - 1
@@ -77,8 +78,8 @@ def bent_tables(draw, base: list[list]):
             table[row] += [None] * (width - len(table[row]))  # an invented row may be short
         if what == "cell" and row:
             table[row][column] = value
-        elif what == "paid" and row:  # a plausible correction: 成功 with another amount taken
-            table[row][width - 3], table[row][width - 2] = "成功", amount
+        elif what == "paid" and row:  # a correction: 成功 with another amount taken (any, or a bit more)
+            table[row][width - 3], table[row][width - 2] = "成功", _more(table[row], width, share) or amount
         elif what == "dup" and row:
             table.append(list(table[row]))
         elif what == "drop" and row:
@@ -117,6 +118,17 @@ def files_of(draw, base: list[list], xlsx_only: bool = False):
     elif damage == "random":
         data = noise
     return f".{fmt}", data
+
+
+def _more(row: list, width: int, share: int) -> str | None:
+    """``share`` % more of what the row's line still owes than it has paid; None if not a number."""
+    try:
+        owed, paid = Decimal(str(row[width - 4])), Decimal(str(row[width - 2] or 0))
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    if share % 2 or not owed.is_finite() or not paid.is_finite():
+        return None  # half the time: any amount (more than owed, less than before …)
+    return str((paid + (owed - paid) * share / 100).quantize(Decimal("0.01")))
 
 
 def _xlsx_value(value):
@@ -198,11 +210,12 @@ def fuzz_receipts(officer, signed_contracts, examples: int, make_signed=None) ->
                 ContractEvent.objects.count())
 
     def base() -> list[list]:
-        waiting = [c for c in pool if Contract.objects.get(pk=c.pk).state == ContractState.SIGNED]
-        while make_signed is not None and len(waiting) < 3:
-            waiting.append(make_signed())
-            pool.append(waiting[-1])
-        return [COLUMNS] + [[c.contract_no, c.borrower.name, "4500", "1200.50", "0"] for c in waiting[:3]]
+        signed = set(Contract.objects.filter(pk__in=[c.pk for c in pool], state=ContractState.SIGNED)
+                     .values_list("pk", flat=True))
+        pool[:] = [c for c in pool if c.pk in signed]  # receipted ones leave the pool
+        while make_signed is not None and len(pool) < 3:
+            pool.append(make_signed())
+        return [COLUMNS] + [[c.contract_no, c.borrower.name, "4500", "1200.50", "0"] for c in pool[:3]]
 
     @_settings(examples)
     @given(st.data())
