@@ -39,10 +39,9 @@ def cast(transactional_db):
     return people
 
 
-def test_home_county_season(page, browser, live_server, cast, monkeypatch):
+def test_home_county_season(page, browser, live_server, cast):
     # The ledger's postings are append-only (a trigger refuses DELETE), which the flush after a
     # live-server test cannot undo; the ledger's own tests cover posting the disbursement.
-    monkeypatch.setattr("xuedai.origination.services.disbursement._ledger_disburse", lambda: None)
     p = {name: staff_page(browser, live_server, user) for name, user in cast.items() if name != "student"}
 
     # 1. The student applies online and sees the printable form.

@@ -8,6 +8,7 @@ import pytest
 
 from tests import factories
 from tests.origination.campus_fixtures import campus, campus_walk, quota_policy, student  # noqa: F401
+from xuedai.loans.services import batch_disburse
 from xuedai.orgs.models import Role
 from xuedai.origination import services
 from xuedai.origination.models import ContractState
@@ -80,7 +81,7 @@ def walk(people):
         c = services.receipt_record(actor=p["officer"], contract=c, tuition="4500", accommodation="1200")
         if state == ContractState.RECEIPTED:
             return c
-        batch = services.batch_summarise(actor=p["operator"])
+        batch = services.batch_submit(actor=p["operator"])
         if state == "summarised":
             return c
         for actor, action in [("supervisor", "county_submit"), ("prov_operator", "province_audit"),
@@ -94,7 +95,7 @@ def walk(people):
         c = services.bank_decide(actor=p["bank"], contract=c, action=action, comment="审查意见")
         if state == ContractState.DISBURSED:
             c.batch.refresh_from_db()
-            services.batch_disburse(actor=p["bank"], batch=c.batch)
+            batch_disburse(actor=p["bank"], batch=c.batch)
             c.refresh_from_db()
         return c
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from tests.origination.conftest import new_item
 from xuedai.origination import services
 from xuedai.origination.models import BatchState, ContractEvent, ContractState, CountyBatch
-from xuedai.origination.workflow import CONTRACT_TRANSITIONS, IllegalTransition
+from xuedai.origination.workflow import HOME_COUNTY_TRANSITIONS, IllegalTransition
 
 S = ContractState
 
@@ -90,7 +90,7 @@ def test_summary_waits_for_every_receipt(walk, borrower, make_borrower, people):
     walk(borrower, S.RECEIPTED)
     walk(make_borrower(), S.SIGNED)
     with pytest.raises(IllegalTransition, match="1份合同待复核或未回执"):
-        services.batch_summarise(actor=people["operator"])
+        services.batch_submit(actor=people["operator"])
 
 
 def test_county_submission_locks_the_year(walk, borrower, make_borrower, people):
@@ -115,7 +115,7 @@ def test_province_reject_unlocks_and_returns_contracts(walk, borrower, people):
     services.batch_transition(actor=people["prov_operator"], batch=batch, action="province_reject",
                               comment="汇总表未盖章")
     assert borrower.contracts.get().state == S.RECEIPTED
-    again = services.batch_summarise(actor=people["operator"])
+    again = services.batch_submit(actor=people["operator"])
     assert again.sequence == 2
 
 
@@ -164,7 +164,7 @@ def test_returned_fixed_resubmitted_in_a_second_batch(walk, borrower, make_borro
     second.refresh_from_db()
     assert second.state == BatchState.BANK_REVIEWED
     actions = list(contract.events.values_list("action", flat=True))
-    assert actions == ["create", "check_approve", "receipt", "summarise", "bank_return", "edit", "resubmit",
+    assert actions == ["create", "check_approve", "receipt", "submit", "bank_return", "edit", "resubmit",
                        "bank_approve"]
 
 
@@ -178,6 +178,6 @@ def test_disbursement_splits_fees_and_rest(walk, borrower):
 
 def test_every_table_row_has_chinese_label_and_known_states():
     states = set(S.values)
-    for row in CONTRACT_TRANSITIONS.values():
+    for row in HOME_COUNTY_TRANSITIONS.values():
         assert row.label and all(s in states for s in row.sources)
         assert row.target is None or row.target in states

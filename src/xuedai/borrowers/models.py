@@ -7,7 +7,7 @@ everywhere lists and logs are concerned; they never travel in a URL (records are
 from django.conf import settings
 from django.db import models
 
-from .masking import mask_id_number, mask_phone
+from xuedai.identity.masking import mask_id_number, mask_phone
 
 
 class Gender(models.TextChoices):

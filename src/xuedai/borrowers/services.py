@@ -12,11 +12,11 @@ from django.db import transaction
 
 from xuedai import businessdate
 from xuedai.audit.services import audit_record, changed_fields
+from xuedai.identity.idnumbers import birth_date_of, gender_of
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
-from xuedai.origination.products import Product
+from xuedai.policies.products import Product
 
 from . import rules
-from .idnumbers import birth_date_of, gender_of
 from .models import Borrower, CoBorrower, EmergencyContact
 
 BORROWER_FIELDS = [

@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
-from xuedai.origination.selectors import ContractFilters, contract_list
 
 from . import forms, selectors, services
 from .forms import BorrowerForm, CoBorrowerForm, EmergencyContactForm, SearchForm
@@ -80,7 +79,6 @@ def _permissions(user) -> dict:
 
 
 def _detail_context(request, borrower, revealed: dict | None = None) -> dict:
-    contracts = contract_list(request.user, ContractFilters(borrower=borrower.pk))
     co_borrowers = list(borrower.co_borrowers.all())
     today = businessdate.today()
     for co in co_borrowers:
@@ -95,7 +93,6 @@ def _detail_context(request, borrower, revealed: dict | None = None) -> dict:
         "age": age_on(borrower.birth_date, today),
         "co_borrowers": co_borrowers,
         "contacts": list(borrower.emergency_contacts.all()),
-        "contracts": list(contracts[:50]),
         "history": history_rows(list(selectors.borrower_history(borrower))),
         "revealed": revealed,
         **_permissions(request.user),

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from xuedai.borrowers.masking import mask_phone
+from xuedai.identity.masking import mask_phone
 
 from . import selectors
 from .authn import client_ip, password_login, totp_check

@@ -9,7 +9,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
-from xuedai.borrowers.idnumbers import IdNumberError, clean_id_number
+from xuedai.identity.idnumbers import IdNumberError, clean_id_number
 
 from .models import Role
 from .passwords import validate_password

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from xuedai.borrowers.masking import mask_phone
+from xuedai.identity.masking import mask_phone
 
 from . import selectors, services
 from .forms import StaffUserForm

@@ -14,13 +14,18 @@ from xuedai.borrowers.rules import age_on
 from xuedai.orgs.models import Organisation
 from xuedai.policies.models import PolicyVersion
 from xuedai.policies.params import amount_error, as_core_params, max_term_years
+from xuedai.policies.products import Product
 
-from .models import LIVE_STATES, Application, ApplicationState, Contract, ContractState, CountySeason
+from .models import (
+    ENDED_STATES,
+    LIVE_STATES,
+    Application,
+    ApplicationState,
+    Contract,
+    ContractState,
+    CountySeason,
+)
 from .models.batch import LOCKING_STATES, CountyBatch
-from .products import Product
-
-# A contract in these states no longer stands in the way of a new one for the same year.
-ENDED_STATES = frozenset({ContractState.DECLINED, ContractState.WITHDRAWN, ContractState.REFUSED})
 
 
 def academic_year_of(day: dt.date) -> int:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from xuedai.origination.products import Product
+from .products import Product
 
 
 class RateKind(models.TextChoices):

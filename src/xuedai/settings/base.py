@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "xuedai.calculator",
     "xuedai.documents",
     "xuedai.postloan",
+    "xuedai.daily",
+    "xuedai.reports",
 ]
 
 MIDDLEWARE = [
@@ -189,7 +191,7 @@ XUEDAI_BUSINESS_DATE = os.environ.get("XUEDAI_BUSINESS_DATE", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "xuedai.borrowers.masking.MaskPersonalDataFilter"}},
+    "filters": {"mask_personal_data": {"()": "xuedai.identity.masking.MaskPersonalDataFilter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
     },

@@ -18,13 +18,12 @@ from xuedai.borrowers.selectors import borrower_scope
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
 from xuedai.orgs.scope import sees_everything
 from xuedai.origination import selectors as contracts
-from xuedai.origination.models import LIVE_STATES, ApplicationState, BatchState, ContractState
+from xuedai.origination.models import ENDED_STATES, LIVE_STATES, ApplicationState, BatchState, ContractState
 from xuedai.origination.rules import academic_year_of
 
 PROVINCE_KINDS = {OrgKind.PROVINCE_CENTRE, OrgKind.PROVINCE_LOAN_OFFICE, OrgKind.BANK_BRANCH,
                   OrgKind.BANK_HEAD}
-# Contracts that count as this year's loans for a university: all but the refused and withdrawn.
-ENDED_STATES = {ContractState.DECLINED, ContractState.REFUSED, ContractState.WITHDRAWN}
+# Contracts that count as this year's loans for a university: all but those that ended unpaid.
 CURRENT_STATES = [state for state in ContractState if state not in ENDED_STATES]
 
 

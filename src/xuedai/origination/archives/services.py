@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from xuedai import businessdate
 from xuedai.documents.archive import archive_items
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
+from xuedai.policies.products import Product
 
 from ..models import ArchiveFile, ArchiveItemReceipt, Contract, ContractState
-from ..products import Product
 from ..selectors import contract_scope
 from ..workflow import IllegalTransition
 

@@ -13,10 +13,10 @@ from django.db.models import Sum
 
 from xuedai import businessdate
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
+from xuedai.policies.products import Product
 
 from .. import rules as common_rules
 from ..models import Contract, ContractState, UniversityQuota
-from ..products import Product
 from ..workflow import IllegalTransition
 from . import rules
 

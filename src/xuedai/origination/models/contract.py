@@ -9,7 +9,7 @@ applied (entered, not yet signed) → signed → receipted → in_review (in a c
 from django.conf import settings
 from django.db import models
 
-from ..products import Product
+from xuedai.policies.products import Product
 
 
 class ContractState(models.TextChoices):
@@ -48,10 +48,22 @@ class ContractState(models.TextChoices):
     REFUSED = "refused", "银行谢绝"
     # No receipt by the county's deadline: "视同该学生撤销借款申请" [001 二.3].
     WITHDRAWN = "withdrawn", "已撤回"
+    # 停发: approved but not yet paid out when the student dropped out, was suspended or expelled,
+    # went abroad or died — the money must not go out (DOMAIN.md §4 Status changes).
+    STOPPED = "stopped", "已停发"
+    # 核销: the bank wrote a 损失 loan off its books; the debt stays and is still collected
+    # (DOMAIN.md §6), but the yearly batches no longer settle or penalise it.
+    WRITTEN_OFF = "written_off", "已核销"
 
 
 # States in which money is out with the borrower (a loan account exists).
 LIVE_STATES = frozenset({ContractState.DISBURSED, ContractState.REPAYING, ContractState.OVERDUE})
+# The states the ledger's balances move a contract between (origination.workflow servicing rows).
+SERVICING_STATES = LIVE_STATES | {ContractState.SETTLED}
+# States in which an application ended without a loan: the student may apply again the same year,
+# except after the bank's 谢绝 (REFUSED; origination.rules.borrowers_refused).
+ENDED_STATES = frozenset({ContractState.DECLINED, ContractState.WITHDRAWN, ContractState.REFUSED,
+                          ContractState.STOPPED})
 
 
 class Contract(models.Model):

@@ -12,30 +12,28 @@ from django.db.models import Count, Max, Sum
 
 from xuedai import businessdate
 from xuedai.orgs.models import Organisation, User
+from xuedai.policies.products import Product
 
 from .. import rules
 from ..bulk import number_in_order
 from ..models import BatchState, Contract, ContractState, CountyBatch
 from ..selectors import contract_scope
-from ..workflow import BATCH_TRANSITIONS, CONTRACT_TRANSITIONS, IllegalTransition
+from ..workflow import BATCH_TRANSITIONS, HOME_COUNTY_TRANSITIONS, IllegalTransition
 from .contracts import operator_county
 from .transitions import (
+    batch_create,
     batch_row,
     batch_transition,
     check_actor,
     contract_transition,
     contracts_move,
     effect,
-    write_batch_event,
 )
 
 
 def _new_batch(*, actor: User, county: Organisation, year: int) -> CountyBatch:
     last = CountyBatch.objects.filter(county=county, academic_year=year).aggregate(n=Max("sequence"))["n"]
-    batch = CountyBatch.objects.create(county=county, academic_year=year, sequence=(last or 0) + 1,
-                                       summarised_by=actor)
-    write_batch_event(batch, action="summarise", from_state="", actor=actor)
-    return batch
+    return batch_create(actor=actor, county=county, academic_year=year, sequence=(last or 0) + 1)
 
 
 def _number(batch: CountyBatch) -> None:
@@ -49,14 +47,14 @@ def _number(batch: CountyBatch) -> None:
 
 
 @transaction.atomic
-def batch_summarise(*, actor: User, academic_year: int | None = None) -> CountyBatch:
+def batch_submit(*, actor: User, academic_year: int | None = None) -> CountyBatch:
     """汇总并提交 the county's receipted contracts of the year into a new batch.
 
     Only once every receipt is in: contracts still waiting for the check or a receipt must first be
     received, withdrawn after the deadline, or declined [001 附件三 三(一)6].
     """
     county = operator_county(actor)
-    check_actor(actor, BATCH_TRANSITIONS["summarise"])
+    check_actor(actor, BATCH_TRANSITIONS["submit"])
     year = academic_year or rules.academic_year_of(businessdate.today())
     if rules.year_locked(county, year):
         raise IllegalTransition(rules.locked_message(county, year))
@@ -71,13 +69,13 @@ def batch_summarise(*, actor: User, academic_year: int | None = None) -> CountyB
     if not ids:
         raise IllegalTransition("没有待汇总的已回执合同。")
     batch = _new_batch(actor=actor, county=county, year=year)
-    contracts_move(ids, action="summarise", actor=actor, comment=f"汇总并提交（{batch}）", batch=batch,
+    contracts_move(ids, action="submit", actor=actor, comment=f"汇总并提交（{batch}）", batch=batch,
                    archive_no=None)
     _number(batch)
     return batch
 
 
-@effect("resubmit")
+@effect(Product.HOME_COUNTY, "resubmit")
 def _resubmit(*, actor, contract, **_) -> None:
     """A returned contract, fixed, goes to the county's open resubmission batch (or a new one),
     which is reported and reviewed again like the first ("再分批报分行重新审批" [001 二.6])."""
@@ -100,12 +98,10 @@ def contract_resubmit(*, actor: User, contract: Contract, comment: str = "") -> 
 # ---- the bank ----------------------------------------------------------------------------------------
 
 def _bank_effect(action: str):
-    @effect(action)
-    def run(*, contract, comment, **_) -> None:
+    @effect(Product.HOME_COUNTY, action)
+    def run(*, contract, **_) -> None:
         if contract.batch is None or contract.batch.state != BatchState.PROVINCE_SUBMITTED:
             raise IllegalTransition("该合同所在批次尚未由省资助中心报送分行。")
-        if action != "bank_approve" and not comment:
-            raise IllegalTransition(f"「{CONTRACT_TRANSITIONS[action].label}」须填写原因。")
 
     return run
 
@@ -133,7 +129,7 @@ def bank_decide(*, actor: User, contract: Contract, action: str, comment: str = 
 def bank_approve_rest(*, actor: User, batch: CountyBatch, comment: str = "") -> int:
     """审批通过 every contract of the batch still in review (after returning or refusing some)."""
     batch = CountyBatch.objects.select_for_update(of=("self",)).get(pk=batch.pk)
-    check_actor(actor, CONTRACT_TRANSITIONS["bank_approve"])
+    check_actor(actor, HOME_COUNTY_TRANSITIONS["bank_approve"])
     batch_row(actor, batch, "bank_close")  # scope and state (报送分行) of the batch
     ids = list(contract_scope(actor).filter(batch=batch, state=ContractState.IN_REVIEW)
                .values_list("pk", flat=True))
@@ -143,4 +139,4 @@ def bank_approve_rest(*, actor: User, batch: CountyBatch, comment: str = "") -> 
 
 
 
-__all__ = ["bank_approve_rest", "bank_decide", "batch_summarise", "batch_transition", "contract_resubmit"]
+__all__ = ["bank_approve_rest", "bank_decide", "batch_submit", "batch_transition", "contract_resubmit"]

@@ -9,18 +9,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
-from xuedai.audit.services import audit_record
+from xuedai.audit.services import audit_export, audit_record
 from xuedai.borrowers.selectors import borrower_get, borrower_scope
 from xuedai.borrowers.services import can_reveal
 from xuedai.documents import campus as docs
 from xuedai.orgs.models import Organisation
 from xuedai.orgs.permissions import staff_required
+from xuedai.policies.products import Product
 
 from .. import exports
 from ..campus.quota import quota_grant, quota_request, quota_status
 from ..campus.services import PAPERS, campus_apply
 from ..models import ContractState, UniversityQuota
-from ..products import Product
 from ..rules import academic_year_of
 from ..selectors import contract_get, contract_scope
 from .common import REFUSALS, is_province, is_university, report
@@ -175,12 +175,15 @@ def roster(request, fmt):
 def ledger(request):
     """贷款台账 of every signed campus loan in scope [002 (三)2]."""
     qs = contract_scope(request.user).filter(product=Product.CAMPUS, signed_on__isnull=False).order_by("id")
+    audit_export(actor=request.user, document="贷款台账.xlsx", rows=qs.count())
     return docs.loan_ledger_response(qs, _university(request.user, qs))
 
 
 @staff_required
 def approval_form(request, pk):
     contract = contract_get(request.user, pk)
+    audit_export(actor=request.user, document="国家助学贷款申请审批表.pdf", obj=contract,
+                 subject=contract.borrower)
     return exports.file_response(
         docs.approval_form_pdf(contract), f"申请审批表-{contract.contract_no}.pdf", "application/pdf"
     )

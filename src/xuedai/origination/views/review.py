@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
-from xuedai.audit.services import audit_record
+from xuedai.audit.services import audit_export, audit_record
 from xuedai.orgs.permissions import staff_required
 
 from .. import exports, rules, services
@@ -110,9 +110,6 @@ def batch_act(request, pk, action):
         if action == "approve_rest":
             n = services.bank_approve_rest(actor=request.user, batch=batch, comment=comment)
             messages.success(request, f"已审批通过{n}份合同。")
-        elif action == "disburse":
-            n = services.batch_disburse(actor=request.user, batch=batch)
-            messages.success(request, f"已发放{n}份合同。")
         else:
             services.batch_transition(actor=request.user, batch=batch, action=action, comment=comment)
             messages.success(request, f"已{BATCH_TRANSITIONS[action].label}。")
@@ -128,8 +125,6 @@ def batch_summary_pdf(request, pk):
     """The same table on A4, with the county's signature and stamp line on every page."""
     batch = batch_get(request.user, pk)
     data = exports.county_summary_pdf(batch)
-    if data is None:
-        return redirect("origination:batch_summary", pk)
     audit_record(actor=request.user, action="origination_county_summary_export", obj=batch)
     name = f"生源地信用助学贷款借款申请汇总表-{batch.academic_year}-{batch.sequence}.pdf"
     return exports.file_response(data, name, "application/pdf")
@@ -159,6 +154,7 @@ def arrivals(request):
     )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     if request.GET.get("format") == "xlsx":
+        audit_export(actor=request.user, document=f"学费到账查询-{year}.xlsx", rows=qs.count())
         rows = exports.arrival_rows(qs.iterator(chunk_size=2000))
         return exports.file_response(
             exports.xlsx_bytes("学费到账查询", ARRIVAL_HEADERS, rows),

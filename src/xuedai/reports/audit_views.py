@@ -3,12 +3,12 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from xuedai.audit.labels import action_label, object_type_label
 from xuedai.orgs.models import Role
 from xuedai.orgs.permissions import roles_required
 
-from . import selectors
-from .forms import AuditSearchForm
-from .labels import action_label, object_type_label
+from . import audit_selectors as selectors
+from .audit_forms import AuditSearchForm
 
 PAGE_SIZE = 50
 
@@ -26,6 +26,6 @@ def audit_list(request):
         entry.object_type_label = object_type_label(entry.object_type)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/list.html", {
+    return render(request, "reports/audit_log.html", {
         "form": form, "page": page, "query": query.urlencode(), "invalid": invalid,
     })

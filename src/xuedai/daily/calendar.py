@@ -12,14 +12,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from xuedai.loans.batches import (
+    classification_batch,
+    is_quarter_end,
+    live_accounts,
+    penalty_batch,
+    settlement_batch,
+)
+from xuedai.loans.channel_simulator import channel_answer
+from xuedai.loans.deduction.services import (
+    deduction_import,
+    deduction_post,
+    deduction_prepare,
+    is_deduction_day,
+)
+from xuedai.loans.models import DeductionLine, LineResult
+from xuedai.loans.services import contract_disburse
+from xuedai.loans.terms import contract_terms
 from xuedai.origination.models import Contract, ContractState
-
-from .batches import classification_batch, is_quarter_end, live_accounts, penalty_batch, settlement_batch
-from .channel_simulator import channel_answer
-from .deduction.services import deduction_import, deduction_post, deduction_prepare, is_deduction_day
-from .models import DeductionLine, LineResult
-from .services import contract_disburse
-from .terms import contract_terms
+from xuedai.postloan.reminders import reminders_for_day, reminders_for_failed_deductions
 
 DISBURSEMENT_DAY = (11, 15)
 
@@ -88,14 +99,8 @@ def business_day_run(*, on: dt.date, actor=None, channel_seed: int | None = None
 
 def post_loan_reminders(*, on: dt.date, actor=None) -> int:
     """Hand the day to post-loan's reminder campaigns (DOMAIN.md §5, §8: the annual notice before
-    20 Dec, intensified 20 Nov–20 Dec, and a message after every failed deduction). Post-loan is
-    optional for loans, so it is asked lazily; each campaign is idempotent per business date."""
-    from django.apps import apps
-
-    if not apps.is_installed("xuedai.postloan"):
-        return 0
-    from xuedai.postloan.reminders import reminders_for_day, reminders_for_failed_deductions
-
+    20 Dec, intensified 20 Nov–20 Dec, and a message after every failed deduction); each campaign is
+    idempotent per business date."""
     campaigns = reminders_for_day(on, actor=actor)
     failed = list(DeductionLine.objects.filter(run__business_date=on, result=LineResult.FAILED)
                   .values_list("account_id", flat=True).distinct())

@@ -7,9 +7,8 @@ result (`xuedai deduction-import`). Each batch is idempotent: re-running a day p
 
 from django.core.management.base import BaseCommand
 
-from xuedai.loans.calendar import business_day_run
-
-from ._common import parse_date, progress
+from xuedai.daily.calendar import business_day_run
+from xuedai.loans.management.commands._common import parse_date, progress
 
 
 class Command(BaseCommand):

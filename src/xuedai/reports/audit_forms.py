@@ -2,9 +2,8 @@
 
 from django import forms
 
+from xuedai.audit.labels import action_label, object_type_label
 from xuedai.orgs.forms import BootstrapMixin
-
-from .labels import action_label, object_type_label
 
 
 class AuditSearchForm(BootstrapMixin, forms.Form):

@@ -11,11 +11,10 @@ import datetime as dt
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
+from xuedai.audit.models import AuditEntry
 from xuedai.borrowers.models import Borrower
 from xuedai.orgs.models import Role, User
 from xuedai.orgs.scope import record_scope_q, sees_everything, subtree_ids
-
-from .models import AuditEntry
 
 READER_ROLES = (Role.AUDITOR, Role.ADMIN)
 

@@ -1,4 +1,4 @@
-"""首次登录 / 激活账号 for students — issue 2 §6.
+"""首次登录 / 激活账号 for students (DOMAIN.md §2: students log in to self-service).
 
 A student proves who they are with their ID number and a second fact on file (the mobile number or
 the student number), then chooses a password. No default password ever exists.
@@ -9,13 +9,13 @@ import secrets
 from django.db import transaction
 
 from xuedai.audit.services import audit_record
-from xuedai.borrowers.idnumbers import IdNumberError, clean_id_number
-from xuedai.borrowers.models import Borrower
+from xuedai.identity.idnumbers import IdNumberError, clean_id_number
+from xuedai.orgs.lockout import is_locked, locked_message, register_failure, reset_failures, throttle_for
+from xuedai.orgs.models import Role, User
+from xuedai.orgs.passwords import validate_password
+from xuedai.orgs.services import AccountError, user_create
 
-from .lockout import is_locked, locked_message, register_failure, reset_failures, throttle_for
-from .models import Role, User
-from .passwords import validate_password
-from .services import AccountError, user_create
+from .models import Borrower
 
 ACTIVATION_ERROR = "身份核验未通过：请核对身份证号，以及预留手机号或学号。"
 ALREADY_ACTIVE = "该账号已激活，请直接登录；如忘记密码，请联系所在县资助中心或学校重置。"

@@ -9,6 +9,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from xuedai.demo.marker import is_demo_database
 from xuedai.orgs import totp
 from xuedai.orgs.models import User
 
@@ -20,8 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        from xuedai.web.management.commands.demo import is_demo_database
-
         if not (settings.DEBUG or os.environ.get("XUEDAI_DEMO") == "1" or is_demo_database()):
             raise CommandError("仅限演示环境：请设置 XUEDAI_DEMO=1 或开启 DEBUG 后再使用。")
         user = User.objects.filter(username=username).first()

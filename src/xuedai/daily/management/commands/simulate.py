@@ -12,12 +12,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from xuedai import businessdate
-from xuedai.loans.calendar import business_day_run, event_days
+from xuedai.daily.calendar import business_day_run, event_days
+from xuedai.loans.management.commands._common import parse_date
 from xuedai.loans.models import LoanAccount
 from xuedai.loans.services import account_take_on
 from xuedai.origination.models import LIVE_STATES, Contract
-
-from ._common import parse_date
 
 
 class Command(BaseCommand):
