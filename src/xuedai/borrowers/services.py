@@ -89,7 +89,7 @@ def _borrower_errors(data: dict, *, exclude_pk: int | None, county: Organisation
     return errors
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def borrower_create(*, actor: User, data: dict) -> Borrower:
     """Create a student borrower; birth date and gender come from the identity number."""
     orgs = creation_orgs(actor)
@@ -160,7 +160,7 @@ def _co_borrower_errors(*, borrower: Borrower, data: dict, signed_on: dt.date, p
     return {**policy_errors, **errors}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def co_borrower_add(*, actor: User, borrower: Borrower, data: dict, signed_on: dt.date | None = None,
                     product: str = Product.HOME_COUNTY) -> CoBorrower:
     """Add a co-borrower checked against the policy in force on the signing date (default: today)."""

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from xuedai.audit.labels import action_label, object_type_label
+from .audit_display import action_label, object_type_label
 from xuedai.orgs.forms import BootstrapMixin
 
 
@@ -15,12 +15,13 @@ class AuditSearchForm(BootstrapMixin, forms.Form):
                             help_text="姓名的一部分，或完整用户名")
     action = forms.ChoiceField(label="操作", required=False)
     object_type = forms.ChoiceField(label="对象类型", required=False)
-    subject_key = forms.CharField(label="所属记录", required=False, max_length=80,
-                                  help_text="如 borrowers.borrower:42，查看一名学生的全部变更")
+    # Set by the links from a record's page (a student's 变更记录 → every change to that student).
+    subject_key = forms.CharField(label="所属记录", required=False, max_length=80, widget=forms.HiddenInput)
 
     def __init__(self, *args, actions: list[str], object_types: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "全部"), *[(a, action_label(a)) for a in actions]]
+        self.fields["action"].choices = [("", "全部"), *sorted(((a, action_label(a)) for a in actions),
+                                                              key=lambda choice: choice[1])]
         self.fields["object_type"].choices = [("", "全部"),
                                               *[(t, object_type_label(t)) for t in object_types]]
 

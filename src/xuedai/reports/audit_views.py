@@ -1,13 +1,13 @@
-"""The audit log page (issue 2 §6): auditors and administrators only; values were masked at write."""
+"""The audit log page: auditors and administrators only; values were masked when written."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from xuedai.audit.labels import action_label, object_type_label
 from xuedai.orgs.models import Role
 from xuedai.orgs.permissions import roles_required
 
 from . import audit_selectors as selectors
+from .audit_display import present, subject_labels
 from .audit_forms import AuditSearchForm
 
 PAGE_SIZE = 50
@@ -21,11 +21,12 @@ def audit_list(request):
     filters = form.cleaned_data if form.is_bound and not invalid else {}
     entries = selectors.audit_entries_search(request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page:
-        entry.action_label = action_label(entry.action)
-        entry.object_type_label = object_type_label(entry.object_type)
+    page.object_list = list(page.object_list)  # annotated in place, then rendered: one evaluation
+    present(page.object_list)
+    subject = filters.get("subject_key", "")
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "reports/audit_log.html", {
         "form": form, "page": page, "query": query.urlencode(), "invalid": invalid,
+        "subject": subject_labels([subject]).get(subject, subject) if subject else "",
     })

@@ -149,7 +149,7 @@ def _post_many(account: LoanAccount, rows: Iterable[Expected], *, job_run=None,
     return Posting.objects.bulk_create(postings)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def posting_reverse(*, actor, posting: Posting, reason: str, on: dt.date | None = None) -> Posting:
     """Cancel ``posting`` with a counter-posting (never an edit); a posting is reversed at most once
     (unique ``reverses_id``); a reversal itself cannot be reversed."""

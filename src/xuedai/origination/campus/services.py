@@ -62,7 +62,7 @@ def one_per_year_error(borrower: Borrower, year: int, exclude_pk: int | None = N
     return None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def campus_apply(
     *,
     actor: User,

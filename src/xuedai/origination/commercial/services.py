@@ -56,7 +56,7 @@ def guarantee_error(policy, kind: str, guarantor_name: str, collateral: str) -> 
     return "商业助学贷款须提供保证人担保或抵(质)押物：请选择担保方式并填写保证人或抵(质)押物（[002]）。"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def commercial_apply(
     *,
     actor: User,
@@ -216,7 +216,7 @@ def _live(actor: User, contract: Contract) -> Contract:
     return contract
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def prepayment_notice(
     *, actor: User, contract: Contract, prepay_on: dt.date, amount: Decimal | None = None
 ) -> PrepaymentNotice:
@@ -248,7 +248,7 @@ def prepayment_notice(
     return notice
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def extension_grant(*, actor: User, contract: Contract, new_maturity: dt.date, reason: str = "") -> Extension:
     """展期: "每笔贷款只可以展期一次" [002] (policy max_extensions); a second is refused."""
     contract = _live(actor, contract)

@@ -76,7 +76,7 @@ def _errors(borrower: Borrower, data: dict, year: int, *, exclude_pk: int | None
     return errors
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def application_submit(*, actor: User, data: dict) -> Application:
     """贷款申请 → 新增: one application per student per academic year."""
     borrower = student_borrower(actor)
@@ -106,7 +106,7 @@ def _own(actor: User, application: Application, action: str) -> Application:
     return application
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def application_update(*, actor: User, application: Application, data: dict) -> Application:
     application = _own(actor, application, "edit")
     new = {name: data.get(name, getattr(application, name)) for name in FIELDS}
@@ -120,13 +120,13 @@ def application_update(*, actor: User, application: Application, data: dict) -> 
     return application
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def application_cancel(*, actor: User, application: Application) -> Application:
     application = _own(actor, application, "cancel")
     return application_move(actor=actor, application=application, action="cancel")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def student_register(*, data: dict, password: str, co_borrower: dict) -> User:
     """在线注册 for a first-time applicant [001 附件二 三(一)1]: the student, a co-borrower, a login.
 

@@ -46,7 +46,7 @@ def _number(batch: CountyBatch) -> None:
     batch.save(update_fields=["contract_count", "total_amount"])
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def batch_submit(*, actor: User, academic_year: int | None = None) -> CountyBatch:
     """汇总并提交 the county's receipted contracts of the year into a new batch.
 
@@ -115,7 +115,7 @@ def _close_if_done(actor: User, batch: CountyBatch) -> None:
         batch_transition(actor=actor, batch=batch, action="bank_close", comment="全部合同审查完毕")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def bank_decide(*, actor: User, contract: Contract, action: str, comment: str = "") -> Contract:
     """审批通过 / 退回 / 谢绝 one contract of a batch; the batch closes when none is left in review."""
     if action not in {"bank_approve", "bank_return", "bank_refuse"}:
@@ -125,7 +125,7 @@ def bank_decide(*, actor: User, contract: Contract, action: str, comment: str = 
     return contract
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def bank_approve_rest(*, actor: User, batch: CountyBatch, comment: str = "") -> int:
     """审批通过 every contract of the batch still in review (after returning or refusing some)."""
     batch = CountyBatch.objects.select_for_update(of=("self",)).get(pk=batch.pk)

@@ -144,7 +144,7 @@ def contracts_from_applications(*, actor: User, applications: list[Application])
 EDITABLE = ("amount", "term_years", "co_borrower", "tuition", "accommodation")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contract_update(*, actor: User, contract: Contract, data: dict, comment: str = "") -> Contract:
     """修改合同 before the check, or after the bank returned it; the rules run again."""
     contract = Contract.objects.select_for_update(of=("self",)) \
@@ -186,7 +186,7 @@ def _check_return(*, comment, **_) -> None:
         raise IllegalTransition("复核退回须填写需修改的内容。")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contracts_check(*, actor: User, contract_ids: list[int]) -> int:
     """负责人复核 many contracts at once; refused whole if any was entered by the checker."""
     row = HOME_COUNTY_TRANSITIONS["check_approve"]

@@ -102,7 +102,7 @@ def read_rows(file) -> tuple[list[dict], list[str]]:
     return out, []
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def receipts_import(*, actor: User, file) -> ImportResult:
     """Import receipts from an .xlsx; all or nothing (see the module docstring)."""
     check_actor(actor, HOME_COUNTY_TRANSITIONS["receipt"])

@@ -86,7 +86,7 @@ def preview(contract: Contract, kind: str, new_graduation: dt.date | None) -> di
     return out
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_change_apply(*, actor, contract: Contract, kind: str, on: dt.date, instalments=(),
                       new_graduation: dt.date | None = None, admission_letter=None) -> PlanChange:
     if contract.state not in LIVE_STATES:
@@ -129,7 +129,7 @@ def plan_change_apply(*, actor, contract: Contract, kind: str, on: dt.date, inst
     return change
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_change_decide(*, actor, change: PlanChange, approve: bool, note: str = "") -> PlanChange:
     require(actor, DECIDE_ROLES, "只有县资助中心或高校贷款经办人可以审核还款计划变更")
     change = PlanChange.objects.select_for_update(of=("self",)).get(pk=change.pk)

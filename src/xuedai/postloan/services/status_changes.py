@@ -51,7 +51,7 @@ def transfer_blocker(contract: Contract) -> str | None:
     return None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def status_change_record(*, actor, contract: Contract, kind: str, handled_on: dt.date,
                          returned_on: dt.date | None = None, after_graduation: bool = False,
                          note: str = "") -> StatusChange:
@@ -80,7 +80,7 @@ def _stop_undisbursed(actor, change: StatusChange) -> list[str]:
     return [c.contract_no for c in stopped]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def status_change_decide(*, actor, change: StatusChange, approve: bool) -> StatusChange:
     require(actor, CONFIRM_ROLES, "只有负责人或高校贷款经办人可以确认学籍变动")
     change = StatusChange.objects.select_for_update(of=("self",)).select_related("contract").get(pk=change.pk)
