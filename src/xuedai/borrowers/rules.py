@@ -1,4 +1,4 @@
-"""Field rules for borrowers and co-borrowers (issue 2 §5; DOMAIN.md §1 co-borrower row).
+"""Field rules for borrowers and co-borrowers (DOMAIN.md §1 co-borrower row).
 
 Each check returns an error message naming the field, or None, so services can gather every
 problem of a form in one pass and raise a single ValidationError keyed by field name.

@@ -1,4 +1,4 @@
-"""Writes to borrowers, co-borrowers and emergency contacts (issue 2 §5).
+"""Writes to borrowers, co-borrowers and emergency contacts (docs/security.md).
 
 Every function is keyword-only and atomic, validates with borrowers.rules, raises one
 ValidationError keyed by field (forms and the API map it to the field), and writes an audit entry
@@ -226,7 +226,7 @@ def emergency_contact_add(*, actor: User, borrower: Borrower, data: dict) -> Eme
 def borrower_id_numbers_reveal(*, actor: User, borrower: Borrower, ip_address: str | None = None) -> dict:
     """Show the full identity numbers of a borrower and their co-borrowers, and log that it happened.
 
-    A read, but a logged one (issue 2 §5): who saw whose full number, and when, is audit evidence.
+    A read, but a logged one (docs/security.md): who saw whose full number, and when, is audit evidence.
     """
     if not can_reveal(actor):
         raise PermissionDenied("您的角色不能查看完整身份证号。")

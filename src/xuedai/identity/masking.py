@@ -1,4 +1,4 @@
-"""Masking of identity numbers and phones for lists, logs and list exports (issue 2 §5).
+"""Masking of identity numbers and phones for lists, logs and list exports (docs/security.md).
 
 5107221999010112 3X → 5107**********123X; 13812345678 → 138****5678.
 """

@@ -1,5 +1,5 @@
 """The loans batches of a business day, each idempotent per (kind, business date, scope) through
-``jobs.runner.batch_run`` and resumable (ARCHITECTURE principle 7; issue 3 §3).
+``jobs.runner.batch_run`` and resumable (ARCHITECTURE principle 7).
 
 Work is walked in keyset chunks (ids after the checkpoint's last id), so a killed run resumes
 where its last committed chunk ended even when earlier accounts have since left the selection;

@@ -1,4 +1,4 @@
-"""API v1 for organisations, staff accounts and tokens (issue 2 §8), with HackSoft-style thin views.
+"""API v1 for organisations, staff accounts and tokens (ARCHITECTURE), with HackSoft-style thin views.
 
 Scope as on the pages: organisations in the caller's subtree (plus ancestors), users only inside the
 subtree; anything else is a 404. No password or TOTP field ever leaves the server; mobiles are masked.

@@ -1,4 +1,4 @@
-"""Checking who someone is: password (username or 身份证号), then TOTP for staff — issue 2 §6.
+"""Checking who someone is: password (username or 身份证号), then TOTP for staff (DOMAIN.md)
 
 Every outcome is written to the audit log (masked at write). The identifier a person typed is never
 logged: a mistyped username is often a password, and an ID number is personal data.

@@ -1,4 +1,4 @@
-"""Forms for login, TOTP, set-up links, student activation and staff accounts (issue 2 §6).
+"""Forms for login, TOTP, set-up links, student activation and staff accounts (docs/security.md).
 
 Forms only parse and validate input; the checks that count failures live in authn / activation,
 because a lockout must hold whichever page or API the attempt comes through.

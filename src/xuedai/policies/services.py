@@ -27,7 +27,7 @@ VERSION_FIELDS = [f.name for f in PolicyVersion._meta.concrete_fields
 
 
 def can_manage_policies(user: Any) -> bool:
-    """Only system administrators add versions and LPRs (issue 2 §4)."""
+    """Only system administrators add versions and LPRs (DOMAIN.md §1)."""
     return bool(user and (user.is_superuser or user.has_role(Role.ADMIN)))
 
 

@@ -2,7 +2,7 @@
 
 Thin: check who may look, call a selector or a service, render. Policy versions are not borrower
 data, so there is no data scope: every logged-in staff member may read them; only administrators
-add (issue 2 §4). Students get 403.
+add (DOMAIN.md §1). Students get 403.
 """
 
 from __future__ import annotations

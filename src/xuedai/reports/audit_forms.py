@@ -2,8 +2,9 @@
 
 from django import forms
 
-from .audit_display import action_label, object_type_label
 from xuedai.orgs.forms import BootstrapMixin
+
+from .audit_display import action_label, object_type_label
 
 
 class AuditSearchForm(BootstrapMixin, forms.Form):

@@ -1,4 +1,4 @@
-"""Reads of the audit log, scoped to the acting user (ARCHITECTURE principle 4; issue 2 §6).
+"""Reads of the audit log, scoped to the acting user (ARCHITECTURE principle 4).
 
 Auditors and administrators see entries that touch their subtree: written by its staff, about its
 staff or organisations, or about borrowers in scope (subject_key "borrowers.borrower:<id>", which

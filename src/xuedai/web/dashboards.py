@@ -1,4 +1,4 @@
-"""Each role's home page: its work queue (待办) and key numbers (issue 2 §8).
+"""Each role's home page: its work queue (待办) and key numbers (ARCHITECTURE).
 
 Every number comes from a scoped selector, so a county sees its own numbers only; every count is a
 COUNT / GROUP BY in the database, so a page stays cheap at a million borrowers.

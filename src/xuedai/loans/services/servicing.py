@@ -1,4 +1,4 @@
-"""Servicing a loan account: the scalar reference path (DOMAIN.md §4; issue 3 §2).
+"""Servicing a loan account: the scalar reference path (DOMAIN.md §4).
 
 Each service records its input (a payment, an application, a programme), then lets the core engine
 say what that day's postings are (:func:`.ledger.ledger_sync`) — so the ledger's arithmetic is the

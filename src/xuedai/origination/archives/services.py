@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import QuerySet
 
-from xuedai.audit.services import audit_bulk, audit_record
 from xuedai import businessdate
+from xuedai.audit.services import audit_bulk, audit_record
 from xuedai.documents.archive import archive_items
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
 from xuedai.policies.products import Product

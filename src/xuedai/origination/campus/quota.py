@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
-from xuedai.audit.services import audit_record
 from xuedai import businessdate
+from xuedai.audit.services import audit_record
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
 from xuedai.policies.products import Product
 
@@ -108,7 +108,8 @@ def quota_request(
     quota.requested_on, quota.requested_by = today, actor
     quota.save()
     audit_record(actor=actor, action="campus.quota_request", obj=quota, before=before,
-                 after={"academic_year": year, "enrolled_students": enrolled_students, "requested_amount": amount})
+                 after={"academic_year": year, "enrolled_students": enrolled_students,
+                        "requested_amount": amount})
     return quota
 
 

@@ -1,7 +1,7 @@
 """Loan contracts (借款合同) and their states; the moves between states are in origination.workflow.
 
-The codes applied … withdrawn predate issue 4 (demo data and other apps use them); issue 4 keeps
-their meaning and adds the 生源地 steps between them (DOMAIN.md §3.1):
+The codes applied … withdrawn are the oldest (demo data and other apps use them); the 生源地 steps
+sit between them (DOMAIN.md §3.1):
 applied (entered, not yet signed) → signed → receipted → in_review (in a county batch) → approved
 → disbursed; returned / declined / refused / withdrawn on the side.
 """
@@ -95,7 +95,7 @@ class Contract(models.Model):
     disbursed_on = models.DateField("发放日期", null=True, blank=True)
     maturity_date = models.DateField("到期日")
     self_pay_from = models.DateField("自付利息起始日", null=True, blank=True)
-    # Cached from the ledger (issue 3) for lists and scope-filtered counts; the postings are the truth.
+    # Cached from the ledger (DOMAIN.md §4) for lists and scope-filtered counts; the postings are the truth.
     outstanding_principal = models.DecimalField("贷款余额", max_digits=12, decimal_places=2, default=0)
     overdue_since = models.DateField("最早逾期日", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -103,7 +103,7 @@ class Contract(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    # ---- origination (issue 4) ----------------------------------------------------------------------
+    # ---- origination (DOMAIN.md §3.1) ---------------------------------------------------------------
     application = models.OneToOneField("origination.Application", verbose_name="在线申请", null=True,
                                        blank=True, on_delete=models.SET_NULL, related_name="contract")
     # 续贷: a renewal may be signed with last year's contract copy [001 二.1]; the archive differs [001 三].

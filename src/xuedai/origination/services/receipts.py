@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from xuedai import businessdate
+from xuedai.locks import lock_objects
 from xuedai.orgs.models import User
 from xuedai.policies.products import Product
 
@@ -112,8 +113,9 @@ def receipts_import(*, actor: User, file) -> ImportResult:
     if not rows:
         return ImportResult(0, ["文件中没有数据行。"])
     numbers = [str(row["合同编号"] or "").strip() for row in rows]
-    contracts = {c.contract_no: c for c in contract_scope(actor).filter(contract_no__in=numbers)
-                 .select_related("borrower", "county").select_for_update(of=("self",))}
+    # Locked in primary-key order (xuedai.locks): two imports touching the same contracts never deadlock.
+    contracts = {c.contract_no: c for c in lock_objects(contract_scope(actor).filter(contract_no__in=numbers)
+                                                        .select_related("borrower", "county"))}
     seen: dict[str, int] = {}
     seasons: dict = {}
     updates = []

@@ -1,9 +1,9 @@
-"""Post-loan servicing requests: status changes, plan changes and further study, 非恶意逾期
-certificates (issue 5 §3, §4, §7, §8; DOMAIN.md §4 Status changes, Further study, §9).
+"""Post-loan requests: status changes, plan changes and further study, 非恶意逾期 certificates
+(DOMAIN.md §4 Status changes, Further study, §9). ("Servicing" is the ledger's word: interest,
+schedule, repayment, DOMAIN.md §4.)
 
 Each is a small workflow: one side records (maker), another confirms (checker, never the same user —
-ARCHITECTURE principle 3); the services in ``postloan.services.servicing`` write every move to the
-audit log. Uploaded evidence lives under MEDIA_ROOT and leaves only through a scope-checked view.
+ARCHITECTURE principle 3); the services in ``postloan.services`` write every move to the audit log. Uploaded evidence lives under MEDIA_ROOT and leaves only through a scope-checked view.
 """
 
 from django.conf import settings
