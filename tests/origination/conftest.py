@@ -37,6 +37,7 @@ def people(province, county, uni):
         "prov_operator": make(province.centre, Role.OPERATOR),
         "prov_supervisor": make(province.centre, Role.SUPERVISOR),
         "bank": make(province.branch, Role.BANK_REVIEWER),
+        "approver": make(province.branch, Role.BANK_APPROVER),
         "student": make(None, Role.STUDENT, with_totp=False),
     }
 
@@ -90,9 +91,14 @@ def walk(people):
         c.refresh_from_db()
         if state == ContractState.IN_REVIEW:
             return c
-        action = {ContractState.APPROVED: "bank_approve", ContractState.RETURNED: "bank_return",
-                  ContractState.REFUSED: "bank_refuse", ContractState.DISBURSED: "bank_approve"}[state]
-        c = services.bank_decide(actor=p["bank"], contract=c, action=action, comment="审查意见")
+        if state in (ContractState.RETURNED, ContractState.REFUSED):
+            action = "bank_return" if state == ContractState.RETURNED else "bank_refuse"
+            return services.bank_decide(actor=p["bank"], contract=c, action=action, comment="审查意见")
+        # 审查人 reviews, 审批人 approves (maker ≠ checker).
+        c = services.bank_decide(actor=p["bank"], contract=c, action="bank_check", comment="审查意见")
+        if state == ContractState.BANK_CHECKED:
+            return c
+        c = services.bank_decide(actor=p["approver"], contract=c, action="bank_approve")
         if state == ContractState.DISBURSED:
             c.batch.refresh_from_db()
             batch_disburse(actor=p["bank"], batch=c.batch)

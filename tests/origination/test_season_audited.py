@@ -96,13 +96,15 @@ def test_a_whole_season_is_in_the_audit_log(people, make_borrower, borrower, pro
         batch = services.batch_transition(actor=p[who], batch=batch, action=action)
         assert moved(one(f"batch.{action}", p[who]), before, after)
 
-    # The bank returns one contract and approves the rest; the batch closes.
+    # The bank returns one contract; the reviewer reviews the rest, the approver approves; it closes.
     services.bank_decide(actor=p["bank"], contract=second, action="bank_return", comment="共同借款人签字不全")
     ret = one("contract.bank_return", p["bank"])
     assert ret.before["state"] == S.IN_REVIEW and ret.after["state"] == S.RETURNED
-    services.bank_approve_rest(actor=p["bank"], batch=batch)
-    assert moved(one("contract.bank_approve", p["bank"]), S.IN_REVIEW, S.APPROVED)
-    assert moved(one("batch.bank_close", p["bank"]), "province_submitted", "bank_reviewed")
+    services.bank_decide_rest(actor=p["bank"], batch=batch, action="bank_check")
+    assert moved(one("contract.bank_check", p["bank"]), S.IN_REVIEW, S.BANK_CHECKED)
+    services.bank_decide_rest(actor=p["approver"], batch=batch, action="bank_approve")
+    assert moved(one("contract.bank_approve", p["approver"]), S.BANK_CHECKED, S.APPROVED)
+    assert moved(one("batch.bank_close", p["approver"]), "province_submitted", "bank_reviewed")
 
     # Disbursement: the ledger's entry and the contract's move, both by the bank.
     batch.refresh_from_db()

@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests import factories
 from tests.origination.conftest import new_item
+from xuedai.orgs.models import Role
 from xuedai.origination import services
 from xuedai.origination.models import BatchState, ContractEvent, ContractState, CountyBatch
 from xuedai.origination.workflow import HOME_COUNTY_TRANSITIONS, IllegalTransition
@@ -145,7 +147,8 @@ def test_returned_fixed_resubmitted_in_a_second_batch(walk, borrower, make_borro
     other.refresh_from_db()
     contract = services.bank_decide(actor=people["bank"], contract=contract, action="bank_return",
                                     comment="共同借款人签字不全")
-    services.bank_approve_rest(actor=people["bank"], batch=contract.batch)
+    services.bank_decide_rest(actor=people["bank"], batch=contract.batch, action="bank_check")
+    services.bank_decide_rest(actor=people["approver"], batch=contract.batch, action="bank_approve")
     first = CountyBatch.objects.get(sequence=1)
     assert first.state == BatchState.BANK_REVIEWED
     # The year is locked, but a returned contract may still be fixed and resubmitted.
@@ -160,12 +163,36 @@ def test_returned_fixed_resubmitted_in_a_second_batch(walk, borrower, make_borro
     for actor, action in [("supervisor", "county_submit"), ("prov_operator", "province_audit"),
                           ("prov_supervisor", "province_submit")]:
         second = services.batch_transition(actor=people[actor], batch=second, action=action)
-    services.bank_decide(actor=people["bank"], contract=contract, action="bank_approve")
+    services.bank_decide(actor=people["bank"], contract=contract, action="bank_check")
+    services.bank_decide(actor=people["approver"], contract=contract, action="bank_approve")
     second.refresh_from_db()
     assert second.state == BatchState.BANK_REVIEWED
     actions = list(contract.events.values_list("action", flat=True))
     assert actions == ["create", "check_approve", "receipt", "submit", "bank_return", "edit", "resubmit",
-                       "bank_approve"]
+                       "bank_check", "bank_approve"]
+
+
+def test_bank_reviewer_reviews_and_a_different_approver_approves(walk, borrower, make_borrower, people,
+                                                                  province):
+    other = walk(make_borrower(), S.RECEIPTED)
+    contract = walk(borrower, S.IN_REVIEW)  # the batch holds both
+    with pytest.raises(IllegalTransition, match="仅限：银行已审查"):
+        services.bank_decide(actor=people["approver"], contract=contract, action="bank_approve")  # unchecked
+    with pytest.raises(IllegalTransition, match="审查人"):
+        services.bank_decide(actor=people["approver"], contract=contract, action="bank_check")
+    checked = services.bank_decide(actor=people["bank"], contract=other, action="bank_check")
+    with pytest.raises(IllegalTransition, match="审批人"):
+        services.bank_decide(actor=people["bank"], contract=checked, action="bank_approve")
+    both = factories.make_user(province.branch, Role.BANK_REVIEWER)
+    both.roles.create(role=Role.BANK_APPROVER)
+    both._role_codes = None
+    services.bank_decide(actor=both, contract=contract, action="bank_check")
+    with pytest.raises(IllegalTransition, match="经办与复核分离"):
+        services.bank_decide(actor=both, contract=contract, action="bank_approve")
+    with pytest.raises(IllegalTransition, match="经办与复核分离"):
+        services.bank_decide_rest(actor=both, batch=contract.batch, action="bank_approve")
+    contract = services.bank_decide(actor=people["approver"], contract=contract, action="bank_approve")
+    assert contract.state == S.APPROVED
 
 
 def test_disbursement_splits_fees_and_rest(walk, borrower):

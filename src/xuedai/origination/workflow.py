@@ -10,9 +10,10 @@ SERVICING_TRANSITIONS, the moves after disbursement.
 
     student application   submit → submitted —accept (新增合同)→ accepted;  submitted —cancel→ cancelled
     contract              create (新增合同 / 从学生新增) → applied —check→ signed —receipt→ receipted
-                          —summarise (in a batch)→ in_review —bank_approve→ approved —disburse→ disbursed
-                          in_review —bank_return→ returned —resubmit→ in_review (a new batch)
-                          in_review —bank_refuse→ refused (no new application this year)
+                          —submit (in a batch)→ in_review —bank_check (审查人)→ bank_checked
+                          —bank_approve (审批人, not the reviewer)→ approved —disburse→ disbursed
+                          in_review / bank_checked —bank_return→ returned —resubmit→ in_review (a new batch)
+                          in_review / bank_checked —bank_refuse→ refused (no new application this year)
                           signed —withdraw (no receipt by the deadline)→ withdrawn
                           applied / signed / receipted / returned —decline (谢绝)→ declined
     county batch          summarised —county_submit→ county_submitted —province_audit→ province_audited
@@ -89,6 +90,9 @@ APPLICATION_TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     _t("accept", "新增合同", [A.SUBMITTED], A.ACCEPTED, OPERATOR, COUNTY),
 ]}
 
+# A contract the bank has in hand: waiting for the reviewer, or reviewed and waiting for the approver.
+BANK_OPEN = [C.IN_REVIEW, C.BANK_CHECKED]
+
 HOME_COUNTY_TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     _t("create", "新增合同", [], C.APPLIED, OPERATOR, COUNTY),
     _t("edit", "修改合同", [C.APPLIED, C.RETURNED], None, OPERATOR, COUNTY, when_locked=True),
@@ -108,9 +112,12 @@ HOME_COUNTY_TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     # A batch sent back before the bank saw it: its contracts wait for the next summary.
     _t("batch_reject", "批次退回", [C.IN_REVIEW], C.RECEIPTED, OPERATOR | SUPERVISOR, COUNTY | PROVINCE,
        via="batch"),
-    _t("bank_approve", "审批通过", [C.IN_REVIEW], C.APPROVED, BANK_ROLES, BANK),
-    _t("bank_return", "退回县资助中心", [C.IN_REVIEW], C.RETURNED, BANK_ROLES, BANK, danger=True),
-    _t("bank_refuse", "谢绝(本年度不再受理)", [C.IN_REVIEW], C.REFUSED, BANK_ROLES, BANK, danger=True),
+    # The bank's 审查 then 审批 [002 (二)]: the reviewer checks compliance, truth and completeness,
+    # a different person — the approver — decides (maker ≠ checker, as for campus loans).
+    _t("bank_check", "银行审查(合规、真实、完整)", [C.IN_REVIEW], C.BANK_CHECKED, {Role.BANK_REVIEWER}, BANK),
+    _t("bank_approve", "审批通过", [C.BANK_CHECKED], C.APPROVED, {Role.BANK_APPROVER}, BANK, checker=True),
+    _t("bank_return", "退回县资助中心", BANK_OPEN, C.RETURNED, BANK_ROLES, BANK, danger=True),
+    _t("bank_refuse", "谢绝(本年度不再受理)", BANK_OPEN, C.REFUSED, BANK_ROLES, BANK, danger=True),
     _t("resubmit", "重新提交", [C.RETURNED], C.IN_REVIEW, OPERATOR, COUNTY, when_locked=True),
     # Tuition and accommodation to the university, the rest to the student [001 附件二 一(三)].
     _t("disburse", "发放贷款", [C.APPROVED], C.DISBURSED, BANK_ROLES, BANK, via="ledger"),
@@ -121,6 +128,7 @@ HOME_COUNTY_TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
 HOME_COUNTY_MAKERS: dict[str, tuple[str, ...]] = {
     "check_approve": ("create",),
     "check_return": ("create",),
+    "bank_approve": ("bank_check",),
 }
 
 NOBODY: frozenset[str] = frozenset()

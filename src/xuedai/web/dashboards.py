@@ -136,11 +136,13 @@ def department_staff(user: User, today: dt.date) -> Section:
 
 
 def bank(user: User, today: dt.date) -> Section:
-    states = [ContractState.IN_REVIEW, ContractState.APPROVED]
+    """审查人: contracts waiting for review; 审批人: reviewed contracts waiting for approval."""
+    states = [ContractState.IN_REVIEW, ContractState.BANK_CHECKED, ContractState.APPROVED]
     by_state = contracts.contract_counts_by_state(user)
     return Section("银行审查审批", numbers=[
-        Number("待审查合同", by_state[ContractState.IN_REVIEW]),
-        Number("待审查的县批次", _batches(user, BatchState.PROVINCE_SUBMITTED), hint="省已报分行"),
+        Number("待审查合同", by_state[ContractState.IN_REVIEW], hint="审查人办理"),
+        Number("已审查待审批合同", by_state[ContractState.BANK_CHECKED], hint="审批人办理"),
+        Number("待审查审批的县批次", _batches(user, BatchState.PROVINCE_SUBMITTED), hint="省已报分行"),
         Number("已审批合同", by_state[ContractState.APPROVED]),
     ], tables=[_by_org_table(user, "county", "各县待审/已审批合同", states, None)],
        chart=_state_chart(by_state, "chart-bank-states"))

@@ -16,7 +16,7 @@ from xuedai.policies.products import Product
 
 from .. import rules
 from ..bulk import number_in_order
-from ..models import BatchState, Contract, ContractState, CountyBatch
+from ..models import BatchState, Contract, ContractEvent, ContractState, CountyBatch
 from ..selectors import contract_scope
 from ..workflow import BATCH_TRANSITIONS, HOME_COUNTY_TRANSITIONS, IllegalTransition
 from .contracts import operator_county
@@ -97,6 +97,11 @@ def contract_resubmit(*, actor: User, contract: Contract, comment: str = "") -> 
 
 # ---- the bank ----------------------------------------------------------------------------------------
 
+BANK_ACTIONS = ("bank_check", "bank_approve", "bank_return", "bank_refuse")
+# Contracts of a batch the bank has not decided yet.
+UNDECIDED = (ContractState.IN_REVIEW, ContractState.BANK_CHECKED)
+
+
 def _bank_effect(action: str):
     @effect(Product.HOME_COUNTY, action)
     def run(*, contract, **_) -> None:
@@ -106,37 +111,47 @@ def _bank_effect(action: str):
     return run
 
 
-for _action in ("bank_approve", "bank_return", "bank_refuse"):
+for _action in BANK_ACTIONS:
     _bank_effect(_action)
 
 
 def _close_if_done(actor: User, batch: CountyBatch) -> None:
-    if not batch.contracts.filter(state=ContractState.IN_REVIEW).exists():
-        batch_transition(actor=actor, batch=batch, action="bank_close", comment="全部合同审查完毕")
+    if not batch.contracts.filter(state__in=UNDECIDED).exists():
+        batch_transition(actor=actor, batch=batch, action="bank_close", comment="全部合同审查审批完毕")
 
 
 @transaction.atomic(durable=True)
 def bank_decide(*, actor: User, contract: Contract, action: str, comment: str = "") -> Contract:
-    """审批通过 / 退回 / 谢绝 one contract of a batch; the batch closes when none is left in review."""
-    if action not in {"bank_approve", "bank_return", "bank_refuse"}:
+    """审查 / 审批通过 / 退回 / 谢绝 one contract of a batch; the batch closes when none is left undecided."""
+    if action not in BANK_ACTIONS:
         raise IllegalTransition(f"未知操作：{action}。")
     contract = contract_transition(actor=actor, contract=contract, action=action, comment=comment)
     _close_if_done(actor, contract.batch)
     return contract
 
 
+# The rest of a batch in one go: the reviewer reviews what is still in review, the approver approves
+# what the reviewer passed — never contracts they reviewed themselves.
+REST = {"bank_check": ContractState.IN_REVIEW, "bank_approve": ContractState.BANK_CHECKED}
+
+
 @transaction.atomic(durable=True)
-def bank_approve_rest(*, actor: User, batch: CountyBatch, comment: str = "") -> int:
-    """审批通过 every contract of the batch still in review (after returning or refusing some)."""
+def bank_decide_rest(*, actor: User, batch: CountyBatch, action: str, comment: str = "") -> int:
+    """银行审查 or 审批通过 every contract of the batch at that step (after returning or refusing some)."""
+    if action not in REST:
+        raise IllegalTransition(f"未知操作：{action}。")
     batch = CountyBatch.objects.select_for_update(of=("self",)).get(pk=batch.pk)
-    check_actor(actor, HOME_COUNTY_TRANSITIONS["bank_approve"])
+    row = HOME_COUNTY_TRANSITIONS[action]
+    check_actor(actor, row)
     batch_row(actor, batch, "bank_close")  # scope and state (报送分行) of the batch
-    ids = list(contract_scope(actor).filter(batch=batch, state=ContractState.IN_REVIEW)
-               .values_list("pk", flat=True))
-    count = contracts_move(ids, action="bank_approve", actor=actor, comment=comment or "批次审批通过")
+    ids = list(contract_scope(actor).filter(batch=batch, state=REST[action]).values_list("pk", flat=True))
+    if row.checker and ContractEvent.objects.filter(contract_id__in=ids, action="bank_check",
+                                                    actor=actor).exists():
+        raise IllegalTransition(f"「{row.label}」须由另一人办理：其中有您本人审查的合同，审查与审批不能是同一人"
+                                "（经办与复核分离）。")
+    count = contracts_move(ids, action=action, actor=actor, comment=comment or f"批次{row.label}")
     _close_if_done(actor, batch)
     return count
 
 
-
-__all__ = ["bank_approve_rest", "bank_decide", "batch_submit", "batch_transition", "contract_resubmit"]
+__all__ = ["bank_decide", "bank_decide_rest", "batch_submit", "batch_transition", "contract_resubmit"]

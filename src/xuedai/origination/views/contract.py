@@ -16,7 +16,7 @@ from .common import REFUSALS, report
 
 # Actions with a page of their own (a form) rather than a button on the contract page.
 OWN_PAGE = {"create", "edit", "receipt", "resubmit"}
-BANK = {"bank_approve", "bank_return", "bank_refuse"}
+BANK = {"bank_check", "bank_approve", "bank_return", "bank_refuse"}
 PRINTABLE_STATES = {
     "signed",
     "receipted",
