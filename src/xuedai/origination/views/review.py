@@ -20,7 +20,6 @@ from ..services.transitions import batch_row
 from ..workflow import BATCH_TRANSITIONS, IllegalTransition, actions_from
 from .common import REFUSALS, is_bank, report
 
-
 REST_ACTIONS = {"check_rest": "bank_check", "approve_rest": "bank_approve"}
 
 
