@@ -32,7 +32,8 @@ def cast(transactional_db):
     people = {"operator": make(county, Role.OPERATOR), "supervisor": make(county, Role.SUPERVISOR),
               "officer": make(uni, Role.UNIVERSITY_OFFICER), "prov_operator": make(p.centre, Role.OPERATOR),
               "prov_supervisor": make(p.centre, Role.SUPERVISOR), "bank": make(p.branch, Role.BANK_REVIEWER),
-              "approver": make(p.branch, Role.BANK_APPROVER), "student": make(None, Role.STUDENT, with_totp=False)}
+              "approver": make(p.branch, Role.BANK_APPROVER),
+              "student": make(None, Role.STUDENT, with_totp=False)}
     borrower = factories.BorrowerFactory(county=county, university=uni, enrolled_year=2025,
                                          graduation_date=dt.date(2029, 6, 30), user=people["student"])
     factories.CoBorrowerFactory(borrower=borrower)

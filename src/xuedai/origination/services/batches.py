@@ -147,8 +147,8 @@ def bank_decide_rest(*, actor: User, batch: CountyBatch, action: str, comment: s
     ids = list(contract_scope(actor).filter(batch=batch, state=REST[action]).values_list("pk", flat=True))
     if row.checker and ContractEvent.objects.filter(contract_id__in=ids, action="bank_check",
                                                     actor=actor).exists():
-        raise IllegalTransition(f"「{row.label}」须由另一人办理：其中有您本人审查的合同，审查与审批不能是同一人"
-                                "（经办与复核分离）。")
+        raise IllegalTransition(f"「{row.label}」须由另一人办理：其中有您本人审查的合同，"
+                                "审查与审批不能是同一人（经办与复核分离）。")
     count = contracts_move(ids, action=action, actor=actor, comment=comment or f"批次{row.label}")
     _close_if_done(actor, batch)
     return count

@@ -3,7 +3,8 @@
 schedule, repayment, DOMAIN.md §4.)
 
 Each is a small workflow: one side records (maker), another confirms (checker, never the same user —
-ARCHITECTURE principle 3); the services in ``postloan.services`` write every move to the audit log. Uploaded evidence lives under MEDIA_ROOT and leaves only through a scope-checked view.
+ARCHITECTURE principle 3); the services in ``postloan.services`` write every move to the audit log.
+Uploaded evidence lives under MEDIA_ROOT and leaves only through a scope-checked view.
 """
 
 from django.conf import settings
