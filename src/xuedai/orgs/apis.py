@@ -108,7 +108,11 @@ class TokenView(APIView):
             if user.totp_confirmed_at is None:
                 return Response({"detail": "请先在网页登录并绑定动态口令。"},
                                 status=status.HTTP_400_BAD_REQUEST)
-            error = totp_check(user=user, code=data.validated_data.get("totp_code", ""), ip_address=ip)
+            code = data.validated_data.get("totp_code", "").strip()
+            if not code:  # asked for, not wrong: no failure is counted
+                return Response({"detail": "工作人员须填写动态口令(totp_code)：验证器上的 6 位口令。"},
+                                status=status.HTTP_400_BAD_REQUEST)
+            error = totp_check(user=user, code=code, ip_address=ip)
             if error:
                 return Response({"detail": error}, status=status.HTTP_400_BAD_REQUEST)
         token, _ = Token.objects.get_or_create(user=user)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from the install: the docs work offline
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -180,6 +181,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "国家助学贷款系统接口。所有借款人数据按调用者所属机构的数据范围过滤。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
