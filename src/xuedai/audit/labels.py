@@ -24,6 +24,9 @@ ACTION_LABELS = {
     "user_unlock": "解除锁定",
     "user_create": "创建用户",
     "organisation_create": "创建机构",
+    "admin.create": "后台新增",
+    "admin.change": "后台修改",
+    "admin.delete": "后台删除",
     # students and their people
     "student_register": "学生在线注册",
     "application_submit": "学生提交贷款申请",

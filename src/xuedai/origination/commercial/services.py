@@ -15,6 +15,7 @@ from xuedai.borrowers.models import Borrower
 from xuedai.orgs.models import User
 from xuedai.policies.products import Product
 from xuedai.policies.selectors import PolicyNotFound, policy_for
+from xuedai.policies.working_days import add_working_days
 
 from .. import rules as common_rules
 from ..models import (
@@ -32,7 +33,6 @@ from ..services.disbursement import mark_paid_out
 from ..services.transitions import check_actor, contract_note, effect
 from ..services.transitions import contracts_create as insert_contracts
 from ..workflow import IllegalTransition
-from ..working_days import add_working_days
 from .workflow import COMMERCIAL_TRANSITIONS
 
 COMMERCIAL = Product.COMMERCIAL
