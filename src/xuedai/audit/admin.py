@@ -9,7 +9,8 @@ from .services import audit_record
 
 
 def _plain(values: dict) -> dict:
-    return {key: (list(value) if isinstance(value, list | tuple | set) else value) for key, value in values.items()}
+    return {key: list(value) if isinstance(value, list | tuple | set) else value
+            for key, value in values.items()}
 
 
 class AuditedAdmin(admin.ModelAdmin):
