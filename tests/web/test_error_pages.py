@@ -35,3 +35,9 @@ def test_500_is_a_chinese_page():
     assert response.status_code == 500
     body = response.content.decode()
     assert "系统出错了" in body and "Server Error" not in body
+
+
+def test_favicon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.url.endswith("web/favicon.svg")
+    assert client.get(response.url).status_code == 200
