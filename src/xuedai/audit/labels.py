@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "setup_link_create": "签发设置链接",
     "student_activate": "学生激活账号",
     "student_activate_failed": "学生激活失败",
+    "student_password_reset": "重置学生登录密码",
     "user_unlock": "解除锁定",
     "user_create": "创建用户",
     "organisation_create": "创建机构",

@@ -85,3 +85,30 @@ def _student_username(borrower: Borrower) -> str:
         n += 1
         name = f"{base}-{n}"
     return name
+
+
+# County operators and the university's loan office meet the student in person (DOMAIN.md §3.1).
+RESET_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.UNIVERSITY_OFFICER)
+
+
+@transaction.atomic(durable=True)
+def student_password_reset(*, actor: User, borrower: Borrower, identity_checked: bool,
+                           ip_address: str | None = None) -> User:
+    """Staff who checked the student's ID card in person clear the student's password: the student
+    then activates again (ID number + mobile or student number + a new password). Staff never see,
+    set or tell a password (docs/security.md: no default passwords)."""
+    if not actor.has_role(*RESET_ROLES):
+        raise AccountError("只有县资助中心或高校贷款经办人可以重置学生密码。")
+    if not identity_checked:
+        raise AccountError("请先核验学生本人的身份证原件，并勾选“已核验本人身份证件”。")
+    user = borrower.user
+    if user is None or not user.has_usable_password():
+        raise AccountError("该学生尚未激活账号，请让学生在登录页“首次登录/激活账号”自行激活。")
+    user.set_unusable_password()
+    user.failed_logins, user.locked_until = 0, None
+    user.save(update_fields=["password", "failed_logins", "locked_until"])
+    throttle = throttle_for("activate", borrower.id_number)
+    reset_failures(throttle)
+    audit_record(actor=actor, action="student_password_reset", obj=user, subject=borrower,
+                 after={"说明": "经办人当面核验身份证件后重置，学生须重新激活"}, ip_address=ip_address)
+    return user
