@@ -208,3 +208,14 @@ def test_every_table_row_has_chinese_label_and_known_states():
     for row in HOME_COUNTY_TRANSITIONS.values():
         assert row.label and all(s in states for s in row.sources)
         assert row.target is None or row.target in states
+
+
+def test_a_new_contract_carries_the_borrowers_alipay_account_unless_an_agent_bank_collects(
+        people, make_borrower, province, county):
+    assert county.agent_bank_id is not None  # 三台县: its agent bank collects
+    [contract] = services.contracts_create(actor=people["operator"], items=[new_item(make_borrower())])
+    assert contract.alipay_account == ""
+    county.agent_bank = None
+    county.save(update_fields=["agent_bank"])
+    [contract] = services.contracts_create(actor=people["operator"], items=[new_item(make_borrower())])
+    assert contract.alipay_account == f"zxdk{contract.borrower_id:08d}@alipay.cdb"

@@ -95,6 +95,18 @@ def term_rule(policy: PolicyVersion, term_years: int, borrower: Borrower, academ
     return None
 
 
+def alipay_account_for(borrower_id: int) -> str:
+    """The Alipay account the bank opens for a borrower with the first contract, named after them
+    ([001 支付宝使用说明]); one per borrower: "借款人所有未结清的生源地助学贷款均通过该账户还款".
+    Example: borrower 42 → zxdk00000042@alipay.cdb."""
+    return f"zxdk{borrower_id:08d}@alipay.cdb"
+
+
+def repayment_alipay_account(borrower: Borrower, county: Organisation | None) -> str:
+    """The account printed on a new contract: none where the county's agent bank collects."""
+    return "" if county is not None and county.agent_bank_id else alipay_account_for(borrower.pk)
+
+
 def maturity_of(policy: PolicyVersion, academic_year: int, term_years: int) -> dt.date:
     """The last settlement day: the version's final settlement day in (year + term), as demo data does."""
     month, day = (int(part) for part in policy.final_settlement_day.split("-"))

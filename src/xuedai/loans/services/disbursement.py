@@ -15,6 +15,7 @@ from xuedai.locks import lock_objects
 from xuedai.orgs.models import User
 from xuedai.origination.models import Contract, ContractState, CountyBatch
 from xuedai.origination.models.batch import BatchState
+from xuedai.origination.rules import alipay_account_for
 from xuedai.origination.selectors import batch_scope, contract_scope
 from xuedai.origination.services.disbursement import split
 from xuedai.origination.services.transitions import check_actor, contract_ledger_move, row_of
@@ -28,8 +29,9 @@ from .ledger import _post_many, account_refresh
 
 
 def channel_account_for(contract: Contract) -> str:
-    # The bank's system names the Alipay account after the contract holder [001 支付宝使用说明].
-    return f"zxdk{contract.borrower_id:08d}@alipay.cdb"
+    """The account repayments are deducted from: the one printed on the contract, else the borrower's
+    (campus and commercial contracts name none)."""
+    return contract.alipay_account or alipay_account_for(contract.borrower_id)
 
 
 def disbursement_rows(contract: Contract, on: dt.date) -> list[Expected]:

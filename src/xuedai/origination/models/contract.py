@@ -121,6 +121,9 @@ class Contract(models.Model):
     batch = models.ForeignKey("origination.CountyBatch", verbose_name="县批次", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="contracts")
     archive_no = models.PositiveIntegerField("档案序号", null=True, blank=True)
+    # The borrower's Alipay repayment account, opened with the contract and printed on it (DOMAIN.md §4
+    # Channels; [001 支付宝使用说明]); empty where an agent bank collects (its county has one).
+    alipay_account = models.CharField("支付宝还款账户", max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "借款合同"

@@ -126,6 +126,7 @@ def contracts_create(*, actor: User, items: list[NewContract], comment: str = ""
         annual_rate=rate, term_years=i.term_years, applied_on=today,
         maturity_date=rules.maturity_of(policy, year, i.term_years),
         self_pay_from=rules.self_pay_from(policy, i.borrower), created_by=actor, is_renewal=i.is_renewal,
+        alipay_account=rules.repayment_alipay_account(i.borrower, county),
         application=i.application) for number, i in zip(numbers, items, strict=True)],
         actor=actor, comment=comment or ("新增合同(在线申请)" if items[0].application else "从学生新增"))
     applications_move([i.application.pk for i in items if i.application is not None], actor=actor,
