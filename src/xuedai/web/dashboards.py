@@ -64,8 +64,10 @@ def _year_range(year: int) -> dict:
 
 
 def _state_chart(counts: dict[str, int], chart_id: str) -> dict:
-    labels = [ContractState(state).label for state in counts]
-    return {"id": chart_id, "labels": labels, "values": list(counts.values())}
+    """Bars for the states that hold contracts (an empty state would only crowd the axis)."""
+    shown = {state: n for state, n in counts.items() if n}
+    return {"id": chart_id, "labels": [ContractState(state).label for state in shown],
+            "values": list(shown.values())}
 
 
 def _by_org_table(user: User, org_field: str, title: str, states: list[str], year: int | None) -> Table:
