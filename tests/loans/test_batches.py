@@ -6,10 +6,10 @@ from decimal import Decimal as D
 import pytest
 
 from tests.loans.conftest import make_contract
+from xuedai.daily.calendar import business_day_run, event_days
 from xuedai.jobs.models import JobRun, JobStatus
 from xuedai.loans import batches
 from xuedai.loans.batches import classification_batch, relief_batch, settlement_batch
-from xuedai.loans.calendar import business_day_run, event_days
 from xuedai.loans.models import (
     EarlyRepaymentApplication,
     GradeRecord,

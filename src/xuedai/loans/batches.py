@@ -1,5 +1,5 @@
 """The loans batches of a business day, each idempotent per (kind, business date, scope) through
-``jobs.runner.batch_run`` and resumable (ARCHITECTURE principle 7; issue 3 §3).
+``jobs.runner.batch_run`` and resumable (ARCHITECTURE principle 7).
 
 Work is walked in keyset chunks (ids after the checkpoint's last id), so a killed run resumes
 where its last committed chunk ended even when earlier accounts have since left the selection;
@@ -23,7 +23,7 @@ from xuedai.origination.models import LIVE_STATES
 from xuedai.policies.models import PolicyVersion
 
 from . import fastpath
-from .models import GradeRecord, LoanAccount, ReliefProgramme
+from .models import GradeRecord, LoanAccount, ReliefProgramme, TermsChange, TermsChangeKind
 from .services import penalty_accrue, relief_apply, settlement_post
 from .services.ledger import account_terms
 
@@ -117,13 +117,7 @@ def penalty_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
 def _grade_confirmed_deaths_as_loss(on: dt.date) -> None:
     """The kernel grades by days overdue alone; a confirmed death is 损失 whatever the days (DOMAIN.md
     §6), as the scalar path (fastpath.classify_accounts) grades it. Set-based: one UPDATE per table."""
-    from django.apps import apps
-
-    if not apps.is_installed("xuedai.postloan"):
-        return
-    from xuedai.postloan.models import RequestStatus, StatusChange
-
-    dead = StatusChange.objects.filter(loss_flag=True, status=RequestStatus.APPROVED).values("contract_id")
+    dead = TermsChange.objects.filter(kind=TermsChangeKind.DEATH).values("contract_id")
     GradeRecord.objects.filter(as_of=on, account_id__in=dead).update(grade=Grade.LOSS.value)
     LoanAccount.objects.filter(pk__in=dead, graded_on=on).update(grade=Grade.LOSS.value)
 

@@ -29,6 +29,7 @@ from xuedai.core.overdue import overdue_days
 
 from .models import GradeRecord, LoanAccount
 from .services.servicing import classification_rule
+from .terms import loss_contract_ids
 
 
 def _module(name: str):
@@ -68,14 +69,8 @@ def _grades(rule: str, oldest: list[dt.date | None], on: dt.date) -> list[str]:
 
 def _loss_ids(accounts: list[LoanAccount]) -> set[int]:
     """Contracts whose borrower's death is confirmed: 损失 whatever the days overdue (DOMAIN.md §6),
-    as the scalar ``services.classify`` grades them; postloan is optional, so asked lazily."""
-    from django.apps import apps
-
-    if not accounts or not apps.is_installed("xuedai.postloan"):
-        return set()
-    from xuedai.postloan.engine_inputs import loss_contract_ids
-
-    return loss_contract_ids(a.contract_id for a in accounts)
+    as the scalar ``services.classify`` grades them."""
+    return loss_contract_ids(a.contract_id for a in accounts) if accounts else set()
 
 
 def classify_accounts(accounts: list[LoanAccount], on: dt.date, job_run) -> int:

@@ -17,6 +17,7 @@ from .servicing import (
                         ReliefApplication,
                         ReliefProgramme,
 )
+from .terms_changes import TermsChange, TermsChangeKind
 
 __all__ = [
                         "BALANCES",
@@ -39,4 +40,6 @@ __all__ = [
                         "ResultFile",
                         "ResultRow",
                         "RunStatus",
+                        "TermsChange",
+                        "TermsChangeKind",
 ]
