@@ -15,6 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from tests import factories
 from tests.loans.conftest import make_contract
 from xuedai.loans.batches import settlement_batch
 from xuedai.loans.deduction import files
@@ -36,8 +37,6 @@ OWED = Decimal("1603.58")
 
 def settled_accounts(province, per_county: int) -> list[LoanAccount]:
     """``per_county`` accounts in each county (三台县: agent bank; 南部县: Alipay), settled to DAY."""
-    from tests import factories
-
     accounts = []
     for county in province.counties:
         for _ in range(per_county):
