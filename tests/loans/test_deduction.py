@@ -164,7 +164,7 @@ def test_re_running_a_day_posts_nothing_twice(two_accounts):
 
 
 def test_posting_a_run_killed_midway_resumes_without_posting_twice(province, media, tmp_path, monkeypatch):
-    from xuedai.loans.deduction import services
+    from xuedai.loans.deduction import posting as services
 
     for _ in range(3):
         contract = make_contract(province, county=province.counties[1])

@@ -73,8 +73,10 @@ def test_import_rejects_a_foreign_university_and_bad_files(people, signed):
     assert "不是本校学生的合同" in result.errors[0]
     assert "缺少列：往年欠费" in services.receipts_import(
         actor=people["officer"], file=xlsx(rows, header=COLUMNS[:-1])).errors[0]
-    assert "不是有效的 .xlsx" in services.receipts_import(actor=people["officer"],
-                                                         file=io.BytesIO(b"not a workbook")).errors[0]
+    not_a_workbook = io.BytesIO(b"not a workbook")
+    not_a_workbook.name = "回执.xlsx"
+    refused = services.receipts_import(actor=people["officer"], file=not_a_workbook)
+    assert "不是有效的 .xlsx" in refused.errors[0]
 
 
 def test_import_page_shows_errors(client, people, signed):

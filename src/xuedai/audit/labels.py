@@ -69,7 +69,9 @@ ACTION_LABELS = {
     "loans.relief_apply": "适用免息延期政策",
     "loans.relief_batch": "批量适用免息延期政策",
     "loans.terms_change_record": "记录贷款条件变更",
-    "loans.deduction_import": "导入扣款结果",
+    "loans.deduction_import": "导入扣款回盘文件",
+    "loans.deduction_post": "回盘入账",
+    "loans.deduction_file_download": "下载扣款文件",
     # post-loan
     "postloan.status_change_record": "登记学籍变动",
     "postloan.status_change_decide": "审核学籍变动",

@@ -92,13 +92,21 @@ def accrued_penalties(conn, on: int) -> tuple[np.ndarray, np.ndarray, Timings]:
     return ids, total, timings
 
 
+def _text(expression: str) -> str:
+    """A text column as the CSV must carry it: a leading ' before = + - @ tab CR, so a borrower
+    named "=cmd|…" stays text in Excel (the escape xuedai.documents.cells.escape_csv_text writes)."""
+    return (f"CASE WHEN left({expression}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+            f"THEN chr(39) || {expression} ELSE {expression} END")
+
+
 def _expressions() -> dict[str, str]:
     penalty = "(a.penalty_due + COALESCE(t.accrued, 0)::numeric / 100)"
     amount = f"GREATEST(a.principal_due + a.interest_due + {penalty} - a.credit, 0)"
     return {
-        "seq": "row_number() OVER (ORDER BY a.contract_id)", "contract_no": "c.contract_no",
-        "name": "b.name", "id_number": "b.id_number", "channel_account": "a.channel_account",
-        "county": "COALESCE(k.name, '')", "agent_bank": "COALESCE(ab.name, '')",
+        "seq": "row_number() OVER (ORDER BY a.contract_id)", "contract_no": _text("c.contract_no"),
+        "name": _text("b.name"), "id_number": _text("b.id_number"),
+        "channel_account": _text("a.channel_account"),
+        "county": _text("COALESCE(k.name, '')"), "agent_bank": _text("COALESCE(ab.name, '')"),
         "kind": "CASE WHEN a.oldest_unpaid_due < %(on)s THEN '逾期还款' ELSE '到期还款' END",
         "principal": "a.principal_due", "interest": "a.interest_due",
         "penalty": f"{penalty}::numeric(14, 2)", "amount": f"{amount}::numeric(14, 2)",

@@ -8,6 +8,7 @@ from django.db.models import Count, Sum
 from django.http import HttpResponse
 
 from xuedai.documents import home_county
+from xuedai.documents.cells import SafeText
 
 from .models import Contract, CountyBatch
 from .services.disbursement import split
@@ -29,11 +30,14 @@ def xlsx_bytes(title: str, headers: list[str], rows) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "constant_memory": True})
     sheet = book.add_worksheet(title[:31])
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, headers, bold)
+    safe = SafeText(book)  # never write_row(): write() turns a name like "=cmd|…" into a formula
+    bold = safe.format({"bold": True})
+    for col, header in enumerate(headers):
+        safe.write(sheet, 0, col, header, bold)
     for n, row in enumerate(rows, start=1):
-        # xlsxwriter writes a Decimal as a number cell itself: no float in between.
-        sheet.write_row(n, 0, row)
+        for col, value in enumerate(row):
+            # xlsxwriter writes a Decimal as a number cell itself: no float in between.
+            safe.write_value(sheet, n, col, value)
     book.close()
     return out.getvalue()
 

@@ -33,17 +33,31 @@ def academic_year_of(day: dt.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
+# A year's tuition, accommodation or arrears far beyond any Chinese university's fees is a typing
+# mistake (or a hostile file): refused before it reaches a numeric(12, 2) column.
+MAX_RECEIPT_AMOUNT = Decimal("1000000")
+
+
 def money_or_error(raw, label: str, *, required: bool = True) -> tuple[Decimal | None, str | None]:
-    """'4500' → Decimal('4500.00'); blank, text, negatives or more than 2 decimals are errors."""
+    """'4500' → Decimal('4500.00'); blank, text, negatives, non-finite or absurd amounts (1e100000)
+    or more than 2 decimals are errors."""
+    if isinstance(raw, bool):
+        return None, f"{label}应为金额数字，填写的是「{raw}」。"
+    if isinstance(raw, float):
+        raw = repr(raw)  # the shortest decimal that round-trips: 4500.1, not 4500.0999…
     text = str(raw if raw is not None else "").strip().replace(",", "")
     if not text:
         return (None, f"{label}不能为空。") if required else (Decimal("0.00"), None)
     try:
         value = Decimal(text)
     except InvalidOperation:
-        return None, f"{label}应为金额数字，填写的是「{text}」。"
-    if not value.is_finite() or value < 0:
+        return None, f"{label}应为金额数字，填写的是「{text[:20]}」。"
+    if not value.is_finite():
+        return None, f"{label}应为金额数字，填写的是「{text[:20]}」。"
+    if value < 0:
         return None, f"{label}不能为负数。"
+    if value > MAX_RECEIPT_AMOUNT:  # before quantize: 1e100000 cannot be quantized at all
+        return None, f"{label}超过 {MAX_RECEIPT_AMOUNT:,.2f} 元，请检查金额。"
     if value != value.quantize(Decimal("0.01")):
         return None, f"{label}最多两位小数。"
     return value.quantize(Decimal("0.01")), None

@@ -1,4 +1,13 @@
-from .deduction import Channel, DeductionLine, DeductionRun, LineKind, LineResult, RunStatus
+from .deduction import (
+    Channel,
+    DeductionLine,
+    DeductionRun,
+    LineKind,
+    LineResult,
+    ResultFile,
+    ResultRow,
+    RunStatus,
+)
 from .kinds import BALANCES, EFFECTS, OUTSIDE_ENGINE, PAY_KINDS, Kind
 from .ledger import LoanAccount, Posting
 from .servicing import (
@@ -28,6 +37,8 @@ __all__ = [
                         "Posting",
                         "ReliefApplication",
                         "ReliefProgramme",
+                        "ResultFile",
+                        "ResultRow",
                         "RunStatus",
                         "TermsChange",
                         "TermsChangeKind",

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from xuedai import businessdate
 from xuedai.audit.services import audit_record
 from xuedai.core.classification import Grade
 from xuedai.core.classification import grade as grade_for
-from xuedai.core.money import ZERO, to_money
+from xuedai.core.money import ZERO, MoneyError, to_money
 from xuedai.core.overdue import overdue_days
 from xuedai.core.terms import Payment
 from xuedai.origination.models import Contract, ContractState
@@ -162,18 +162,29 @@ def early_repayment_apply(*, actor, account: LoanAccount, applied_on: dt.date | 
                           principal: Decimal | None = None) -> EarlyRepaymentApplication:
     """Record an early-repayment application (提前还款申请) for the next deduction day it can make."""
     applied_on = applied_on or businessdate.today()
+    # The account row is locked first: fifty clicks of one borrower apply one after the other, and
+    # each after the first finds the application the first one made (never an IntegrityError).
+    account = _locked(account)
     deduct_on = early_repayment_date(account.contract, applied_on)
     if deduct_on is None:
         raise ServicingError("不在提前还款申请期内（1—10月每月10日前）")
     if principal is not None:
-        principal = to_money(principal)
+        try:
+            principal = to_money(principal, what="提前还本金额")
+        except MoneyError as error:
+            raise ServicingError(error.message_zh[:100]) from None
         if principal <= 0 or principal > account.principal_outstanding:
             raise ServicingError("提前还本金额须大于 0 且不超过贷款余额")
+    duplicate = ServicingError(f"已有 {deduct_on:%Y-%m-%d} 扣款的提前还款申请，无需重复提交")
     if account.early_repayments.filter(deduct_on=deduct_on).exists():
-        raise ServicingError(f"{deduct_on:%Y-%m-%d} 已有提前还款申请")
-    application = EarlyRepaymentApplication.objects.create(
-        account=account, applied_on=applied_on, deduct_on=deduct_on, principal=principal,
-        created_by=actor if getattr(actor, "pk", None) else None)
+        raise duplicate
+    try:
+        with transaction.atomic():  # the unique (account, deduct_on) stays the last word
+            application = EarlyRepaymentApplication.objects.create(
+                account=account, applied_on=applied_on, deduct_on=deduct_on, principal=principal,
+                created_by=actor if getattr(actor, "pk", None) else None)
+    except IntegrityError:
+        raise duplicate from None
     audit_record(actor=actor, action="loans.early_repayment_apply", obj=application, subject=account.contract,
                  after={"applied_on": applied_on, "deduct_on": deduct_on, "principal": principal})
     return application

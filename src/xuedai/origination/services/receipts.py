@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from xuedai import businessdate
+from xuedai.documents.tables import TableError, limit_statements, table_rows
 from xuedai.locks import lock_objects
 from xuedai.orgs.models import User
 from xuedai.policies.products import Product
@@ -80,26 +81,36 @@ class ImportResult:
         return not self.errors
 
 
-def read_rows(file) -> tuple[list[dict], list[str]]:
-    """The .xlsx's rows as {header: value}, with the sheet's row numbers; header problems as errors."""
-    from openpyxl import load_workbook
+# A university enters a few thousand receipts a season; more rows than this is not a receipt file.
+MAX_ROWS = 20_000
 
+
+def read_rows(file) -> tuple[list[dict], list[str]]:
+    """The file's rows as {header: value}, with the sheet's row numbers; file problems as errors.
+
+    .xlsx or CSV (UTF-8 with or without BOM, UTF-16, GBK/GB18030), read by ``documents.tables``:
+    size and row limits, broken files and bad encodings as Chinese errors, never an exception.
+    Called inside the import's transaction, whose statements it bounds on PostgreSQL.
+    """
+    limit_statements(statement_s=60, lock_s=10)
+    name = getattr(file, "name", None)
+    out: list[dict] = []
     try:
-        sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        return [], ["文件不是有效的 .xlsx 工作簿，请使用页面提供的模板。"]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        return [], [f"第1行（表头）缺少列：{'、'.join(missing)}。"]
-    out = []
-    for number, values in enumerate(rows, start=2):
-        if all(value in (None, "") for value in values):
-            continue
-        row = {name: values[header.index(name)] if header.index(name) < len(values) else None
-               for name in COLUMNS}
-        out.append({"_row": number, **row})
+        rows = table_rows(file, max_rows=MAX_ROWS + 1, name=name)
+        first = next(rows, None)
+        if first is None:
+            return [], ["文件中没有任何内容（连表头也没有）。"]
+        header_number, values = first
+        header = [str(cell).strip() if cell is not None else "" for cell in values]
+        missing = [column for column in COLUMNS if column not in header]
+        if missing:
+            return [], [f"第{header_number}行（表头）缺少列：{'、'.join(missing)}。"]
+        for number, values in rows:
+            row = {column: values[header.index(column)] if header.index(column) < len(values) else None
+                   for column in COLUMNS}
+            out.append({"_row": number, **row})
+    except TableError as error:
+        return [], [str(error)]
     return out, []
 
 
@@ -126,7 +137,7 @@ def receipts_import(*, actor: User, file) -> ImportResult:
             errors.append(f"{at}：合同编号不能为空。")
             continue
         if contract is None:
-            errors.append(f"{at}：合同编号 {number} 不存在或不是本校学生的合同。")
+            errors.append(f"{at}：合同编号 {number[:40]} 不存在或不是本校学生的合同。")
             continue
         if number in seen:
             errors.append(f"{at}：合同编号 {number} 与第{seen[number]}行重复。")
@@ -134,7 +145,7 @@ def receipts_import(*, actor: User, file) -> ImportResult:
         seen[number] = row["_row"]
         name = str(row["学生姓名"] or "").strip()
         if name and name != contract.borrower.name:
-            errors.append(f"{at}：学生姓名「{name}」与合同 {number} 不符。")
+            errors.append(f"{at}：学生姓名「{name[:20]}」与合同 {number} 不符。")
         if contract.state not in HOME_COUNTY_TRANSITIONS["receipt"].sources:
             errors.append(f"{at}：合同 {number} 的状态为「{contract.get_state_display()}」，不能录入回执。")
         if problem := _deadline_error(contract, seasons):
