@@ -31,7 +31,8 @@ def test_plan_changes_and_suspensions_take_the_scalar_path_and_death_grades_loss
     StatusChange.objects.create(contract_id=dead, kind="death", status=RequestStatus.APPROVED,
                                 handled_on=dt.date(2025, 3, 1), loss_flag=True)
 
-    timings = loans_settlement(portfolio.BENCH_DAY, settle_leftovers=settle_leftovers, chunk=100, connections=1)
+    timings = loans_settlement(portfolio.BENCH_DAY, settle_leftovers=settle_leftovers, chunk=100,
+                               connections=1)
     assert timings.scalar_rows >= 2  # the two changed contracts were left to the scalar service
 
     quarter_end = dt.date(portfolio.BENCH_DAY.year, 12, 31)

@@ -19,6 +19,14 @@ ACTION_LABELS = {
     "user_unlock": "解除锁定",
     "user_create": "创建用户",
     "organisation_create": "创建机构",
+    # Batch runs: one entry per run, written when the run is done (jobs.runner.Job.finish).
+    "loans.settlement_batch": "批量结息",
+    "loans.penalty_batch": "批量计提罚息复利",
+    "loans.classification_batch": "五级分类批处理",
+    "loans.relief_batch": "批量适用减免政策",
+    "loans.deduction_prepare_batch": "生成批量扣款明细",
+    "loans.deduction_files_batch": "生成扣款明细表文件（大批量）",
+    "loans.day_batch": "日终批处理",
 }
 
 

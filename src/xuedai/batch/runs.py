@@ -22,7 +22,6 @@ supplies both, so this package never imports the loans app.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -103,6 +102,7 @@ def kernel_phase(section: str, work: Callable, *, chunk: int, connections: int, 
 
             with transaction.atomic():
                 job.progress(0, {section: {"size": size}})
+            job.report(f"  {job.run.kind}: {len(todo)} 段，每段 {size:,} 个合同号")
         if not todo:
             return
         pool = [_new_connection() for _ in range(max(1, min(connections, len(todo))))]
@@ -175,16 +175,16 @@ def _claim(kind: str, business_date: dt.date, *, scope_key: str = "all", actor=N
     return Job.claim(kind=kind, business_date=business_date, scope_key=scope_key, actor=actor, out=out)
 
 
-def leftovers_phase(on: dt.date, settle_leftovers: SettleLeftovers | None, *, size: int = LEFTOVER_CHUNK):
+def leftovers_phase(on: dt.date, settle_leftovers: SettleLeftovers | None, *, size: int | None = None):
     """The settlement's scalar phase: the kernel's leftovers, ``size`` at a time, each chunk settled
     by the caller's service and recorded in the same transaction (keyset on the contract id)."""
 
     def phase(job) -> None:
         from django.db import transaction
 
-        day = exact.day(on)
+        day, limit = exact.day(on), size or LEFTOVER_CHUNK
         last, settled = job.section("leftovers").get("last", 0), job.section("leftovers").get("settled", 0)
-        while ids := leftover_ids(_django_connection(), day, after=last, limit=size):
+        while ids := leftover_ids(_django_connection(), day, after=last, limit=limit):
             if settle_leftovers is None:
                 raise LeftoversWithoutService(f"{len(ids)} 户需要逐户结息（贷款服务），本批处理不能独自完成")
             with transaction.atomic():
@@ -197,7 +197,7 @@ def leftovers_phase(on: dt.date, settle_leftovers: SettleLeftovers | None, *, si
 
 
 def loans_settlement(business_date: dt.date, *, settle_leftovers: SettleLeftovers | None = None, actor=None,
-                     chunk: int = DEFAULT_CHUNK, connections: int = CONNECTIONS, out=None) -> Timings:
+                     chunk: int | None = None, connections: int = CONNECTIONS, out=None) -> Timings:
     """Settle every account for which ``business_date`` is a settlement date (DOMAIN.md §4): the
     kernel for plain accounts, then ``settle_leftovers`` for the others; one job, done when both are.
 
@@ -224,8 +224,9 @@ def loans_settlement(business_date: dt.date, *, settle_leftovers: SettleLeftover
         return result, {"job_run": job.run.pk, "kernel_accounts": kernel.rows, "scalar_accounts": scalar,
                         "postings": sum(counts.values()), **posted_summary(counts, fen)}
 
-    job_execute(job, [("kernel", kernel_phase("kernel", work, chunk=chunk, connections=connections,
-                                               seconds=seconds)),
+    kernel = kernel_phase("kernel", work, chunk=chunk or DEFAULT_CHUNK, connections=connections,
+                          seconds=seconds)
+    job_execute(job, [("kernel", kernel),
                       ("leftovers", leftovers_phase(business_date, settle_leftovers))],
                 action="loans.settlement_batch", summary=summary)
     return _with_seconds(job, "kernel", seconds, scalar_rows=job.section("leftovers").get("settled", 0))
@@ -240,7 +241,7 @@ def _with_seconds(job, section: str, seconds: Timings, **extra) -> Timings:
 
 
 def loans_classification(as_of: dt.date, *, overrides: Callable[[dt.date], int] | None = None, actor=None,
-                         chunk: int = DEFAULT_CHUNK, connections: int = CONNECTIONS, dense: bool = True,
+                         chunk: int | None = None, connections: int = CONNECTIONS, dense: bool = True,
                          out=None) -> Timings:
     """Grade every live account at the quarter end ``as_of`` (DOMAIN.md §6), then apply the caller's
     ``overrides(as_of) → accounts regraded`` (a confirmed death is 损失 whatever the days); one job.
@@ -272,15 +273,11 @@ def loans_classification(as_of: dt.date, *, overrides: Callable[[dt.date], int] 
                 {"job_run": job.run.pk, "records": kernel.postings, "mode": "dense" if dense else "sparse",
                  **grades, "regraded_loss": regraded})
 
-    job_execute(job, [("kernel", kernel_phase("kernel", work, chunk=chunk, connections=connections,
-                                               seconds=seconds)),
+    kernel = kernel_phase("kernel", work, chunk=chunk or DEFAULT_CHUNK, connections=connections,
+                          seconds=seconds)
+    job_execute(job, [("kernel", kernel),
                       ("overrides", regrade)], action="loans.classification_batch", summary=summary)
     return _with_seconds(job, "kernel", seconds)
-
-
-def _scope_of(directory: Path) -> str:
-    text = str(directory)
-    return text if len(text) <= 128 else "dir:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def loans_deduction_files(on: dt.date, directory: Path, *, layouts: Mapping[str, object], actor=None,
@@ -289,11 +286,12 @@ def loans_deduction_files(on: dt.date, directory: Path, *, layouts: Mapping[str,
     files, which appear under their names only once that transaction has committed).
 
     ``layouts``: the deduction layouts by channel, ``{"alipay": …, "agent_bank": …}`` (each with
-    ``headers`` and ``keys``), from the loans app. A done run returns the files it wrote."""
+    ``headers`` and ``keys``), from the loans app. The day's files are written once: a done run
+    returns the files it wrote, wherever ``directory`` points now."""
     from xuedai.jobs.runner import job_execute
 
     seconds = Timings()
-    job = _claim(DEDUCTION_FILES, on, scope_key=_scope_of(directory), actor=actor, out=out)
+    job = _claim(DEDUCTION_FILES, on, actor=actor, out=out)
 
     def files(job) -> None:
         conn = _new_connection()
@@ -301,7 +299,8 @@ def loans_deduction_files(on: dt.date, directory: Path, *, layouts: Mapping[str,
             with conn.transaction():
                 conn.execute("SET LOCAL jit = off")
                 written, timings = deduction_files(conn, exact.day(on), Path(directory), layouts)
-                job.progress(timings.rows, {"files": {"paths": [str(p) for p, _ in written],
+                # Redone after a kill between this commit and the phase's end: counted once.
+                job.progress(0 if job.section("files") else timings.rows, {"files": {"paths": [str(p) for p, _ in written],
                                                       "lines": timings.rows, "accrued": timings.postings}},
                              conn=conn)
             for final, part in written:  # committed: the files take their names

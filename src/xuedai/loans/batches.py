@@ -32,6 +32,7 @@ from .services import penalty_accrue, relief_apply, settlement_post
 from .services.ledger import account_terms
 
 CHUNK = 200
+CLASSIFY_CHUNK = 2000  # grading is cheap per account: larger chunks
 QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
 SETTLEMENT, CLASSIFICATION = runs.SETTLEMENT, runs.CLASSIFICATION
 PENALTY, RELIEF = "loans.penalty", "loans.relief"
@@ -195,7 +196,7 @@ def classification_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
     qs = live_accounts(on + dt.timedelta(days=1)).select_related("contract__policy_version",
                                                                  "contract__county", "contract__university")
     return _scalar_run(CLASSIFICATION, on, qs, lambda batch, run: fastpath.classify_accounts(batch, on, run),
-                       label="五级分类", actor=actor, out=out, size=2000, extra=_grade_counts(on))
+                       label="五级分类", actor=actor, out=out, size=CLASSIFY_CHUNK, extra=_grade_counts(on))
 
 
 def relief_population(*, graduation_year: int | None = None, county_id: int | None = None,
