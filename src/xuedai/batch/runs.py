@@ -300,9 +300,9 @@ def loans_deduction_files(on: dt.date, directory: Path, *, layouts: Mapping[str,
                 conn.execute("SET LOCAL jit = off")
                 written, timings = deduction_files(conn, exact.day(on), Path(directory), layouts)
                 # Redone after a kill between this commit and the phase's end: counted once.
-                job.progress(0 if job.section("files") else timings.rows, {"files": {"paths": [str(p) for p, _ in written],
-                                                      "lines": timings.rows, "accrued": timings.postings}},
-                             conn=conn)
+                record = {"paths": [str(p) for p, _ in written], "lines": timings.rows,
+                          "accrued": timings.postings}
+                job.progress(0 if job.section("files") else timings.rows, {"files": record}, conn=conn)
             for final, part in written:  # committed: the files take their names
                 os.replace(part, final)
             seconds.add(timings)
