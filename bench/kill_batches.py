@@ -2,7 +2,7 @@
 to completion, and compared with an uninterrupted run on an identical copy of the database.
 
     XUEDAI_PG_PORT=54332 scripts/with-postgres.sh bash -c \\
-        '.venv/bin/xuedai migrate -v0 && .venv/bin/python bench/kill_batches.py --accounts 1000 --random 12'
+        '.venv/bin/xuedai migrate -v0 && .venv/bin/python bench/kill_batches.py --accounts 400 --random 14'
 
 ARCHITECTURE principle 7: a batch must be idempotent and resumable under a kill at any moment, and
 its job row must say done only when its whole scope is. The harness builds one portfolio on the eve
@@ -180,15 +180,67 @@ def _copy(template: str, name: str, media: Path) -> Path:
     return target
 
 
+def _random_kills(trial: str, media: Path, work, kernels: bool, attempts: int, rng: random.Random,
+                  bound: list[float]) -> int:
+    """Up to ``attempts`` workers in a row, each SIGKILLed after a random delay below ``bound[0]``;
+    the bound shrinks when a worker finished first and grows back after a kill (resumed runs have
+    less left to do), so kills keep landing inside the work. Returns the workers killed."""
+    killed = 0
+    for _ in range(attempts):
+        read, write = os.pipe()
+        pid = _fork(trial, media, work, kernels=kernels, ready=write)
+        os.close(write)
+        os.read(read, 1)
+        os.close(read)
+        time.sleep(rng.uniform(0, bound[0]))
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if _wait(pid) == "killed":
+            killed += 1
+            bound[0] = min(bound[1], bound[0] * 1.2)
+        else:
+            bound[0] *= 0.6
+        _settle_sessions(trial)
+    return killed
+
+
+def _trial(tally: Tally, trial: str, pre: str, media: Path, plan: tuple[str, int], scenario,
+           reference: dict, rng: random.Random, bound: list[float]) -> None:
+    """One copy of the pre database: killed as ``plan`` says, run to its end, compared."""
+    _, (step, day), as_of, kernels = scenario
+    trial_media = _copy(pre, trial, media)
+    tally.trials += 1
+    mode, arg = plan
+    if mode == "boundary":
+        pid = _fork(trial, trial_media, _step(step, day), kernels=kernels, kill_after=arg)
+        tally.kills_boundary += _wait(pid) == "killed"
+        _settle_sessions(trial)
+    else:
+        tally.kills_random += _random_kills(trial, trial_media, _step(step, day), kernels, arg, rng, bound)
+    outcome, _ = _capture(trial, trial_media, _step(step, day), kernels=kernels)
+    if outcome != "ok":
+        tally.counts["failed"] += 1
+    else:
+        tally.counts.update(kill_world.compare(reference, kill_world.snapshot(trial, trial_media)))
+        tally.counts["reconcile"] += kill_world.reconcile_count(trial, trial_media, as_of, _capture)
+    kill_world.drop_database(trial)
+    shutil.rmtree(trial_media, ignore_errors=True)
+
+
 def run_batch(name: str, base: str, media: Path, rng: random.Random, *, random_kills: int,
-              max_boundaries: int | None, out=print) -> Tally:
-    pre_steps, (step, day), as_of, kernels = SCENARIOS[name]
+              max_boundaries: int | None, min_kills: int = 0, out=print) -> Tally:
+    """Pre database, reference run, then a trial per boundary (or a sample of ``max_boundaries``)
+    and ``random_kills`` random trials — more random trials while fewer than ``min_kills`` workers
+    were killed (at most twice as many)."""
+    scenario = SCENARIOS[name]
+    pre_steps, (step, day), as_of, kernels = scenario
     tally, started = Tally(), time.perf_counter()
     pre = f"{base}_{name}_pre"
     pre_media = _copy(base, pre, media)
     for pre_step, pre_day in pre_steps:
-        outcome, _ = _capture(pre, pre_media, _step(pre_step, pre_day))
-        if outcome != "ok":
+        if _capture(pre, pre_media, _step(pre_step, pre_day))[0] != "ok":
             raise RuntimeError(f"{name}: earlier step {pre_step} failed")
     ref = f"{base}_{name}_ref"
     ref_media = _copy(pre, ref, media)
@@ -204,39 +256,12 @@ def run_batch(name: str, base: str, media: Path, rng: random.Random, *, random_k
     if max_boundaries is not None and len(plans) > max_boundaries:
         plans = sorted(rng.sample(plans, max_boundaries), key=lambda p: p[1])
     plans += [("random", rng.randint(1, 3)) for _ in range(random_kills)]
-    for index, (mode, arg) in enumerate(plans):
-        trial = f"{base}_{name}_t{index}"
-        trial_media = _copy(pre, trial, media)
-        tally.trials += 1
-        if mode == "boundary":
-            pid = _fork(trial, trial_media, _step(step, day), kernels=kernels, kill_after=arg)
-            if _wait(pid) == "killed":
-                tally.kills_boundary += 1
-            _settle_sessions(trial)
-        else:
-            for _ in range(arg):
-                read, write = os.pipe()
-                pid = _fork(trial, trial_media, _step(step, day), kernels=kernels, ready=write)
-                os.close(write)
-                os.read(read, 1)
-                os.close(read)
-                time.sleep(rng.uniform(0, duration))
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                if _wait(pid) == "killed":
-                    tally.kills_random += 1
-                _settle_sessions(trial)
-        outcome, _ = _capture(trial, trial_media, _step(step, day), kernels=kernels)
-        if outcome != "ok":
-            tally.counts["failed"] += 1
-        else:
-            got = kill_world.snapshot(trial, trial_media)
-            tally.counts.update(kill_world.compare(reference, got))
-            tally.counts["reconcile"] += kill_world.reconcile_count(trial, trial_media, as_of, _capture)
-        kill_world.drop_database(trial)
-        shutil.rmtree(trial_media, ignore_errors=True)
+    bound = [duration, duration]
+    index = 0
+    while index < len(plans) or (tally.kills < min_kills and index < 2 * len(plans)):
+        plan = plans[index] if index < len(plans) else ("random", 3)
+        _trial(tally, f"{base}_{name}_t{index}", pre, media, plan, scenario, reference, rng, bound)
+        index += 1
     for db, folder in ((ref, ref_media), (pre, pre_media)):
         kill_world.drop_database(db)
         shutil.rmtree(folder, ignore_errors=True)
@@ -256,7 +281,8 @@ def _line(name: str, t: Tally) -> str:
 
 
 def run_harness(*, accounts: int, random_kills: int, batches: list[str] | None = None,
-                max_boundaries: int | None = None, seed: int = 1, out=print) -> dict[str, Tally]:
+                max_boundaries: int | None = None, min_kills: int = 0, seed: int = 1,
+                out=print) -> dict[str, Tally]:
     """Build the portfolio, then every batch's kills; the database in Django's settings is the
     template (migrated) and is left untouched."""
     from django.db import connections
@@ -274,7 +300,7 @@ def run_harness(*, accounts: int, random_kills: int, batches: list[str] | None =
             raise RuntimeError("building the portfolio failed")
         out(f"portfolio: {report['result']}")
         return {name: run_batch(name, base, media, rng, random_kills=random_kills,
-                                max_boundaries=max_boundaries, out=out)
+                                max_boundaries=max_boundaries, min_kills=min_kills, out=out)
                 for name in (batches or list(SCENARIOS))}
     finally:
         kill_world.drop_database(base)
@@ -286,13 +312,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--random", type=int, default=12, help="random-moment trials per batch")
     parser.add_argument("--max-boundaries", type=int, default=None, help="sample the boundaries")
+    parser.add_argument("--min-kills", type=int, default=20, help="random trials added until reached")
     parser.add_argument("--batches", default="", help="comma-separated, default all: " + ",".join(SCENARIOS))
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     started = time.perf_counter()
     tallies = run_harness(accounts=args.accounts, random_kills=args.random, seed=args.seed,
                           batches=[b for b in args.batches.split(",") if b] or None,
-                          max_boundaries=args.max_boundaries)
+                          max_boundaries=args.max_boundaries, min_kills=args.min_kills)
     total = Tally()
     for t in tallies.values():
         total.kills_boundary += t.kills_boundary

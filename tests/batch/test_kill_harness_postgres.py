@@ -20,10 +20,10 @@ def test_every_batch_survives_kills_at_its_boundaries_and_at_random_moments():
     import kill_batches
 
     lines: list[str] = []
-    tallies = kill_batches.run_harness(accounts=60, random_kills=1, max_boundaries=3, seed=7,
+    tallies = kill_batches.run_harness(accounts=60, random_kills=1, max_boundaries=3, min_kills=4, seed=7,
                                        out=lines.append)
     assert set(tallies) == set(kill_batches.SCENARIOS)
     for name, tally in tallies.items():
         assert tally.boundaries >= 3, name  # the batch reported its commits (start, chunks, phases, done)
-        assert tally.kills_boundary == 3, name
+        assert tally.kills_boundary == 3 and tally.kills >= 4, name
         assert tally.bad() == 0, "\n".join(lines)
