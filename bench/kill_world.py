@@ -85,10 +85,9 @@ def build(accounts: int) -> dict:
     from django.db import connection
 
     from xuedai.batch import portfolio
-    from xuedai.loans.models import LoanAccount, ReliefProgramme
-    from xuedai.loans.services import account_take_on, relief_apply, repayment_post
+    from xuedai.loans.models import LoanAccount, ReliefProgramme, TermsChangeKind
+    from xuedai.loans.services import account_take_on, relief_apply, repayment_post, terms_change_record
     from xuedai.origination.models import Contract
-    from xuedai.postloan.models import RequestStatus, StatusChange
 
     connection.ensure_connection()
     portfolio.build(connection.connection, accounts, chunk=4000, ledger=False)
@@ -107,10 +106,10 @@ def build(accounts: int) -> dict:
         if account.principal_due + account.interest_due + account.penalty_due == 0:
             repayment_post(actor=None, account=account, on=CREDIT_DAY, amount=Decimal("300.00"))
             credited += 1
-    dead = [a.contract_id for a in live[3::29]]
-    for contract_id in dead:
-        StatusChange.objects.create(contract_id=contract_id, kind="death", status=RequestStatus.APPROVED,
-                                    handled_on=RELIEF_DAY, loss_flag=True)
+    dead = [a.contract for a in live[3::29]]
+    for contract in dead:  # what post-loan records when it confirms a death
+        terms_change_record(actor=None, contract=contract, kind=TermsChangeKind.DEATH, starts_on=RELIEF_DAY,
+                            source="压力测试")
     return {"accounts": len(live), "relief": len(relieved), "credit": credited, "deaths": len(dead)}
 
 

@@ -7,12 +7,15 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
 from xuedai.batch import portfolio
 from xuedai.batch.runs import loans_settlement
+from xuedai.core.schedule import Instalment
 from xuedai.loans.batches import classification_batch, settle_leftovers
-from xuedai.loans.models import GradeRecord, LoanAccount
-from xuedai.postloan.models import PlanChange, RequestStatus, StatusChange
+from xuedai.loans.models import GradeRecord, LoanAccount, TermsChangeKind
+from xuedai.loans.services import terms_change_record
+from xuedai.origination.models import Contract
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -24,13 +27,21 @@ def test_plan_changes_and_suspensions_take_the_scalar_path_and_death_grades_loss
         pytest.skip("the kernels need PostgreSQL")
     connection.ensure_connection()
     portfolio.build(connection.connection, N, chunk=100)
-    planned, suspended, dead = LoanAccount.objects.order_by("pk").values_list("contract_id", flat=True)[:3]
-    PlanChange.objects.create(contract_id=planned, kind="plan", status=RequestStatus.APPROVED,
-                              applied_on=dt.date(2025, 6, 1), instalments=[])
-    StatusChange.objects.create(contract_id=suspended, kind="suspension", status=RequestStatus.APPROVED,
-                                handled_on=dt.date(2025, 3, 1), returned_on=dt.date(2025, 9, 1))
-    StatusChange.objects.create(contract_id=dead, kind="death", status=RequestStatus.APPROVED,
-                                handled_on=dt.date(2025, 3, 1), loss_flag=True)
+    # The plan goes to a contract with no principal charged yet: all of it at maturity.
+    untouched = LoanAccount.objects.filter(principal_outstanding=F("contract__amount"), principal_due=0)
+    planned = untouched.order_by("pk").values_list("contract_id", flat=True).first()
+    suspended, dead = LoanAccount.objects.exclude(pk=planned).order_by("pk").values_list("contract_id",
+                                                                                          flat=True)[:2]
+    contracts = Contract.objects.in_bulk([planned, suspended, dead])
+    # What post-loan records when it approves a plan and confirms a suspension and a death.
+    account = LoanAccount.objects.get(pk=planned)
+    plan = [Instalment(contracts[planned].maturity_date, account.principal_outstanding)]
+    terms_change_record(actor=None, contract=contracts[planned], kind=TermsChangeKind.CHOSEN_PLAN,
+                        instalments=plan, source="测试")
+    terms_change_record(actor=None, contract=contracts[suspended], kind=TermsChangeKind.SUSPENSION,
+                        starts_on=dt.date(2025, 3, 1), ends_on=dt.date(2025, 9, 1), source="测试")
+    terms_change_record(actor=None, contract=contracts[dead], kind=TermsChangeKind.DEATH,
+                        starts_on=dt.date(2025, 3, 1), source="测试")
 
     timings = loans_settlement(portfolio.BENCH_DAY, settle_leftovers=settle_leftovers, chunk=100,
                                connections=1)

@@ -6,10 +6,10 @@ from decimal import Decimal as D
 import pytest
 
 from tests.loans.conftest import make_contract
+from xuedai.daily.calendar import business_day_run, event_days
 from xuedai.jobs.models import JobRun, JobStatus
 from xuedai.loans import batches
 from xuedai.loans.batches import classification_batch, relief_batch, settlement_batch
-from xuedai.loans.calendar import business_day_run, event_days
 from xuedai.loans.models import (
     EarlyRepaymentApplication,
     GradeRecord,
@@ -163,7 +163,6 @@ def test_event_days_jump_between_business_events(province):
 def test_each_batch_run_is_one_audit_entry_with_its_counts(province):
     from xuedai.audit.models import AuditEntry
     from xuedai.loans.batches import penalty_batch
-    from xuedai.loans.calendar import business_day_run
 
     accounts = _accounts(province, 3)
     day = dt.date(2018, 12, 20)

@@ -113,5 +113,5 @@ def test_deadline_withdrawal_batch(people, signed, county):
     assert event.actor is None and event.actor_label == "系统" and "视同撤销" in event.comment
     assert JobRun.objects.get().status == "done"
     # Now the county can summarise: no receipt is outstanding.
-    batch = services.batch_summarise(actor=people["operator"])
+    batch = services.batch_submit(actor=people["operator"])
     assert batch.contract_count == 1

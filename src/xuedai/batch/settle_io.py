@@ -6,7 +6,8 @@ principal (``principal``), all with ``due_on`` = the settlement day and memo 结
 ``loans.replay`` maps a settlement row, then moves the cached balances the way
 ``loans.services.ledger.account_refresh`` would derive them from those postings (subsidy
 receivable, interest due, principal due, oldest unpaid due day, last settled day; the contract's
-state — see :func:`write` for the one difference).
+state, through the servicing rows of the transition table with one event per changed contract —
+see :func:`write` for the one difference).
 
 Terms come from the contract row and its policy version exactly as ``loans.terms.contract_terms``
 builds them: principal, rate, disbursement, maturity, self-pay start; the version's settlement day,
@@ -32,6 +33,7 @@ from xuedai.batch.exact import NO_DATE, RATE_SCALE, KernelRangeError, to_date
 from xuedai.batch.io import LIVE, Timings
 from xuedai.batch.parallel import map_chunks
 from xuedai.batch.settle_kernel import settle
+from xuedai.origination.services.transitions import contract_states_copy
 
 READ = [
     io.Column("id", "a.contract_id"),
@@ -59,13 +61,12 @@ SELECTION = f"""
       AND (a.last_settled_on IS NULL OR a.last_settled_on < %(on)s)
 """
 # Chosen plans (还款计划变更) and suspensions (休学) change the principal plan and the payer periods,
-# which the kernel does not model: those accounts go to the scalar service (loans.terms reads them).
+# which the kernel does not model: those accounts go to the scalar service (loans.terms reads them
+# from the loans-owned terms changes, as here).
 SCALAR_ONLY = """
     (a.credit > 0
-     OR EXISTS (SELECT 1 FROM postloan_planchange p
-                WHERE p.contract_id = a.contract_id AND p.status = 'approved')
-     OR EXISTS (SELECT 1 FROM postloan_statuschange s
-                WHERE s.contract_id = a.contract_id AND s.status = 'approved' AND s.kind = 'suspension')
+     OR EXISTS (SELECT 1 FROM loans_termschange t
+                WHERE t.contract_id = a.contract_id AND t.kind IN ('chosen_plan', 'suspension'))
      OR EXISTS (SELECT 1 FROM loans_reliefapplication r WHERE r.account_id = a.contract_id)
      OR EXISTS (SELECT 1 FROM loans_earlyrepaymentapplication e
                 WHERE e.account_id = a.contract_id AND e.deduct_on = %(on)s AND e.status = 'pending'))
@@ -196,12 +197,9 @@ def write(conn, on: int, cols: dict[str, np.ndarray], result: dict[str, np.ndarr
     state = np.where(cols["oldest"] < on, 2, np.where(cols["self_pay_from"] <= on, 1, 0))[settles]
     moved = state != cols["state"][settles]
     if moved.any():
-        io.temp_table(conn, "batch_state", {"id": ids[moved], "state": state[moved]})
-        names = ", ".join(f"({i}, '{name}')" for i, name in enumerate(STATES))
-        io.execute(conn, f"""
-            UPDATE origination_contract c SET state = s.name
-              FROM batch_state t JOIN (VALUES {names}) AS s(code, name) ON s.code = t.state
-             WHERE c.id = t.id""")
+        names = np.array(STATES)
+        contract_states_copy(conn, ids[moved].tolist(), names[cols["state"][settles][moved]].tolist(),
+                             names[state[moved]].tolist(), business_date=_date(on), comment="结息")
     return written, postings.totals, postings.counts
 
 

@@ -5,15 +5,10 @@ The ledger is the truth (ARCHITECTURE principle 2): the cash a borrower paid in 
 ``xuedai reconcile`` feeds the engine — so the student's page and the ledger agree fen for fen.
 """
 
-from django.apps import apps
-
+from xuedai.loans.services import ledger_payments
 from xuedai.origination.models import Contract
 
 
 def payments_for_contract(contract: Contract) -> list[dict]:
-    # Without the loans app nothing was paid; before disbursement the ledger has no postings.
-    if not apps.is_installed("xuedai.loans"):
-        return []
-    from xuedai.loans.services import ledger_payments
-
+    # Before disbursement the ledger has no postings: nothing was paid.
     return [{"on": p.on.isoformat(), "amount": str(p.amount)} for p in ledger_payments(contract.pk)]

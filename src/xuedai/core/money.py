@@ -87,3 +87,27 @@ def format_money(amount: Decimal) -> str:
     '339.00'
     """
     return f"{round_fen(amount):f}"
+
+
+def display_money(amount: Decimal | int | str | None, *, sign: str = "¥") -> str:
+    """An amount as pages and documents show it: thousands separators, two decimals, the yuan sign.
+
+    >>> display_money(Decimal("1234567.5"))
+    '¥1,234,567.50'
+    >>> display_money(Decimal("-20"), sign="")
+    '-20.00'
+    """
+    if amount is None or amount == "":
+        return "—"
+    return f"{sign}{round_fen(Decimal(amount)):,.2f}"
+
+
+def display_rate(rate: Decimal | str | None, places: int = 2) -> str:
+    """A rate stored as a fraction, shown as a percentage with a space before the sign.
+
+    >>> display_rate(Decimal("0.029"))
+    '2.90 %'
+    """
+    if rate is None or rate == "":
+        return "—"
+    return f"{Decimal(rate) * 100:.{places}f} %"

@@ -20,7 +20,7 @@ from .people import LEVEL_CODES, Students, day, id_number_bytes, id_regions, mob
 from .places import COUNTIES, UNIVERSITIES
 from .policy import PolicyLookup
 
-OPTIONAL = {"receipted_on", "is_renewal"}  # issue 4 adds them; older schemas lack them
+OPTIONAL = {"receipted_on", "is_renewal"}  # later columns: a schema from before them lacks them
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from xuedai.borrowers.idnumbers import IdNumberError, clean_id_number
+from xuedai.identity.idnumbers import IdNumberError, clean_id_number
 
 
 class ParseError(ValueError):

@@ -25,8 +25,9 @@ from xuedai.core.classification import Grade
 from xuedai.core.overdue import overdue_days
 
 from .deduction.layouts import AGENT_BANK, ALIPAY, LAYOUTS, Layout
-from .models import GradeRecord, LoanAccount
+from .models import GradeRecord, LoanAccount, TermsChange, TermsChangeKind
 from .services.servicing import classification_rule
+from .terms import loss_contract_ids
 
 
 def kernels_usable() -> bool:
@@ -48,18 +49,15 @@ def _grades(rule: str, oldest: list[dt.date | None], on: dt.date) -> list[str]:
 
 
 def loss_contracts():
-    """Contracts whose borrower's death is confirmed (a queryset of contract ids): 损失 whatever the
-    days overdue (DOMAIN.md §6), as the scalar ``services.classify`` grades them."""
-    from xuedai.postloan.models import RequestStatus, StatusChange
-
-    return StatusChange.objects.filter(loss_flag=True, status=RequestStatus.APPROVED).values("contract_id")
+    """Contracts whose borrower's death is confirmed (a queryset of contract ids, recorded by
+    post-loan in loans' own table): 损失 whatever the days overdue (DOMAIN.md §6)."""
+    return TermsChange.objects.filter(kind=TermsChangeKind.DEATH).values("contract_id")
 
 
 def _loss_ids(accounts: list[LoanAccount]) -> set[int]:
-    if not accounts:
-        return set()
-    return set(loss_contracts().filter(contract_id__in=[a.contract_id for a in accounts])
-               .values_list("contract_id", flat=True))
+    """Contracts whose borrower's death is confirmed: 损失 whatever the days overdue (DOMAIN.md §6),
+    as the scalar ``services.classify`` grades them."""
+    return loss_contract_ids(a.contract_id for a in accounts) if accounts else set()
 
 
 def classify_accounts(accounts: list[LoanAccount], on: dt.date, job_run) -> int:

@@ -1,4 +1,4 @@
-"""``xuedai reconcile``: every account recomputed twice and compared with its cache (issue 3 §2).
+"""``xuedai reconcile``: every account recomputed twice and compared with its cache (DOMAIN.md §4).
 
 1. From its postings: each cached balance against :func:`services.account_balances_from_postings`.
 2. From the core engine: the terms (contract + policy + reliefs) and the payments the ledger holds

@@ -14,13 +14,18 @@ from xuedai.borrowers.rules import age_on
 from xuedai.orgs.models import Organisation
 from xuedai.policies.models import PolicyVersion
 from xuedai.policies.params import amount_error, as_core_params, max_term_years
+from xuedai.policies.products import Product
 
-from .models import LIVE_STATES, Application, ApplicationState, Contract, ContractState, CountySeason
+from .models import (
+    ENDED_STATES,
+    LIVE_STATES,
+    Application,
+    ApplicationState,
+    Contract,
+    ContractState,
+    CountySeason,
+)
 from .models.batch import LOCKING_STATES, CountyBatch
-from .products import Product
-
-# A contract in these states no longer stands in the way of a new one for the same year.
-ENDED_STATES = frozenset({ContractState.DECLINED, ContractState.WITHDRAWN, ContractState.REFUSED})
 
 
 def academic_year_of(day: dt.date) -> int:
@@ -88,6 +93,18 @@ def term_rule(policy: PolicyVersion, term_years: int, borrower: Borrower, academ
         left = remaining_study_years(borrower, academic_year)
         return f"贷款期限最长{high}年（剩余学制{left}年；{policy.name}：{rule}）。"
     return None
+
+
+def alipay_account_for(borrower_id: int) -> str:
+    """The Alipay account the bank opens for a borrower with the first contract, named after them
+    ([001 支付宝使用说明]); one per borrower: "借款人所有未结清的生源地助学贷款均通过该账户还款".
+    Example: borrower 42 → zxdk00000042@alipay.cdb."""
+    return f"zxdk{borrower_id:08d}@alipay.cdb"
+
+
+def repayment_alipay_account(borrower: Borrower, county: Organisation | None) -> str:
+    """The account printed on a new contract: none where the county's agent bank collects."""
+    return "" if county is not None and county.agent_bank_id else alipay_account_for(borrower.pk)
 
 
 def maturity_of(policy: PolicyVersion, academic_year: int, term_years: int) -> dt.date:

@@ -8,11 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
-
 from xuedai.borrowers.models import Borrower
 from xuedai.calculator.payments import payments_for_contract
 from xuedai.calculator.plans import ContractPlan, contract_plan
+from xuedai.loans.models import LoanAccount
 from xuedai.origination.models import LIVE_STATES, Contract
 
 ZERO = Decimal("0.00")
@@ -76,15 +75,11 @@ def payment_channel(borrower: Borrower, contracts: list[Contract] | None = None,
         if short:
             return f"{county.agent_bank.name}还款账户"
         return f"代理行：{county.agent_bank.name}（请存入本人在代理行开立的还款账户）"
-    account = ""
-    if apps.is_installed("xuedai.loans"):
-        from xuedai.loans.models import LoanAccount
-
-        ids = [c.pk for c in contracts] if contracts is not None else None
-        accounts = LoanAccount.objects.filter(contract__borrower=borrower).exclude(channel_account="")
-        if ids is not None:
-            accounts = accounts.filter(contract_id__in=ids)
-        account = accounts.order_by("contract_id").values_list("channel_account", flat=True).first() or ""
+    ids = [c.pk for c in contracts] if contracts is not None else None
+    accounts = LoanAccount.objects.filter(contract__borrower=borrower).exclude(channel_account="")
+    if ids is not None:
+        accounts = accounts.filter(contract_id__in=ids)
+    account = accounts.order_by("contract_id").values_list("channel_account", flat=True).first() or ""
     if short:
         return f"支付宝账户{account}" if account else "本人支付宝还款账户"
     return f"支付宝账户：{account}" if account else "支付宝账户：签订合同时开立的本人还款账户"

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from the install: the docs work offline
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "xuedai.calculator",
     "xuedai.documents",
     "xuedai.postloan",
+    "xuedai.daily",
+    "xuedai.reports",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +193,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "国家助学贷款系统接口。所有借款人数据按调用者所属机构的数据范围过滤。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -201,7 +207,7 @@ XUEDAI_BUSINESS_DATE = os.environ.get("XUEDAI_BUSINESS_DATE", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "xuedai.borrowers.masking.MaskPersonalDataFilter"},
+    "filters": {"mask_personal_data": {"()": "xuedai.identity.masking.MaskPersonalDataFilter"},
                 "mask_query_strings": {"()": "xuedai.web.logmasking.MaskingFilter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler",

@@ -6,7 +6,7 @@ access log itself, past Django's logging filters, so ``xuedai serve`` runs it wi
 ``xuedai.web.gunicorn_logger.MaskedGunicornLogger``: every access and error line goes through
 :class:`MaskingFilter`, as Django's own log lines do (settings ``LOGGING``).
 
-:func:`mask_log_line`: ID numbers and mobile numbers anywhere (``borrowers.masking.mask_value``),
+:func:`mask_log_line`: ID numbers and mobile numbers anywhere (``identity.masking.mask_value``),
 and in a query string also any run of six or more digits — a partial ID number (a region code, a
 birth date) is personal data too, and nothing the site puts in a query string is that long.
 """
@@ -14,7 +14,7 @@ birth date) is personal data too, and nothing the site puts in a query string is
 import logging
 import re
 
-from xuedai.borrowers.masking import mask_value
+from xuedai.identity.masking import mask_value
 
 _QUERY = re.compile(r"\?[^\s\"]*")
 _LONG_DIGITS = re.compile(r"\d{6,}[Xx]?")

@@ -8,6 +8,7 @@ from .servicing import (
                         ReliefApplication,
                         ReliefProgramme,
 )
+from .terms_changes import TermsChange, TermsChangeKind
 
 __all__ = [
                         "BALANCES",
@@ -28,4 +29,6 @@ __all__ = [
                         "ReliefApplication",
                         "ReliefProgramme",
                         "RunStatus",
+                        "TermsChange",
+                        "TermsChangeKind",
 ]

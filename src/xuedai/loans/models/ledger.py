@@ -1,4 +1,4 @@
-"""The loan account and its append-only ledger (ARCHITECTURE principle 2; issue 3 §2).
+"""The loan account and its append-only ledger (ARCHITECTURE principle 2).
 
 ``loans_posting`` is the truth; ``loans_loanaccount`` caches balances derived from it, refreshed in
 the same transaction as each posting. The database refuses UPDATE and DELETE on postings

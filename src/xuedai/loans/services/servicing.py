@@ -1,4 +1,4 @@
-"""Servicing a loan account: the scalar reference path (DOMAIN.md §4; issue 3 §2).
+"""Servicing a loan account: the scalar reference path (DOMAIN.md §4).
 
 Each service records its input (a payment, an application, a programme), then lets the core engine
 say what that day's postings are (:func:`.ledger.ledger_sync`) — so the ledger's arithmetic is the
@@ -31,7 +31,9 @@ from ..models import (
     ReliefApplication,
 )
 from ..replay import Expected
-from ..terms import contract_terms, early_repayment_date, postloan_input
+from ..terms import confirmed_loss, contract_terms, early_repayment_date
+from .disbursement import channel_account_for, disbursement_rows
+from .errors import ServicingError
 from .ledger import (
     LedgerError,
     _net_postings,
@@ -41,47 +43,6 @@ from .ledger import (
     account_terms,
     ledger_sync,
 )
-
-
-class ServicingError(ValueError):
-    """A request the rules refuse; the message is Chinese, for the page."""
-
-
-def channel_account_for(contract: Contract) -> str:
-    # The bank's system names the Alipay account after the contract holder [001 支付宝使用说明].
-    return f"zxdk{contract.borrower_id:08d}@alipay.cdb"
-
-
-def _disbursement_rows(contract: Contract, on: dt.date) -> list[Expected]:
-    """Tuition and accommodation to the university first, the remainder to the student
-    (DOMAIN.md §3.1 step 7, §3.2 受托支付)."""
-    to_university = min(contract.amount, contract.tuition + contract.accommodation)
-    return [Expected(on, Kind.DISBURSE_UNIVERSITY, to_university),
-            Expected(on, Kind.DISBURSE_STUDENT, contract.amount - to_university)]
-
-
-@transaction.atomic
-def contract_disburse(*, actor, contract: Contract, on: dt.date | None = None, job_run=None) -> LoanAccount:
-    """Open the account and post the disbursement, split by payee."""
-    on = on or businessdate.today()
-    contract = Contract.objects.select_for_update(of=("self",)).get(pk=contract.pk)
-    if contract.state != ContractState.APPROVED:
-        raise ServicingError(f"合同状态为「{contract.get_state_display()}」，只有已审批的合同可以发放")
-    if contract.maturity_date <= on:
-        raise ServicingError("到期日必须晚于发放日")
-    contract.disbursed_on, contract.state = on, ContractState.DISBURSED
-    contract.save(update_fields=["disbursed_on", "state"])
-    account = LoanAccount.objects.create(contract=contract, opened_on=on,
-                                         channel_account=channel_account_for(contract))
-    university = contract.university.name if contract.university else "高校"
-    rows = _disbursement_rows(contract, on)
-    _post_many(account, rows[:1], job_run=job_run, memo=f"学费住宿费支付至{university}")
-    _post_many(account, rows[1:], job_run=job_run, memo="生活费支付至借款学生支付宝账户")
-    account_refresh(account, on)
-    audit_record(actor=actor, action="loans.contract_disburse", obj=account, subject=contract,
-                 after={"amount": contract.amount, "to_university": rows[0].amount,
-                        "to_student": rows[1].amount, "on": on})
-    return account
 
 
 @transaction.atomic
@@ -97,7 +58,7 @@ def account_take_on(*, actor, contract: Contract, as_of: dt.date, job_run=None) 
         raise ServicingError("合同没有早于业务日期的发放日")
     account = LoanAccount.objects.create(contract=contract, opened_on=contract.disbursed_on,
                                          channel_account=channel_account_for(contract))
-    _post_many(account, _disbursement_rows(contract, contract.disbursed_on), job_run=job_run, memo="期初建账")
+    _post_many(account, disbursement_rows(contract, contract.disbursed_on), job_run=job_run, memo="期初建账")
     schedule = account_replay(account, as_of, payments=[]).expected
     stop = contract.overdue_since
     if stop is not None:  # unpaid from the last settlement on or before the first overdue day
@@ -295,8 +256,8 @@ def classification_rule(contract: Contract, on: dt.date) -> str:
 
 def borrower_died(contract: Contract) -> bool:
     """A confirmed death (postloan StatusChange.loss_flag) is 损失 whatever the days overdue
-    (DOMAIN.md §6 "has died"); loans runs without postloan, so it is asked lazily."""
-    return postloan_input("confirmed_loss", contract, False)
+    (DOMAIN.md §6 "has died"), as recorded in the loans-owned terms changes."""
+    return confirmed_loss(contract)
 
 
 @transaction.atomic

@@ -9,13 +9,13 @@ student and contract numbers identify the letter, and the summary circulates bet
 import datetime as dt
 from collections.abc import Iterable
 
-from xuedai.borrowers.masking import mask_id_number, mask_phone
 from xuedai.borrowers.models import Borrower
 from xuedai.documents.amounts import amount_in_words, money
 from xuedai.documents.context import cn_date, percent
 from xuedai.documents.pdf import render_pdf
 from xuedai.documents.xlsx import Column, xlsx_table
-from xuedai.origination.products import Product
+from xuedai.identity.masking import mask_id_number, mask_phone
+from xuedai.policies.products import Product
 
 from .. import plans, rules
 from ..models import LetterRecord

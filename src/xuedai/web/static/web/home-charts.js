@@ -8,7 +8,8 @@
     var el = document.getElementById(c.id);
     if (!el) return;
     echarts.init(el).setOption({
-      tooltip: {}, grid: {left: 40, right: 10, top: 20, bottom: 40},
+      // containLabel: the rotated state names (有的长达十个字) get the room they need, none clipped.
+      tooltip: {}, grid: {left: 10, right: 10, top: 20, bottom: 10, containLabel: true},
       xAxis: {type: "category", data: c.labels, axisLabel: {interval: 0, rotate: 30}},
       yAxis: {type: "value", minInterval: 1},
       series: [{type: "bar", data: c.values, itemStyle: {color: "#0b5d4b"}}]
