@@ -34,7 +34,8 @@ def warm() -> None:
     import xlsxwriter  # noqa: F401
 
     from xuedai.batch import runs  # noqa: F401
-    from xuedai.loans import batches, calendar, reconcile  # noqa: F401
+    from xuedai.daily import calendar  # noqa: F401
+    from xuedai.loans import batches, reconcile  # noqa: F401
     from xuedai.loans.deduction import services  # noqa: F401
     from xuedai.loans.services import servicing  # noqa: F401
 
