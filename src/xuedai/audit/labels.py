@@ -72,6 +72,13 @@ ACTION_LABELS = {
     "loans.deduction_import": "导入扣款回盘文件",
     "loans.deduction_post": "回盘入账",
     "loans.deduction_file_download": "下载扣款文件",
+    # Batch runs: one entry per run, written when the run is done (jobs.runner.Job.finish).
+    "loans.settlement_batch": "批量结息",
+    "loans.penalty_batch": "批量计提罚息复利",
+    "loans.classification_batch": "五级分类批处理",
+    "loans.deduction_prepare_batch": "生成批量扣款明细",
+    "loans.deduction_files_batch": "生成扣款明细表文件（大批量）",
+    "loans.day_batch": "日终批处理",
     # post-loan
     "postloan.status_change_record": "登记学籍变动",
     "postloan.status_change_decide": "审核学籍变动",
@@ -103,6 +110,15 @@ VALUE_LABELS = {
     "instalments": "期数", "starts_on": "起始日期", "ends_on": "结束日期", "roles": "角色",
     "username": "用户名", "name": "名称", "to_university": "付高校", "to_student": "付学生",
     "status": "状态", "loss": "损失类标记", "state": "状态",
+    # The counts of a batch run's entry (jobs.runner.Job.finish; posted.<kind>, grade.<grade>:
+    # reports.audit_display names them).
+    "business_date": "业务日期", "job_run": "后台任务", "postings": "分录笔数",
+    "kernel_accounts": "批量计算账户数", "scalar_accounts": "逐户处理账户数", "records": "分类记录数",
+    "mode": "方式", "regraded_loss": "死亡改为损失", "files": "文件数", "lines": "明细笔数",
+    "penalty_accrued_accounts": "计提罚息账户数", "penalty_accrued": "计提罚息复利",
+    "programme": "政策", "applied": "适用账户数", "settled": "结息账户数", "deduction_lines": "扣款笔数",
+    "paid": "实扣金额", "classified": "分类账户数", "disbursed": "发放合同数",
+    "reminder_campaigns": "提醒批次",
 }
 
 

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
+from django.db import transaction
+
+from xuedai.core.money import ZERO
+from xuedai.jobs.runner import Job, job_execute
 from xuedai.loans.batches import (
     classification_batch,
     is_quarter_end,
@@ -63,38 +68,65 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def disburse_approved(*, on: dt.date, actor=None) -> int:
-    """Pay out approved contracts of the academic year starting this autumn."""
-    count = 0
+    """Pay out approved contracts of the academic year starting this autumn; returns how many
+    contracts were disbursed on ``on`` (a resumed day counts those of the first attempt too)."""
     for contract in Contract.objects.filter(state=ContractState.APPROVED, academic_year=on.year,
                                             maturity_date__gt=on).order_by("pk"):
         contract_disburse(actor=actor, contract=contract, on=on)
-        count += 1
-    return count
+    return Contract.objects.filter(disbursed_on=on, academic_year=on.year).count()
 
 
 def business_day_run(*, on: dt.date, actor=None, channel_seed: int | None = None, disburse: bool = False,
                      out: Callable[[str], None] | None = None) -> dict:
-    """Run every batch ``on`` needs. With ``channel_seed`` the channel simulator answers the
-    deduction files at once (demo, tests); without it the runs wait for a real result file."""
-    summary: dict = {}
-    if disburse and (on.month, on.day) == DISBURSEMENT_DAY:
-        summary["disbursed"] = disburse_approved(on=on, actor=actor)
-    summary["settled"] = settlement_batch(on=on, actor=actor, out=out).progress_done
-    if is_deduction_day(on):
-        runs = deduction_prepare(on=on, actor=actor)
-        summary["deduction_lines"] = sum(r.lines_count for r in runs)
+    """Run every batch ``on`` needs, in the order of DOMAIN.md §8, as one job (``loans.day``) whose
+    phases are the day's batches — each a job of its own, idempotent and resumable — so the day
+    says done only when every batch of it has. With ``channel_seed`` the channel simulator answers
+    the deduction files at once (demo, tests); without it the runs wait for a real result file."""
+    simulated = channel_seed is not None or disburse
+    scope = f"seed:{channel_seed}:disburse:{int(disburse)}" if simulated else "all"
+    job = Job.claim(kind="loans.day", business_date=on, scope_key=scope, actor=actor, out=out)
+
+    def step(name: str, work: Callable[[], dict]):
+        def phase(job: Job) -> None:
+            values = work()
+            with transaction.atomic():
+                job.progress(0, {"summary": values})
+        return name, phase
+
+    def deduction() -> dict:
+        runs = deduction_prepare(on=on, actor=actor, out=out)
+        values: dict = {"deduction_lines": sum(r.lines_count for r in runs)}
         if channel_seed is not None:
             for run in runs:
                 if run.status == "sent":
                     deduction_import(actor=actor, run=run, path=channel_answer(run=run, seed=channel_seed))
                 if run.status != "posted":
                     deduction_post(actor=actor, run=run)
-            summary["paid"] = sum(r.amount_paid for r in runs)
-    if is_quarter_end(on):
+            values["paid"] = str(sum((r.amount_paid for r in runs), ZERO))
+        return values
+
+    def quarter_end() -> dict:
         penalty_batch(on=on, actor=actor, out=out)
-        summary["classified"] = classification_batch(on=on, actor=actor, out=out).progress_done
-    summary["reminder_campaigns"] = post_loan_reminders(on=on, actor=actor)
-    return summary
+        return {"classified": classification_batch(on=on, actor=actor, out=out).progress_done}
+
+    phases = []
+    if disburse and (on.month, on.day) == DISBURSEMENT_DAY:
+        phases.append(step("disburse", lambda: {"disbursed": disburse_approved(on=on, actor=actor)}))
+    phases.append(step("settlement",
+                       lambda: {"settled": settlement_batch(on=on, actor=actor, out=out).progress_done}))
+    if is_deduction_day(on):
+        phases.append(step("deduction", deduction))
+    if is_quarter_end(on):
+        phases.append(step("quarter_end", quarter_end))
+    phases.append(step("reminders", lambda: {"reminder_campaigns": post_loan_reminders(on=on, actor=actor)}))
+    run = job_execute(job, phases, action="loans.day_batch", summary=lambda job: (
+        job.section("summary"), {"job_run": job.run.pk, **job.section("summary")}))
+    return _typed(run.result)
+
+
+def _typed(summary: dict) -> dict:
+    """The day's summary as the callers read it (amounts back to Decimal; JSON kept them as text)."""
+    return {key: Decimal(value) if key == "paid" else value for key, value in summary.items()}
 
 
 def post_loan_reminders(*, on: dt.date, actor=None) -> int:

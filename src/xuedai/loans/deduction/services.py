@@ -10,13 +10,15 @@
 4. :func:`.posting.deduction_post` posts what was paid through ``services.repayment_post``, each
    file row exactly once; what was not paid stays overdue and accrues penalty to the next 20th.
 
-Each step is idempotent: prepare per (business date, run) through ``jobs.runner.batch_run``,
-import by the file's hash, posting by a unique row per (line, file) and its compare-and-set.
+Each step is idempotent: prepare per (business date, run) through a ``jobs.runner`` job that is
+done only once every run's file is written; import by the file's hash; posting by a unique row per
+(line, file) and its compare-and-set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -25,7 +27,7 @@ from django.db.models import Q
 
 from xuedai.core.early_repayment import NO_DEDUCTION_MONTH
 from xuedai.core.money import ZERO
-from xuedai.jobs.runner import batch_run
+from xuedai.jobs.runner import Job, job_execute
 from xuedai.origination.models import LIVE_STATES
 
 from ..models import (
@@ -94,11 +96,13 @@ def _line_amounts(account: LoanAccount, on: dt.date, early: EarlyRepaymentApplic
     return {"principal": principal, "interest": interest, "penalty": penalty, "amount": max(amount, ZERO)}
 
 
-def deduction_prepare(*, on: dt.date, actor=None, on_progress=None) -> list[DeductionRun]:
-    """Lines for every account owing on ``on``, one run per channel, files written. Idempotent."""
+def deduction_prepare(*, on: dt.date, actor=None, on_progress=None, out=None) -> list[DeductionRun]:
+    """Lines for every account owing on ``on``, one run per channel, files written: one job whose
+    phases are the lines (keyset chunks, each with its checkpoint) and the files, done — with its
+    one audit entry — only once every run's file is on disk. Idempotent and resumable."""
     if not is_deduction_day(on):
         return []
-    from ..batches import keyset_chunks
+    from ..batches import job_postings, keyset_phase
 
     base = LoanAccount.objects.filter(pk__in=LoanAccount.objects.filter(_owing_q(on)).values("pk"))
     runs: dict = {}
@@ -122,17 +126,28 @@ def deduction_prepare(*, on: dt.date, actor=None, on_progress=None) -> list[Dedu
             DeductionLine.objects.create(run=open_run.run, seq=open_run.seq, account=account,
                                          county=account.contract.county, kind=kind, early_repayment=early,
                                          **amounts)
+        if on_progress:
+            on_progress(job)
+
+    def files(job) -> None:
+        for run in DeductionRun.objects.filter(business_date=on).order_by("channel", "agent_bank_id"):
+            if run.status == RunStatus.SENT:  # (re)written until the channel has answered: idempotent
+                deduction_file_write(run=run)
+                job.report(f"  扣款文件: {run.layout_name} {run.lines_count:,} 笔")
+
+    def summary(job) -> tuple[dict, dict]:
+        after: dict = {"job_run": job.run.pk, **job_postings(job.run)}
+        for run in DeductionRun.objects.filter(business_date=on).order_by("channel", "agent_bank_id"):
+            after[f"run.{run.pk}"] = f"{run.layout_name} {run.lines_count:,} 笔 {run.amount_requested:,.2f}"
+        return {"lines": DeductionLine.objects.filter(run__business_date=on).count()}, after
 
     accounts = base.select_related("contract__county__agent_bank", "contract__policy_version") \
         .prefetch_related("early_repayments", "reliefs__programme")
-    batch_run(kind="loans.deduction_prepare", business_date=on, total=base.count(), actor=actor,
-              on_progress=on_progress,
-              chunks=keyset_chunks(accounts, process, kind="loans.deduction_prepare", on=on, size=CHUNK))
-    result = list(DeductionRun.objects.filter(business_date=on).order_by("channel", "agent_bank_id"))
-    for run in result:
-        if run.status == RunStatus.SENT:  # (re)written until the channel has answered: idempotent
-            deduction_file_write(run=run)
-    return result
+    job = Job.claim(kind="loans.deduction_prepare", business_date=on, actor=actor, out=out)
+    lines = keyset_phase(accounts, process, label="扣款明细", section="lines", size=CHUNK)
+    job_execute(job, [("lines", lines), ("files", files)], total=base.count(),
+                action="loans.deduction_prepare_batch", summary=summary)
+    return list(DeductionRun.objects.filter(business_date=on).order_by("channel", "agent_bank_id"))
 
 
 def line_row(line: DeductionLine, run: DeductionRun) -> dict:
@@ -147,13 +162,18 @@ def line_row(line: DeductionLine, run: DeductionRun) -> dict:
 
 @transaction.atomic
 def deduction_file_write(*, run: DeductionRun) -> Path:
-    """Write (or rewrite) the run's file under MEDIA_ROOT and total the run."""
+    """Write (or rewrite) the run's file under MEDIA_ROOT and total the run.
+
+    The file is written under a temporary name and renamed over its own in one step, so a file
+    under its name is always whole: a kill mid-write leaves the previous version (or none)."""
     lines = run.lines.select_related("account__contract__borrower", "county").order_by("seq")
     count = lines.count()
     name = f"{run.pk:06d}-{run.layout_name}"
     path = files.output_path(media_dir(run) / name, count)
-    files.write_rows(path, LAYOUTS[run.layout_name], (line_row(line, run) for line in lines.iterator()),
+    part = path.with_name(f".{path.stem}.part{path.suffix}")  # the suffix picks the format
+    files.write_rows(part, LAYOUTS[run.layout_name], (line_row(line, run) for line in lines.iterator()),
                      count=count)
+    os.replace(part, path)
     run.request_file = str(path.relative_to(settings.MEDIA_ROOT))
     run.lines_count = count
     run.amount_requested = sum(lines.values_list("amount", flat=True), ZERO)

@@ -21,7 +21,7 @@ accounts are never deleted (their own trigger), posted-to job runs neither.
 ``account_id`` *is* the contract id (the account's primary key is its contract), so a kernel that
 works on contract ids can COPY postings without a join. Kinds and the sign convention: see
 :mod:`xuedai.loans.models.kinds` (amount always positive; the kind gives the direction). After a
-bulk COPY the writer moves the cached balances itself, set-based (``xuedai.batch.settlement.write``).
+bulk COPY the writer moves the cached balances itself, set-based (``xuedai.batch.settle_io.write``).
 """
 
 from django.db import models

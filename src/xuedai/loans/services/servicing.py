@@ -115,7 +115,7 @@ def settlement_post(*, actor, account: LoanAccount, on: dt.date, job_run=None) -
     if account.last_settled_on is None or on > account.last_settled_on:
         account.last_settled_on = on
     account_refresh(account, on, rows)
-    if posted:
+    if posted and job_run is None:  # in a batch, the batch's one audit entry counts these postings
         audit_record(actor=actor, action="loans.settlement_post", obj=account, subject=account.contract,
                      after={"on": on, **{r.kind: r.amount for r in posted if r.kind in _SETTLEMENT_KINDS}})
     return posted
@@ -229,10 +229,11 @@ def relief_apply(*, actor, programme, account: LoanAccount, on: dt.date, defer_p
     _, posted, rows = ledger_sync(account=account, on=on, job_run=job_run, memo=programme.name[:200],
                                   terms=terms)
     account_refresh(account, on, rows)
-    audit_record(actor=actor, action="loans.relief_apply", obj=relief, subject=account.contract,
-                 after={"programme": programme.name, "defer_principal": relief.defer_principal,
-                        "penalty_waived": sum((r.amount for r in posted if r.kind == Kind.WAIVE_PENALTY),
-                                              ZERO)})
+    if job_run is None:  # in a batch, the batch's one audit entry counts the applications
+        audit_record(actor=actor, action="loans.relief_apply", obj=relief, subject=account.contract,
+                     after={"programme": programme.name, "defer_principal": relief.defer_principal,
+                            "penalty_waived": sum((r.amount for r in posted if r.kind == Kind.WAIVE_PENALTY),
+                                                  ZERO)})
     return relief
 
 

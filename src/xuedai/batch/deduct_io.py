@@ -2,15 +2,16 @@
 
 Same lines as ``loans.deduction.services.deduction_prepare`` (seed [001] 三; DOMAIN.md §4 Channels
 and Overdue): every live account owing on the 20th — due and overdue principal and interest, plus
-penalties charged and accrued to the day — less waiting credit; the columns of
-``loans.deduction.layouts`` (Alipay, or the agent-bank version for counties served by one). The
+penalties charged and accrued to the day — less waiting credit; in the columns of the
+layouts the caller passes (``loans.deduction.layouts``: Alipay, or the agent-bank version for
+counties served by one). The
 loans engineer writes the .xlsx for normal sizes; past Excel's 1,048,576 rows it is this CSV
 (UTF-8 with a BOM so Excel opens it in Chinese).
 
 Penalty accrued to the day: for each overdue account, its unpaid principal and interest items by
 due day are read from the postings, each accrues from the later of its due day and the account's
 last penalty charge (a payment or a waiver charges and restarts the engine's accrual) to the
-deduction day, and :func:`xuedai.batch.penalty.penalty_by_account` sums them exactly and rounds
+deduction day, and :func:`xuedai.batch.penalty_kernel.penalty_by_account` sums them exactly and rounds
 罚息 and 复利 separately — the engine's running ``Accrual`` (``core.engine._Contract``). The result is
 also cached on the account (``penalty_accrued`` / ``penalty_accrued_on``), as
 ``loans.services.penalty_accrue`` does. Early-repayment lines are left to the scalar service.
@@ -25,8 +26,8 @@ import numpy as np
 
 from xuedai.batch import io
 from xuedai.batch.exact import MULT_SCALE, RATE_SCALE, to_date
-from xuedai.batch.penalty import penalty_by_account
-from xuedai.batch.settlement import LIVE, Timings
+from xuedai.batch.io import LIVE, Timings
+from xuedai.batch.penalty_kernel import penalty_by_account
 
 PRINCIPAL_KINDS = ("principal", "pay_principal", "pay_overdue_principal", "defer_principal")
 INTEREST_KINDS = ("interest", "pay_interest", "pay_overdue_interest", "waive_interest")
@@ -114,11 +115,9 @@ def _expressions() -> dict[str, str]:
     }
 
 
-def write_file(conn, on: int, path: Path, *, agent_bank_id: int | None = None) -> int:
-    """Write one channel run's file (Alipay: counties without an agent bank); returns its lines."""
-    from xuedai.loans.deduction.layouts import AGENT_BANK, ALIPAY, LAYOUTS
-
-    layout = LAYOUTS[AGENT_BANK if agent_bank_id else ALIPAY]
+def write_file(conn, on: int, path: Path, layout, *, agent_bank_id: int | None = None) -> int:
+    """Write one channel run's file (Alipay: counties without an agent bank) in ``layout`` (its
+    ``keys`` and ``headers``: ``loans.deduction.layouts``); returns its lines."""
     expr = _expressions()
     select = ", ".join(expr[key] for key in layout.keys)
     bank = "k.agent_bank_id = %(bank)s" if agent_bank_id else "k.agent_bank_id IS NULL"
@@ -144,8 +143,13 @@ def write_file(conn, on: int, path: Path, *, agent_bank_id: int | None = None) -
     return lines
 
 
-def deduction_files(conn, on: int, directory: Path) -> tuple[list[Path], Timings]:
-    """Every channel run's 扣款明细表 for the deduction day ``on`` (caller's transaction)."""
+def deduction_files(conn, on: int, directory: Path, layouts) -> tuple[list[tuple[Path, Path]], Timings]:
+    """Every channel run's 扣款明细表 for the deduction day ``on`` (caller's transaction), in
+    ``layouts["alipay"]`` / ``layouts["agent_bank"]``.
+
+    Each file is written under a temporary name beside its own: returns (final path, written path)
+    pairs, and the caller renames them once its transaction has committed — so a file under its
+    final name is always whole and always matches the committed penalty cache."""
     ids, accrued, timings = accrued_penalties(conn, on)
     started = time.perf_counter()
     io.temp_table(conn, "batch_penalty", {"id": ids, "accrued": accrued})
@@ -156,17 +160,18 @@ def deduction_files(conn, on: int, directory: Path) -> tuple[list[Path], Timings
     with conn.cursor() as cur:
         cur.execute("SELECT DISTINCT agent_bank_id FROM orgs_organisation WHERE agent_bank_id IS NOT NULL")
         banks = [None, *sorted(r[0] for r in cur.fetchall())]
-    paths, lines = [], 0
+    written, lines = [], 0
     day = to_date(on)
     for bank in banks:
         name = f"{day:%Y%m%d}-{'扣款明细表' if bank is None else f'批量扣款信息表(代理行版)-{bank}'}.csv"
         path = directory / name
-        count = write_file(conn, on, path, agent_bank_id=bank)
+        part = path.with_name(f".{path.name}.part")
+        count = write_file(conn, on, part, layouts["agent_bank" if bank else "alipay"], agent_bank_id=bank)
         if count:
-            paths.append(path)
+            written.append((path, part))
             lines += count
         else:
-            path.unlink()
+            part.unlink()
     timings.write_s = time.perf_counter() - started
     timings.rows, timings.postings = lines, len(ids)
-    return paths, timings
+    return written, timings

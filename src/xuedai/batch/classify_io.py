@@ -1,4 +1,4 @@
-"""Quarter-end five-tier classification at scale: COPY out, :mod:`xuedai.batch.classify`, COPY in.
+"""Quarter-end five-tier classification at scale: COPY out, :mod:`xuedai.batch.classify_kernel`, COPY in.
 
 Does for a chunk of accounts what ``loans.fastpath.classify_accounts`` does (DOMAIN.md §6): one
 ``loans_graderecord`` row per account (rule, grade, oldest unpaid due day, days overdue, principal
@@ -20,10 +20,10 @@ from functools import lru_cache
 import numpy as np
 
 from xuedai.batch import io
-from xuedai.batch.classify import GRADES, grade_2023, grade_counts, grade_seed
+from xuedai.batch.classify_kernel import GRADES, grade_2023, grade_counts, grade_seed
 from xuedai.batch.exact import NO_DATE, to_date
+from xuedai.batch.io import LIVE, Timings
 from xuedai.batch.pgbinary import Block
-from xuedai.batch.settlement import LIVE, Timings
 
 PRODUCTS = ("home_county", "campus", "commercial")  # origination.products.Product values
 

@@ -1,4 +1,4 @@
-"""The annual settlement batch at scale: COPY out, :func:`xuedai.batch.settle.settle`, COPY in.
+"""The annual settlement batch at scale: COPY out, :func:`xuedai.batch.settle_kernel.settle`, COPY in.
 
 Does for a chunk of accounts what ``loans.services.settlement_post`` does for one (DOMAIN.md §4
 Settlement): posts 贴息 (``subsidy_interest``), the borrower's interest (``interest``) and the plan's
@@ -14,15 +14,15 @@ builds them: principal, rate, disbursement, maturity, self-pay start; the versio
 basis and grace years; the default plan from the first settlement after the self-pay start moved on
 by the grace years (none while the self-pay start is unknown, or if that falls after maturity).
 
-Accounts the kernel does not cover go through the scalar service, same chunk, same transaction:
-waiting credit (it pays the new amounts at once — an allocation), a relief programme (waivers,
-deferral), an early-repayment application due that day.
+Accounts the kernel does not cover — waiting credit (it pays the new amounts at once: an
+allocation), a relief programme (waivers, deferral), an early-repayment application due that day, a
+chosen plan or a suspension — are left unsettled by the chunk; :func:`leftover_ids` hands them, in
+id order, to the caller's scalar service as a later phase of the same job (``batch.runs``).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,11 +30,10 @@ from xuedai.batch import io
 from xuedai.batch.dates import BASE, FIRST_YEAR, LAST_YEAR, SPAN, from_ymd
 from xuedai.batch.dates import field as calendar_field
 from xuedai.batch.exact import NO_DATE, RATE_SCALE, KernelRangeError, to_date
+from xuedai.batch.io import LIVE, Timings
 from xuedai.batch.parallel import map_chunks
-from xuedai.batch.settle import settle
+from xuedai.batch.settle_kernel import settle
 from xuedai.origination.services.transitions import contract_states_copy
-
-LIVE = "('disbursed', 'repaying', 'overdue')"  # origination.models.LIVE_STATES
 
 READ = [
     io.Column("id", "a.contract_id"),
@@ -74,27 +73,6 @@ SCALAR_ONLY = """
 """
 # One read per chunk: the kernel's columns and, per account, whether the scalar service takes it.
 CHUNK_READ = [*READ, io.Column("scalar", f"(CASE WHEN {SCALAR_ONLY} THEN 1 ELSE 0 END)::int4", 4)]
-
-
-@dataclass
-class Timings:
-    read_s: float = 0.0
-    compute_s: float = 0.0
-    write_s: float = 0.0
-    rows: int = 0
-    postings: int = 0
-    scalar_rows: int = 0
-    totals: dict[str, int] = field(default_factory=dict)
-
-    def add(self, other: Timings) -> None:
-        self.read_s += other.read_s
-        self.compute_s += other.compute_s
-        self.write_s += other.write_s
-        self.rows += other.rows
-        self.postings += other.postings
-        self.scalar_rows += other.scalar_rows
-        for kind, fen in other.totals.items():
-            self.totals[kind] = self.totals.get(kind, 0) + fen
 
 
 def policy_columns(conn) -> dict[str, np.ndarray]:
@@ -182,8 +160,9 @@ def compute(on: int, cols: dict[str, np.ndarray], policies: dict[str, np.ndarray
 
 
 def write(conn, on: int, cols: dict[str, np.ndarray], result: dict[str, np.ndarray],
-          job_run_id: int | None) -> tuple[int, dict[str, int]]:
-    """Post the chunk's settlement and move the cached balances; returns (postings, totals by kind)."""
+          job_run_id: int | None) -> tuple[int, dict[str, int], dict[str, int]]:
+    """Post the chunk's settlement and move the cached balances; returns (postings, fen by kind,
+    postings by kind)."""
     settles = result["settles"]
     ids = cols["id"][settles]
     subsidy, interest = result["subsidy_interest"][settles], result["borrower_interest"][settles]
@@ -194,7 +173,7 @@ def write(conn, on: int, cols: dict[str, np.ndarray], result: dict[str, np.ndarr
     postings.add("principal", ids, principal, on)
     written = postings.write(conn)
     if len(ids) == 0:
-        return written, postings.totals
+        return written, postings.totals, postings.counts
     io.temp_table(conn, "batch_settled", {"id": ids, "subsidy": subsidy, "interest": interest,
                                           "principal": principal})
     # The id range lets PostgreSQL read just this chunk's accounts by primary key: without it the
@@ -221,7 +200,7 @@ def write(conn, on: int, cols: dict[str, np.ndarray], result: dict[str, np.ndarr
         names = np.array(STATES)
         contract_states_copy(conn, ids[moved].tolist(), names[cols["state"][settles][moved]].tolist(),
                              names[state[moved]].tolist(), business_date=_date(on), comment="结息")
-    return written, postings.totals
+    return written, postings.totals, postings.counts
 
 
 def _date(day_number: int):
@@ -229,18 +208,18 @@ def _date(day_number: int):
 
 
 def settle_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = None,
-                 policies: dict[str, np.ndarray] | None = None,
-                 leftovers: list[int] | None = None) -> Timings:
-    """Settle the kernel-covered accounts with contract ids in ``(lo, hi]`` (caller's transaction);
-    the ids of those the scalar service must settle are appended to ``leftovers``."""
+                 policies: dict[str, np.ndarray] | None = None) -> Timings:
+    """Settle the kernel-covered accounts with contract ids in ``(lo, hi]`` (caller's transaction).
+
+    The accounts the scalar service must settle are counted (``scalar_rows``) and left as they are:
+    :func:`leftover_ids` finds them afterwards, still unsettled, for the same job's next phase."""
     timings = Timings()
     policies = policies if policies is not None else policy_columns(conn)
     params = {"on": _date(on), "lo": lo, "hi": hi}
     started = time.perf_counter()
     everything = io.copy_out(conn, CHUNK_READ, SELECTION, params)
     scalar = everything.pop("scalar").astype(bool)
-    if leftovers is not None:
-        leftovers.extend(int(i) for i in np.sort(everything["id"][scalar]))
+    timings.scalar_rows = int(scalar.sum())
     cols = {name: column[~scalar] for name, column in everything.items()} if scalar.any() else everything
     timings.read_s = time.perf_counter() - started
     timings.rows = len(cols["id"])
@@ -250,6 +229,17 @@ def settle_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = No
     result = compute(on, cols, policies)
     timings.compute_s = time.perf_counter() - started
     started = time.perf_counter()
-    timings.postings, timings.totals = write(conn, on, cols, result, job_run_id)
+    timings.postings, timings.totals, timings.counts = write(conn, on, cols, result, job_run_id)
     timings.write_s = time.perf_counter() - started
     return timings
+
+
+def leftover_ids(conn, on: int, *, after: int, limit: int) -> list[int]:
+    """The next ``limit`` accounts (contract ids above ``after``, in order) that a settlement on ``on``
+    concerns, that the kernel leaves to the scalar service (:data:`SCALAR_ONLY`) and that are not
+    settled yet. Once settled (``last_settled_on`` = the day) an account leaves this selection, so a
+    resumed run finds exactly the leftovers still to do."""
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT a.contract_id {SELECTION} AND {SCALAR_ONLY} ORDER BY 1 LIMIT %(limit)s",
+                    {"on": _date(on), "lo": after, "hi": 2**62, "limit": limit})
+        return [row[0] for row in cur.fetchall()]

@@ -1,4 +1,7 @@
-"""``xuedai bench --loans N [--json]``: the portfolio batches on PostgreSQL, timed (xuedai.batch.bench)."""
+"""``xuedai bench --loans N [--json]``: the portfolio batches on PostgreSQL, timed (xuedai.batch.bench).
+
+It lives in the loans app because the batches it times are the loans batches: the kernels of
+``xuedai.batch`` with the loans app's own phases (scalar leftovers, grade overrides, layouts)."""
 
 import json
 
@@ -22,11 +25,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, loans, json: bool, chunk, sample, keep_run, dense, in_place, **options):
         from xuedai.batch import bench
+        from xuedai.loans.batches import grade_overrides, settle_leftovers
+        from xuedai.loans.fastpath import kernel_layouts
 
         if connection.vendor != "postgresql":
             raise CommandError("bench 需要 PostgreSQL（scripts/with-postgres.sh）/ bench needs PostgreSQL")
         out = self.stderr.write if json else self.stdout.write  # progress never mixes with the JSON
-        report = bench.run(loans, chunk=chunk, sample=sample, keep_run=keep_run, dense=dense,
+        report = bench.run(loans, chunk=chunk, layouts=kernel_layouts(), settle_leftovers=settle_leftovers,
+                           overrides=grade_overrides, sample=sample, keep_run=keep_run, dense=dense,
                            in_place=in_place, out=out)
         self.stdout.write(_dumps(report) if json else bench.table(report))
 
