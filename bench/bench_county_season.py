@@ -32,8 +32,8 @@ from openpyxl import Workbook  # noqa: E402
 
 from tests import factories  # noqa: E402
 from xuedai import businessdate  # noqa: E402
-from xuedai.borrowers.idnumbers import make_id_number  # noqa: E402
 from xuedai.borrowers.models import Borrower, CoBorrower  # noqa: E402
+from xuedai.identity.idnumbers import make_id_number  # noqa: E402
 from xuedai.orgs.models import Role  # noqa: E402
 from xuedai.origination import exports, services  # noqa: E402
 from xuedai.origination.models import Application, Contract  # noqa: E402
@@ -118,7 +118,7 @@ def main() -> list:
         assert result.ok, result.errors[:5]
 
         def submit():
-            batch = services.batch_summarise(actor=p["operator"])
+            batch = services.batch_submit(actor=p["operator"])
             return services.batch_transition(actor=p["supervisor"], batch=batch, action="county_submit")
 
         batch = timed(f"汇总并提交 + 县负责人上报 ×{N}", results, submit)

@@ -9,8 +9,8 @@ import factory
 import pyotp
 from django.utils import timezone
 
-from xuedai.borrowers.idnumbers import make_id_number
 from xuedai.borrowers.models import Borrower, CoBorrower
+from xuedai.identity.idnumbers import make_id_number
 from xuedai.orgs.models import Organisation, OrgKind, User
 from xuedai.orgs.services import organisation_create, user_create
 

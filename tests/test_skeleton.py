@@ -2,8 +2,8 @@ import pytest
 from stdnum.cn import ric
 
 from tests import factories
-from xuedai.borrowers.idnumbers import IdNumberError, clean_id_number, make_id_number
-from xuedai.borrowers.masking import mask_id_number, mask_phone, mask_value
+from xuedai.identity.idnumbers import IdNumberError, clean_id_number, make_id_number
+from xuedai.identity.masking import mask_id_number, mask_phone, mask_value
 
 
 def test_generated_id_numbers_pass_stdnum():

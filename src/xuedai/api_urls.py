@@ -8,6 +8,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("xuedai.orgs.apis")),
     path("", include("xuedai.borrowers.apis")),
+    path("", include("xuedai.origination.apis")),
     path("", include("xuedai.policies.apis")),
     path("", include("xuedai.loans.apis")),
     path("", include("xuedai.calculator.apis")),

@@ -36,7 +36,17 @@ def business_date(value: dt.date) -> Iterator[dt.date]:
         _override = previous
 
 
-def set_stored_business_date(value: dt.date) -> None:
+def set_stored_business_date(value: dt.date, *, actor=None) -> None:
+    """Store the business date every process reads (a demo, a simulation moves it); audited."""
+    from django.db import transaction
+
+    from xuedai.audit.services import audit_record
     from xuedai.jobs.models import BusinessDate
 
-    BusinessDate.objects.update_or_create(pk=1, defaults={"value": value})
+    with transaction.atomic():
+        stored, _ = BusinessDate.objects.select_for_update().get_or_create(pk=1, defaults={"value": value})
+        before = stored.value
+        stored.value = value
+        stored.save(update_fields=["value"])
+        audit_record(actor=actor, action="business_date_set", obj=stored, before={"value": before},
+                     after={"value": value})

@@ -1,14 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from xuedai.borrowers.account_views import activate
+
 urlpatterns = [
     path("", include("xuedai.web.urls")),
     path("accounts/", include("xuedai.orgs.urls")),
+    # Student activation sits beside the login pages but is the borrowers app's (it reads the record).
+    path("accounts/activate/", activate, name="student_activate"),
     path("orgs/", include("xuedai.orgs.page_urls")),
     path("borrowers/", include("xuedai.borrowers.urls")),
     path("origination/", include("xuedai.origination.urls")),
     path("policies/", include("xuedai.policies.urls")),
-    path("audit/", include("xuedai.audit.urls")),
+    path("audit/", include(("xuedai.reports.audit_urls", "audit"))),
     path("calculator/", include("xuedai.calculator.urls")),
     path("jobs/", include("xuedai.jobs.urls")),
     path("loans/", include("xuedai.loans.urls")),
@@ -16,9 +20,3 @@ urlpatterns = [
     path("api/v1/", include("xuedai.api_urls")),
     path("django-admin/", admin.site.urls),
 ]
-
-# Every error page in Chinese, in the site's layout (web.errors).
-handler400 = "xuedai.web.errors.bad_request"
-handler403 = "xuedai.web.errors.permission_denied"
-handler404 = "xuedai.web.errors.page_not_found"
-handler500 = "xuedai.web.errors.server_error"

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xuedai.batch import classify, dates, exact, penalty
+from xuedai.batch import classify_kernel as classify
+from xuedai.batch import dates, exact
+from xuedai.batch import penalty_kernel as penalty
 from xuedai.core.classification import grade_2023, grade_seed
 from xuedai.core.daycount import add_months, day_weight
 from xuedai.core.engine import simulate

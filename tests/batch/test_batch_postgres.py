@@ -16,12 +16,13 @@ from django.db import connection
 
 from xuedai.batch import exact, io, portfolio
 from xuedai.batch.bench import scalar_sample
-from xuedai.batch.classify import GRADES
+from xuedai.batch.classify_kernel import GRADES
 from xuedai.batch.runs import loans_classification, loans_deduction_files, loans_settlement
-from xuedai.batch.settlement import READ, SELECTION, compute, policy_columns
+from xuedai.batch.settle_io import READ, SELECTION, compute, policy_columns, settle_chunk
 from xuedai.core.classification import grade
 from xuedai.core.interest import Accrual
 from xuedai.core.overdue import penalty_accrual
+from xuedai.loans.fastpath import kernel_layouts
 
 # transaction=True: the batches commit on connections of their own; serialized_rollback restores the
 # policy versions the migrations seed (a transactional test flushes every table after it).
@@ -83,16 +84,22 @@ def test_settlement_deduction_and_classification_through_copy(tmp_path):
         assert exact.fen(subsidy - old[2]) == got.get((account, "subsidy_interest"), 0)
         assert settled == ON
 
-    # Idempotent: the day's job is done, and a forced second pass finds nothing left to settle.
-    assert loans_settlement(ON, chunk=700).rows == 0
-    job = _rows("SELECT id FROM jobs_jobrun WHERE kind = 'loans.settlement'")[0][0]
-    from xuedai.jobs.models import JobRun
+    # Idempotent: the day's job is done (a second call reports its counts and does nothing), and a
+    # forced second pass over every account finds nothing left to settle.
+    again = loans_settlement(ON, chunk=700)
+    assert (again.rows, again.postings, again.read_s) == (N, timings.postings, 0)
+    with conn.transaction():
+        assert settle_chunk(conn, on, 0, 2**62).rows == 0
+    settled = _rows("SELECT 1 FROM loans_posting WHERE business_date = %s AND memo = '结息'", [ON])
+    assert len(settled) == len(got)
+    from xuedai.audit.models import AuditEntry
 
-    assert loans_settlement(ON, JobRun.objects.get(pk=job), chunk=700).rows == 0
-    again = _rows("SELECT 1 FROM loans_posting WHERE business_date = %s AND memo = '结息'", [ON])
-    assert len(again) == len(got)
+    entry, = AuditEntry.objects.filter(action="loans.settlement_batch")  # one entry for the run
+    assert entry.after["rows"] == str(N) and entry.after["business_date"] == str(ON)
+    assert entry.after["posted.interest"] == (f"{timings.counts['interest']:,} 笔 "
+                                              f"{exact.yuan(timings.totals['interest']):,.2f}")
 
-    paths, deduct = loans_deduction_files(ON, tmp_path)
+    paths, deduct = loans_deduction_files(ON, tmp_path, layouts=kernel_layouts())
     lines = [row for path in paths for row in list(csv.reader(path.open(encoding="utf-8-sig")))[1:]]
     owing = _rows("SELECT count(*) FROM loans_loanaccount WHERE principal_due + interest_due > 0")[0][0]
     assert deduct.rows == len(lines) == owing
@@ -177,6 +184,7 @@ def test_kernel_settlements_reconcile_with_the_engine(province):
     check: ledger, cache and the core engine agree fen for fen."""
     _conn()
     from tests.loans.conftest import make_contract
+    from xuedai.loans.batches import settle_leftovers
     from xuedai.loans.models import LoanAccount
     from xuedai.loans.reconcile import account_differences
     from xuedai.loans.services import contract_disburse, repayment_post
@@ -196,7 +204,7 @@ def test_kernel_settlements_reconcile_with_the_engine(province):
     days = sorted({day for account in accounts for day in _settlement_days(account)})
     paths = {"kernel": 0, "scalar": 0}
     for day in days:
-        done = loans_settlement(day, chunk=2)
+        done = loans_settlement(day, settle_leftovers=settle_leftovers, chunk=2)
         paths["kernel"] += done.rows
         paths["scalar"] += done.scalar_rows
         for i, account in enumerate(LoanAccount.objects.order_by("pk")):

@@ -1,7 +1,7 @@
 """The settlement kernel equals the scalar core, fen for fen, over each random contract's whole life.
 
 Each example draws a small random portfolio, walks every contract through ``core.engine.simulate``
-(the reference), then runs ``batch.settle.settle`` on every date that is a settlement date of any
+(the reference), then runs ``batch.settle_kernel.settle`` on every date that is a settlement date of any
 contract in the portfolio, carrying the not-yet-due principal and the period start forward the way
 the ledger does, and compares every settlement row — and that contracts not settling get nothing.
 """
@@ -14,7 +14,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xuedai.batch import exact, settle
+from xuedai.batch import exact
+from xuedai.batch import settle_kernel as settle
 from xuedai.core.daycount import MonthDay
 from xuedai.core.engine import simulate
 from xuedai.core.schedule import Instalment, default_principal_plan, principal_due_on, settlement_dates

@@ -1,6 +1,6 @@
 """The settlement batch's first-principal-date table equals the column computation it replaces.
 
-``batch.settlement.first_due_table`` precomputes ``first_principal_due`` (``loans.terms.principal_from``:
+``batch.settle_io.first_due_table`` precomputes ``first_principal_due`` (``loans.terms.principal_from``:
 the first settlement day after the self-pay start, moved on by the grace years) for every policy
 version and day; ``first_due_lookup`` gathers a chunk's dates from it.
 """
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from xuedai.batch import exact
 from xuedai.batch.exact import NO_DATE, KernelRangeError
-from xuedai.batch.settlement import first_due_lookup, first_due_table, first_principal_due
+from xuedai.batch.settle_io import first_due_lookup, first_due_table, first_principal_due
 
 # Version ids with gaps (id 2 absent), three settlement days (29 Feb cannot be one: core.daycount.MonthDay),
 # grace 0, 2 and 5 years.

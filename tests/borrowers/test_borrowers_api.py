@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from tests import factories
 from tests.web.helpers import login, make_contract
 from xuedai.audit.models import AuditEntry
-from xuedai.borrowers.idnumbers import make_id_number
+from xuedai.identity.idnumbers import make_id_number
 from xuedai.orgs.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from tests import factories
 from tests.web.helpers import login, make_contract
 from xuedai.audit.models import AuditEntry
 from xuedai.borrowers import services
-from xuedai.borrowers.idnumbers import make_id_number
 from xuedai.borrowers.models import Borrower
+from xuedai.identity.idnumbers import make_id_number
 from xuedai.orgs.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from tests.web.helpers import make_contract
 from xuedai.audit.models import AuditEntry
 from xuedai.audit.services import subject_key
 from xuedai.borrowers import services
-from xuedai.borrowers.idnumbers import make_id_number
 from xuedai.borrowers.rules import age_on, mask_name
+from xuedai.identity.idnumbers import make_id_number
 from xuedai.orgs.models import Role
 from xuedai.origination.models import ContractState
 

@@ -7,6 +7,8 @@ import tempfile
 
 import pytest
 
+from tests.browser.helpers import CSP_VIOLATIONS, watch_csp
+
 CHROMIUM = os.environ.get("XUEDAI_CHROMIUM", "/usr/bin/chromium")
 # The flags this sandbox needs: no GPU, no sandbox as root, and no background calls to Google
 # services (the network is closed, and each refused call slows the start).
@@ -35,6 +37,15 @@ def _migration_data(transactional_db):
             importlib.import_module(f"xuedai.policies.migrations.{migration}").forwards(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    """Every browser test fails on a page the Content-Security-Policy broke (a refused script,
+    style, image or XHR), whichever context the page ran in (helpers.watch_csp)."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == [], CSP_VIOLATIONS
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
@@ -51,7 +62,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    context = watch_csp(browser.new_context(locale="zh-CN", base_url=live_server.url))
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -61,8 +72,9 @@ def page(browser, live_server):
 @pytest.fixture
 def phone_page(browser, live_server):
     """A phone-width screen (iPhone-SE-sized) for the student's pages."""
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url,
-                                  viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    context = watch_csp(browser.new_context(locale="zh-CN", base_url=live_server.url,
+                                            viewport={"width": 375, "height": 740}, is_mobile=True,
+                                            has_touch=True))
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

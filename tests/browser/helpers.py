@@ -4,6 +4,19 @@ import pyotp
 
 from tests import factories
 
+# Console messages of Content-Security-Policy refusals in any watched context (conftest fails the test).
+CSP_VIOLATIONS: list[str] = []
+
+
+def watch_csp(context):
+    """Record every CSP refusal chromium reports on the context's pages; returns the context."""
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            CSP_VIOLATIONS.append(f"{message.location.get('url', '')}: {message.text}")
+
+    context.on("console", on_console)
+    return context
+
 
 def log_in(page, identifier: str, *, password: str = factories.PASSWORD, totp_user=None) -> None:
     """Submit the login form; with `totp_user`, pass the second factor and land past /accounts/."""
@@ -21,7 +34,7 @@ def log_in(page, identifier: str, *, password: str = factories.PASSWORD, totp_us
 
 def staff_page(browser, live_server, user):
     """A fresh browser context logged in as a staff member (several people in one test)."""
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    context = watch_csp(browser.new_context(locale="zh-CN", base_url=live_server.url))
     page = context.new_page()
     page.set_default_timeout(15_000)
     log_in(page, user.username, totp_user=user if user.totp_secret else None)

@@ -32,6 +32,7 @@ def cast(transactional_db):
     people = {"operator": make(county, Role.OPERATOR), "supervisor": make(county, Role.SUPERVISOR),
               "officer": make(uni, Role.UNIVERSITY_OFFICER), "prov_operator": make(p.centre, Role.OPERATOR),
               "prov_supervisor": make(p.centre, Role.SUPERVISOR), "bank": make(p.branch, Role.BANK_REVIEWER),
+              "approver": make(p.branch, Role.BANK_APPROVER),
               "student": make(None, Role.STUDENT, with_totp=False)}
     borrower = factories.BorrowerFactory(county=county, university=uni, enrolled_year=2025,
                                          graduation_date=dt.date(2029, 6, 30), user=people["student"])
@@ -39,10 +40,9 @@ def cast(transactional_db):
     return people
 
 
-def test_home_county_season(page, browser, live_server, cast, monkeypatch):
-    # The ledger's postings are append-only (a trigger refuses DELETE), which the flush after a
-    # live-server test cannot undo; the ledger's own tests cover posting the disbursement.
-    monkeypatch.setattr("xuedai.origination.services.disbursement._ledger_disburse", lambda: None)
+def test_home_county_season(page, browser, live_server, cast):
+    # The disbursement posts to the real ledger (append-only); the flush after a live-server test
+    # empties it with TRUNCATE, which its row triggers do not refuse.
     p = {name: staff_page(browser, live_server, user) for name, user in cast.items() if name != "student"}
 
     # 1. The student applies online and sees the printable form.
@@ -100,8 +100,13 @@ def test_home_county_season(page, browser, live_server, cast, monkeypatch):
         page_.click(f"button[data-action={action}]")
         expect(page_.locator("#batch-state")).to_have_text(state)
 
-    # 6. The bank approves the batch and disburses.
+    # 6. The bank's reviewer reviews the batch, its approver approves it (maker ≠ checker) and pays out.
     bank = p["bank"]
+    bank.goto(batch_url)
+    expect(bank.locator("#approve-rest")).to_have_count(0)
+    bank.click("#check-rest")
+    expect(bank.locator(".alert-success")).to_contain_text("已审查通过1份合同")
+    bank = p["approver"]
     bank.goto(batch_url)
     bank.click("#approve-rest")
     expect(bank.locator("#batch-state")).to_have_text("银行已审查")
@@ -113,8 +118,9 @@ def test_home_county_season(page, browser, live_server, cast, monkeypatch):
         p[who].goto("/origination/arrivals/")
         expect(p[who].locator("#arrivals")).to_contain_text("5700")
     op.goto(f"/origination/contracts/{contract.pk}/")
-    # 6 contract events (create … disburse) and 5 of its batch (summarise … bank review closed)
-    expect(op.locator("#timeline li")).to_have_count(11)
+    # 7 contract events (create … bank_check, bank_approve, disburse) and 5 of its batch
+    # (submit … bank review closed)
+    expect(op.locator("#timeline li")).to_have_count(12)
     expect(op.locator("#timeline")).to_contain_text("发放贷款")
     contract.refresh_from_db()
     assert contract.state == ContractState.DISBURSED

@@ -9,7 +9,6 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from stdnum.cn import ric
 
-from xuedai.borrowers.idnumbers import birth_date_of, gender_of, make_id_number
 from xuedai.borrowers.models import Borrower, CoBorrower, EducationLevel, EmergencyContact
 from xuedai.demo.contracts import UNSIGNED, state_codes
 from xuedai.demo.logins import (
@@ -20,6 +19,7 @@ from xuedai.demo.logins import (
     print_demo_logins,
 )
 from xuedai.demo.places import COUNTIES
+from xuedai.identity.idnumbers import birth_date_of, gender_of, make_id_number
 from xuedai.orgs.authn import password_login
 from xuedai.orgs.models import Organisation, OrgKind, User
 from xuedai.origination.models import Contract, ContractState

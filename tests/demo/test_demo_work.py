@@ -26,7 +26,7 @@ from xuedai.origination.models import (
 )
 from xuedai.origination.selectors import application_scope, batch_scope, contract_scope
 from xuedai.origination.services import new_contract_refusal
-from xuedai.origination.workflow import CONTRACT_TRANSITIONS
+from xuedai.origination.workflow import HOME_COUNTY_TRANSITIONS
 from xuedai.postloan.models import Assignment, LostContactFlag
 
 N = 1500
@@ -67,7 +67,7 @@ def test_every_role_has_work_waiting(demo):
 
 
 def test_timelines_follow_the_transition_tables_and_end_in_the_state(demo):
-    tables = {"home_county": CONTRACT_TRANSITIONS, "campus": CAMPUS_TRANSITIONS}
+    tables = {"home_county": HOME_COUNTY_TRANSITIONS, "campus": CAMPUS_TRANSITIONS}
     events = defaultdict(list)
     for e in ContractEvent.objects.order_by("at", "id"):
         events[e.contract_id].append(e)

@@ -8,10 +8,10 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from xuedai.borrowers.idnumbers import make_id_number
 from xuedai.documents import parsers
 from xuedai.documents.import_templates import import_template_xlsx
 from xuedai.documents.imports import ImportColumn, ImportRejected, RowError, read_xlsx
+from xuedai.identity.idnumbers import make_id_number
 
 COLUMNS = [
     ImportColumn("学生姓名", "name", parsers.text(max_length=50)),

@@ -6,10 +6,10 @@ from decimal import Decimal as D
 import pytest
 
 from tests.loans.conftest import make_contract
+from xuedai.daily.calendar import business_day_run, event_days
 from xuedai.jobs.models import JobRun, JobStatus
 from xuedai.loans import batches
 from xuedai.loans.batches import classification_batch, relief_batch, settlement_batch
-from xuedai.loans.calendar import business_day_run, event_days
 from xuedai.loans.models import (
     EarlyRepaymentApplication,
     GradeRecord,
@@ -158,3 +158,36 @@ def test_event_days_jump_between_business_events(province):
     assert days == [dt.date(2019, 11, 15), dt.date(2019, 11, 20), dt.date(2019, 12, 20),
                     dt.date(2019, 12, 31), dt.date(2020, 1, 20)]
     assert EarlyRepaymentApplication.objects.count() == 0
+
+
+def test_each_batch_run_is_one_audit_entry_with_its_counts(province):
+    from xuedai.audit.models import AuditEntry
+    from xuedai.loans.batches import penalty_batch
+
+    accounts = _accounts(province, 3)
+    day = dt.date(2018, 12, 20)
+    run = settlement_batch(on=day)
+    settlement_batch(on=day)  # done: no second entry
+    entry, = AuditEntry.objects.filter(action="loans.settlement_batch")
+    assert (entry.object_type, entry.object_id) == ("jobs.jobrun", str(run.pk))
+    # 6000 at 5.65 % from 1 Sep to 20 Dec 2018, the state's: 103.58 each, 3 accounts.
+    assert entry.after["rows"] == "3" and entry.after["business_date"] == "2018-12-20"
+    assert entry.after["posted.subsidy_interest"] == "3 笔 310.74"
+    assert not AuditEntry.objects.filter(action="loans.settlement_post").exists()  # not one per account
+
+    for account in accounts[:2]:
+        repayment_post(actor=None, account=account, on=dt.date(2019, 12, 20), amount=D("1.00"))
+    quarter = dt.date(2019, 12, 31)
+    settlement_batch(on=dt.date(2019, 12, 20))
+    penalty_batch(on=quarter)
+    classification_batch(on=quarter)
+    assert AuditEntry.objects.get(action="loans.penalty_batch").after["rows"] == "3"
+    grades = AuditEntry.objects.get(action="loans.classification_batch").after
+    assert grades["rows"] == "3" and grades["grade.substandard"] == "3"
+
+    summary = business_day_run(on=dt.date(2020, 1, 20), channel_seed=5)
+    day_entry = AuditEntry.objects.get(action="loans.day_batch")
+    assert day_entry.after["deduction_lines"] == str(summary["deduction_lines"]) == "3"
+    assert AuditEntry.objects.filter(action="loans.deduction_prepare_batch").count() == 1
+    assert business_day_run(on=dt.date(2020, 1, 20), channel_seed=5) == summary  # done: the same summary
+    assert AuditEntry.objects.filter(action="loans.day_batch").count() == 1

@@ -12,8 +12,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.loans.conftest import make_contract
+from xuedai.daily.calendar import business_day_run
 from xuedai.loans.batches import settlement_batch
-from xuedai.loans.calendar import business_day_run
 from xuedai.loans.channel_simulator import channel_answer
 from xuedai.loans.deduction.layouts import AGENT_BANK, ALIPAY, LAYOUTS
 from xuedai.loans.deduction.services import ImportError_, deduction_import, deduction_post, deduction_prepare
@@ -164,7 +164,7 @@ def test_re_running_a_day_posts_nothing_twice(two_accounts):
 
 
 def test_posting_a_run_killed_midway_resumes_without_posting_twice(province, media, tmp_path, monkeypatch):
-    from xuedai.loans.deduction import services
+    from xuedai.loans.deduction import posting as services
 
     for _ in range(3):
         contract = make_contract(province, county=province.counties[1])
@@ -194,7 +194,7 @@ def test_posting_a_run_killed_midway_resumes_without_posting_twice(province, med
 
 
 def test_a_failed_deduction_reaches_the_borrower_through_post_loan_reminders(two_accounts, tmp_path):
-    from xuedai.loans.calendar import post_loan_reminders
+    from xuedai.daily.calendar import post_loan_reminders
     from xuedai.postloan.models import CampaignKind, Reminder
 
     agent = {r.channel: r for r in deduction_prepare(on=DAY)}[Channel.AGENT_BANK]

@@ -107,3 +107,28 @@ def test_existing_user_without_password_is_reused(client, borrower):
     assert activate(client, borrower.id_number, borrower.mobile).status_code == 302
     user.refresh_from_db()
     assert user.check_password(GOOD)
+
+
+def test_county_resets_a_forgotten_password_after_checking_the_id_card(client, province, make_user):
+    """The activation page promises it: the county clears the password, the student activates again."""
+    from tests.orgs.helpers import staff_login
+
+    student = BorrowerFactory(county=province.counties[0], university=province.universities[0])
+    activate(client, student.id_number, student.mobile, "Lao-mima-2026q")
+    client.post("/accounts/logout/")
+    student.refresh_from_db()
+    operator = make_user(student.county, Role.OPERATOR)
+    staff_login(client, operator)
+    assert "重置学生登录密码" in client.get(f"/borrowers/{student.pk}/").content.decode()
+    client.post(f"/borrowers/{student.pk}/password-reset/", {})  # the ID card box not ticked
+    student.user.refresh_from_db()
+    assert student.user.has_usable_password()
+    client.post(f"/borrowers/{student.pk}/password-reset/", {"identity_checked": "on"})
+    student.user.refresh_from_db()
+    assert not student.user.has_usable_password()
+    assert AuditEntry.objects.filter(action="student_password_reset", actor=operator).exists()
+    client.post("/accounts/logout/")
+    assert activate(client, student.id_number, student.mobile, "Xin-mima-2026q").url == "/"
+    client.post("/accounts/logout/")
+    login = client.post("/accounts/login/", {"identifier": student.id_number, "password": "Xin-mima-2026q"})
+    assert login.status_code == 302 and login.url == "/"

@@ -183,3 +183,13 @@ def test_sessions_work_with_the_backend_configured(client, student):
     assert login(client, student.id_number).url == "/"
     assert client.session["_auth_user_backend"] == "xuedai.orgs.backends.IdNumberBackend"
     assert client.get("/").status_code == 200
+
+
+def test_totp_page_shows_no_menu_nor_name_and_its_error_once(client, operator):
+    operator.real_name = "王经办"
+    operator.save(update_fields=["real_name"])
+    login(client, operator.username)
+    page = client.get("/accounts/totp/").content.decode()
+    assert "王经办" not in page and 'id="mainnav"' not in page and "退出" not in page
+    wrong = client.post("/accounts/totp/", {"code": "000000"}).content.decode()
+    assert wrong.count("动态口令不正确") == 1

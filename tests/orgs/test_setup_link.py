@@ -166,7 +166,7 @@ def test_totp_command_is_for_demos_only(province, make_user, monkeypatch, capsys
 def test_totp_command_works_on_the_database_xuedai_demo_serves(
     province, make_user, monkeypatch, capsys, settings, tmp_path
 ):
-    from xuedai.web.management.commands.demo import mark_demo_database
+    from xuedai.demo.marker import mark_demo_database
 
     user = make_user(province.centre, Role.OPERATOR, username="demo2")
     settings.DEBUG = False

@@ -9,6 +9,7 @@ import pytest
 from tests import factories
 from tests.web.helpers import make_policy_version
 from xuedai import businessdate
+from xuedai.loans.services import contract_disburse
 from xuedai.orgs.models import Role
 from xuedai.origination.campus.quota import quota_grant, quota_request
 from xuedai.origination.campus.services import campus_act, campus_apply
@@ -113,7 +114,11 @@ def campus_walk(campus):
         ]
         for day, who, action, reached in steps:
             with businessdate.business_date(day):
-                c = campus_act(actor=p[who], contract=c, action=action)
+                if action == "disburse":  # the ledger pays out and moves the state (loans)
+                    contract_disburse(actor=p[who], contract=c)
+                    c.refresh_from_db()
+                else:
+                    c = campus_act(actor=p[who], contract=c, action=action)
             if reached == state:
                 return c
         raise AssertionError(state)

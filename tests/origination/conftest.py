@@ -8,6 +8,7 @@ import pytest
 
 from tests import factories
 from tests.origination.campus_fixtures import campus, campus_walk, quota_policy, student  # noqa: F401
+from xuedai.loans.services import batch_disburse
 from xuedai.orgs.models import Role
 from xuedai.origination import services
 from xuedai.origination.models import ContractState
@@ -36,6 +37,7 @@ def people(province, county, uni):
         "prov_operator": make(province.centre, Role.OPERATOR),
         "prov_supervisor": make(province.centre, Role.SUPERVISOR),
         "bank": make(province.branch, Role.BANK_REVIEWER),
+        "approver": make(province.branch, Role.BANK_APPROVER),
         "student": make(None, Role.STUDENT, with_totp=False),
     }
 
@@ -80,7 +82,7 @@ def walk(people):
         c = services.receipt_record(actor=p["officer"], contract=c, tuition="4500", accommodation="1200")
         if state == ContractState.RECEIPTED:
             return c
-        batch = services.batch_summarise(actor=p["operator"])
+        batch = services.batch_submit(actor=p["operator"])
         if state == "summarised":
             return c
         for actor, action in [("supervisor", "county_submit"), ("prov_operator", "province_audit"),
@@ -89,12 +91,17 @@ def walk(people):
         c.refresh_from_db()
         if state == ContractState.IN_REVIEW:
             return c
-        action = {ContractState.APPROVED: "bank_approve", ContractState.RETURNED: "bank_return",
-                  ContractState.REFUSED: "bank_refuse", ContractState.DISBURSED: "bank_approve"}[state]
-        c = services.bank_decide(actor=p["bank"], contract=c, action=action, comment="审查意见")
+        if state in (ContractState.RETURNED, ContractState.REFUSED):
+            action = "bank_return" if state == ContractState.RETURNED else "bank_refuse"
+            return services.bank_decide(actor=p["bank"], contract=c, action=action, comment="审查意见")
+        # 审查人 reviews, 审批人 approves (maker ≠ checker).
+        c = services.bank_decide(actor=p["bank"], contract=c, action="bank_check", comment="审查意见")
+        if state == ContractState.BANK_CHECKED:
+            return c
+        c = services.bank_decide(actor=p["approver"], contract=c, action="bank_approve")
         if state == ContractState.DISBURSED:
             c.batch.refresh_from_db()
-            services.batch_disburse(actor=p["bank"], batch=c.batch)
+            batch_disburse(actor=p["bank"], batch=c.batch)
             c.refresh_from_db()
         return c
 

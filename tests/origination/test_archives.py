@@ -29,7 +29,7 @@ ALL_NEW = [
 
 def test_missing_report_lists_what_has_not_arrived(walk, make_borrower, people):
     a, b = walk(make_borrower(), C.RECEIPTED), walk(make_borrower(), C.RECEIPTED)
-    services.batch_summarise(actor=people["operator"])
+    services.batch_submit(actor=people["operator"])
     a, b = Contract.objects.get(pk=a.pk), Contract.objects.get(pk=b.pk)
     archive_tick(actor=people["operator"], contract=a, received=ALL_NEW)
     archive_tick(actor=people["operator"], contract=b, received=["申请表", "借款合同"])
@@ -63,7 +63,7 @@ def test_unknown_item_and_other_county_refused(walk, make_borrower, people):
 
 def test_boxes_numbered_in_summary_order(walk, make_borrower, people):
     contracts = [walk(make_borrower(), C.RECEIPTED) for _ in range(3)]
-    services.batch_summarise(actor=people["operator"])
+    services.batch_submit(actor=people["operator"])
     boxes = boxes_assign(actor=people["operator"], year=contracts[0].academic_year, per_box=2)
     assert boxes == 2
     by_no = {f.contract.archive_no: f.box_no for f in ArchiveFile.objects.select_related("contract")}

@@ -188,8 +188,7 @@ def test_living_schedule_skips_february_and_august():
     assert all(d.month not in (2, 8) for d, _ in whole_year)
 
 
-def test_disbursement_fees_to_university_living_monthly(campus_walk, student, monkeypatch):
-    monkeypatch.setattr("xuedai.origination.services.disbursement._ledger_disburse", lambda: None)
+def test_disbursement_fees_to_university_living_monthly(campus_walk, student):
     c = campus_walk(student(), C.DISBURSED, amount="6000", tuition="4000", accommodation="1000")
     rows = list(Instalment.objects.filter(contract=c).order_by("sequence"))
     assert (rows[0].payee, rows[0].amount, rows[0].paid_on) == ("university", 5000, dt.date(2025, 10, 20))

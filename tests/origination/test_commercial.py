@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 
 from tests import factories
 from xuedai import businessdate
+from xuedai.loans.services import contract_disburse
 from xuedai.orgs.models import Role
 from xuedai.origination.commercial.services import commercial_apply, extension_grant, prepayment_notice
 from xuedai.origination.models import ContractEvent, Instalment
 from xuedai.origination.models import ContractState as C
-from xuedai.origination.services.product_flow import flow_transition
+from xuedai.origination.services.transitions import contract_transition as flow_transition
 from xuedai.origination.workflow import IllegalTransition
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,9 @@ def disbursed(bank, borrower, tranches=1):
         c = flow_transition(actor=bank["reviewer"], contract=c, action="bank_check")
         c = flow_transition(actor=bank["approver"], contract=c, action="bank_approve")
         c = flow_transition(actor=bank["clerk"], contract=c, action="sign")
-        return flow_transition(actor=bank["clerk"], contract=c, action="disburse")
+        contract_disburse(actor=bank["clerk"], contract=c)
+        c.refresh_from_db()
+        return c
 
 
 def test_guarantee_and_credit_consent_required(bank, borrower):
@@ -84,7 +87,9 @@ def test_collateral_is_an_alternative_to_a_guarantor(bank, borrower):
 
 def test_full_path_and_investigation_report(bank, borrower):
     c = disbursed(bank, borrower)
-    assert c.state == C.DISBURSED and c.annual_rate == Decimal("0.04350")
+    # No subsidy on a commercial loan: the borrower pays interest from the payout, so the ledger moves
+    # it on to 还款中 in the same transaction (DOMAIN.md §3.3).
+    assert c.state == C.REPAYING and c.annual_rate == Decimal("0.04350")
     assert c.commercial_file.get_repayment_method_display() == "等额本金"
     assert list(ContractEvent.objects.filter(contract=c).values_list("action", flat=True)) == [
         "create",
@@ -93,6 +98,7 @@ def test_full_path_and_investigation_report(bank, borrower):
         "bank_approve",
         "sign",
         "disburse",
+        "mark_repaying",
     ]
 
 
@@ -112,8 +118,7 @@ def test_investigator_may_not_review_or_approve(bank, borrower):
             flow_transition(actor=bank["reviewer"], contract=c, action="bank_check")
 
 
-def test_tranches_planned_a_month_apart(bank, borrower, monkeypatch):
-    monkeypatch.setattr("xuedai.origination.services.disbursement._ledger_disburse", lambda: None)
+def test_tranches_planned_a_month_apart(bank, borrower):
     c = disbursed(bank, borrower, tranches=3)
     rows = list(Instalment.objects.filter(contract=c).order_by("sequence"))
     assert [r.due_on for r in rows] == [DAY, dt.date(2025, 10, 15), dt.date(2025, 11, 15)]
@@ -122,8 +127,7 @@ def test_tranches_planned_a_month_apart(bank, borrower, monkeypatch):
     )
 
 
-def test_prepayment_needs_30_working_days_notice(bank, borrower, monkeypatch):
-    monkeypatch.setattr("xuedai.origination.services.disbursement._ledger_disburse", lambda: None)
+def test_prepayment_needs_30_working_days_notice(bank, borrower):
     c = disbursed(bank, borrower)
     with businessdate.business_date(DAY):
         # 30 working days from 15 Sep 2025 skip National Day (1–8 Oct) and count Sun 28 Sep, Sat 11 Oct.
@@ -134,8 +138,7 @@ def test_prepayment_needs_30_working_days_notice(bank, borrower, monkeypatch):
     assert ContractEvent.objects.filter(contract=c, action="prepay_notice").exists()
 
 
-def test_only_one_extension(bank, borrower, monkeypatch):
-    monkeypatch.setattr("xuedai.origination.services.disbursement._ledger_disburse", lambda: None)
+def test_only_one_extension(bank, borrower):
     c = disbursed(bank, borrower)
     old = c.maturity_date
     with businessdate.business_date(DAY):

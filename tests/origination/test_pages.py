@@ -110,13 +110,18 @@ def test_bank_returns_on_the_batch_page_and_county_resubmits(client, people, wal
     contract = walk(borrower, S.IN_REVIEW)
     login(client, people["bank"])
     body = client.get(f"/origination/batches/{contract.batch_id}/").content.decode()
-    assert 'data-action="bank_return"' in body and "approve-rest" in body
+    assert 'data-action="bank_return"' in body and "check-rest" in body and "approve-rest" not in body
     response = client.post(f"/origination/contracts/{contract.pk}/act/bank_return/",
                            {"comment": "", "next": "batch"})
     assert response.status_code == 302 and response.url == f"/origination/batches/{contract.batch_id}/"
     contract.refresh_from_db()
     assert contract.state == S.IN_REVIEW  # refused: a return needs a reason
     client.post(f"/origination/contracts/{contract.pk}/act/bank_return/", {"comment": "签字不全"})
+    client.post(f"/origination/batches/{contract.batch_id}/act/check_rest/")
+    other.refresh_from_db()
+    assert other.state == S.BANK_CHECKED
+    login(client, people["approver"])
+    assert "approve-rest" in client.get(f"/origination/batches/{contract.batch_id}/").content.decode()
     client.post(f"/origination/batches/{contract.batch_id}/act/approve_rest/")
     other.refresh_from_db()
     assert other.state == S.APPROVED

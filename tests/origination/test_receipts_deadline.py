@@ -73,8 +73,10 @@ def test_import_rejects_a_foreign_university_and_bad_files(people, signed):
     assert "不是本校学生的合同" in result.errors[0]
     assert "缺少列：往年欠费" in services.receipts_import(
         actor=people["officer"], file=xlsx(rows, header=COLUMNS[:-1])).errors[0]
-    assert "不是有效的 .xlsx" in services.receipts_import(actor=people["officer"],
-                                                         file=io.BytesIO(b"not a workbook")).errors[0]
+    not_a_workbook = io.BytesIO(b"not a workbook")
+    not_a_workbook.name = "回执.xlsx"
+    refused = services.receipts_import(actor=people["officer"], file=not_a_workbook)
+    assert "不是有效的 .xlsx" in refused.errors[0]
 
 
 def test_import_page_shows_errors(client, people, signed):
@@ -113,5 +115,5 @@ def test_deadline_withdrawal_batch(people, signed, county):
     assert event.actor is None and event.actor_label == "系统" and "视同撤销" in event.comment
     assert JobRun.objects.get().status == "done"
     # Now the county can summarise: no receipt is outstanding.
-    batch = services.batch_summarise(actor=people["operator"])
+    batch = services.batch_submit(actor=people["operator"])
     assert batch.contract_count == 1

@@ -71,7 +71,7 @@ def test_another_student_cannot_see_the_form(client, people, borrower, make_user
 
 
 def test_register_page_creates_student_and_co_borrower(client, county, uni):
-    from xuedai.borrowers.idnumbers import make_id_number
+    from xuedai.identity.idnumbers import make_id_number
 
     data = {"name": "赵小明", "id_number": make_id_number("510722", dt.date(2007, 5, 5), 11),
             "mobile": "13912345678", "household_region_code": "510722", "address": "三台县",

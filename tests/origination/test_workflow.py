@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests import factories
 from tests.origination.conftest import new_item
+from xuedai.orgs.models import Role
 from xuedai.origination import services
 from xuedai.origination.models import BatchState, ContractEvent, ContractState, CountyBatch
-from xuedai.origination.workflow import CONTRACT_TRANSITIONS, IllegalTransition
+from xuedai.origination.workflow import HOME_COUNTY_TRANSITIONS, IllegalTransition
 
 S = ContractState
 
@@ -90,7 +92,7 @@ def test_summary_waits_for_every_receipt(walk, borrower, make_borrower, people):
     walk(borrower, S.RECEIPTED)
     walk(make_borrower(), S.SIGNED)
     with pytest.raises(IllegalTransition, match="1份合同待复核或未回执"):
-        services.batch_summarise(actor=people["operator"])
+        services.batch_submit(actor=people["operator"])
 
 
 def test_county_submission_locks_the_year(walk, borrower, make_borrower, people):
@@ -115,7 +117,7 @@ def test_province_reject_unlocks_and_returns_contracts(walk, borrower, people):
     services.batch_transition(actor=people["prov_operator"], batch=batch, action="province_reject",
                               comment="汇总表未盖章")
     assert borrower.contracts.get().state == S.RECEIPTED
-    again = services.batch_summarise(actor=people["operator"])
+    again = services.batch_submit(actor=people["operator"])
     assert again.sequence == 2
 
 
@@ -145,7 +147,8 @@ def test_returned_fixed_resubmitted_in_a_second_batch(walk, borrower, make_borro
     other.refresh_from_db()
     contract = services.bank_decide(actor=people["bank"], contract=contract, action="bank_return",
                                     comment="共同借款人签字不全")
-    services.bank_approve_rest(actor=people["bank"], batch=contract.batch)
+    services.bank_decide_rest(actor=people["bank"], batch=contract.batch, action="bank_check")
+    services.bank_decide_rest(actor=people["approver"], batch=contract.batch, action="bank_approve")
     first = CountyBatch.objects.get(sequence=1)
     assert first.state == BatchState.BANK_REVIEWED
     # The year is locked, but a returned contract may still be fixed and resubmitted.
@@ -160,12 +163,36 @@ def test_returned_fixed_resubmitted_in_a_second_batch(walk, borrower, make_borro
     for actor, action in [("supervisor", "county_submit"), ("prov_operator", "province_audit"),
                           ("prov_supervisor", "province_submit")]:
         second = services.batch_transition(actor=people[actor], batch=second, action=action)
-    services.bank_decide(actor=people["bank"], contract=contract, action="bank_approve")
+    services.bank_decide(actor=people["bank"], contract=contract, action="bank_check")
+    services.bank_decide(actor=people["approver"], contract=contract, action="bank_approve")
     second.refresh_from_db()
     assert second.state == BatchState.BANK_REVIEWED
     actions = list(contract.events.values_list("action", flat=True))
-    assert actions == ["create", "check_approve", "receipt", "summarise", "bank_return", "edit", "resubmit",
-                       "bank_approve"]
+    assert actions == ["create", "check_approve", "receipt", "submit", "bank_return", "edit", "resubmit",
+                       "bank_check", "bank_approve"]
+
+
+def test_bank_reviewer_reviews_and_a_different_approver_approves(walk, borrower, make_borrower, people,
+                                                                  province):
+    other = walk(make_borrower(), S.RECEIPTED)
+    contract = walk(borrower, S.IN_REVIEW)  # the batch holds both
+    with pytest.raises(IllegalTransition, match="仅限：银行已审查"):
+        services.bank_decide(actor=people["approver"], contract=contract, action="bank_approve")  # unchecked
+    with pytest.raises(IllegalTransition, match="审查人"):
+        services.bank_decide(actor=people["approver"], contract=contract, action="bank_check")
+    checked = services.bank_decide(actor=people["bank"], contract=other, action="bank_check")
+    with pytest.raises(IllegalTransition, match="审批人"):
+        services.bank_decide(actor=people["bank"], contract=checked, action="bank_approve")
+    both = factories.make_user(province.branch, Role.BANK_REVIEWER)
+    both.roles.create(role=Role.BANK_APPROVER)
+    both._role_codes = None
+    services.bank_decide(actor=both, contract=contract, action="bank_check")
+    with pytest.raises(IllegalTransition, match="经办与复核分离"):
+        services.bank_decide(actor=both, contract=contract, action="bank_approve")
+    with pytest.raises(IllegalTransition, match="经办与复核分离"):
+        services.bank_decide_rest(actor=both, batch=contract.batch, action="bank_approve")
+    contract = services.bank_decide(actor=people["approver"], contract=contract, action="bank_approve")
+    assert contract.state == S.APPROVED
 
 
 def test_disbursement_splits_fees_and_rest(walk, borrower):
@@ -178,6 +205,17 @@ def test_disbursement_splits_fees_and_rest(walk, borrower):
 
 def test_every_table_row_has_chinese_label_and_known_states():
     states = set(S.values)
-    for row in CONTRACT_TRANSITIONS.values():
+    for row in HOME_COUNTY_TRANSITIONS.values():
         assert row.label and all(s in states for s in row.sources)
         assert row.target is None or row.target in states
+
+
+def test_a_new_contract_carries_the_borrowers_alipay_account_unless_an_agent_bank_collects(
+        people, make_borrower, province, county):
+    assert county.agent_bank_id is not None  # 三台县: its agent bank collects
+    [contract] = services.contracts_create(actor=people["operator"], items=[new_item(make_borrower())])
+    assert contract.alipay_account == ""
+    county.agent_bank = None
+    county.save(update_fields=["agent_bank"])
+    [contract] = services.contracts_create(actor=people["operator"], items=[new_item(make_borrower())])
+    assert contract.alipay_account == f"zxdk{contract.borrower_id:08d}@alipay.cdb"

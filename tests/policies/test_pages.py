@@ -105,3 +105,10 @@ def test_lpr_page(login, operator, admin):
         "effective_from": "2026-12-21", "one_year": "0.0290", "five_year_plus": "0.0340"})
     assert response.status_code == 302
     assert LprRate.objects.filter(effective_from=dt.date(2026, 12, 21)).exists()
+
+
+def test_policy_texts_cite_the_notices_not_the_developers_documents(db):
+    from xuedai.policies.models import PolicyVersion
+
+    assert PolicyVersion.objects.exists()
+    assert not PolicyVersion.objects.filter(source__contains="DOMAIN").exists()

@@ -47,7 +47,7 @@ def test_dropout_self_pays_from_next_month_and_stops_undisbursed(world, supervis
     change = _confirm(world, supervisor, contract, S.DROPOUT)
     assert change.self_pay_from == contract.self_pay_from == dt.date(2026, 4, 1)
     pending.refresh_from_db()
-    assert pending.state == ContractState.DECLINED and pending.contract_no in change.stopped_contracts
+    assert pending.state == ContractState.STOPPED and pending.contract_no in change.stopped_contracts
 
 
 def test_suspension_and_return_restore_the_subsidy(world, supervisor):

@@ -8,8 +8,8 @@ from decimal import Decimal
 from xuedai.borrowers.models import Borrower
 from xuedai.orgs.middleware import SESSION_FLAG
 from xuedai.origination.models import Contract, ContractState
-from xuedai.origination.products import Product
 from xuedai.policies.models import PolicyVersion
+from xuedai.policies.products import Product
 
 _seq = itertools.count(1)
 

@@ -1,4 +1,4 @@
-"""The audit log: who wrote what, when, with the values before and after (issue 2 §6)."""
+"""The audit log: who wrote what, when, with the values before and after (docs/security.md)."""
 
 from django.conf import settings
 from django.db import models

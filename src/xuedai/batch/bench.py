@@ -4,7 +4,8 @@
    when it is already there with that size.
 2. Each run works on a copy (``CREATE DATABASE … TEMPLATE``, a file copy), so the portfolio stays
    on the eve of the bench day and every run measures the same work; the copy is dropped after.
-3. Stages, each through the same entry point the loans batches use (:mod:`.runs`): the annual
+3. Stages, each through the same entry point the loans batches use (:mod:`.runs`, with the loans
+   app's scalar phases passed in by ``xuedai bench``): the annual
    settlement on 20 Dec (read, kernel, postings and balances written), that day's deduction file,
    the quarter-end classification of 30 Sep (run first, on the portfolio as it stands).
 4. The scalar core on a sample: the same settlement computed contract by contract with the core's
@@ -22,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xuedai.batch import exact, io, portfolio
-from xuedai.batch.settlement import READ, SELECTION, compute, first_principal_due, policy_columns
+from xuedai.batch.settle_io import READ, SELECTION, compute, first_principal_due, policy_columns
 
 QUARTER_END = dt.date(2026, 9, 30)
 RUN_DB_SUFFIX = "_benchrun"
@@ -128,7 +129,7 @@ def kernel_throughput(conn, on: int, quarter_end: int, repeat: int = 3) -> dict:
     (:func:`xuedai.batch.parallel.map_chunks`: one thread unless XUEDAI_BATCH_THREADS says more),
     best of ``repeat``: what the kernels cost without the database (in a batch they share the CPU
     with PostgreSQL's backends)."""
-    from xuedai.batch.classify import grade_2023, grade_seed
+    from xuedai.batch.classify_kernel import grade_2023, grade_seed
     from xuedai.batch.parallel import map_chunks
 
     cols = io.copy_out(conn, READ, SELECTION, {"on": exact.to_date(on), "lo": 0, "hi": 2**62})
@@ -147,8 +148,10 @@ def kernel_throughput(conn, on: int, quarter_end: int, repeat: int = 3) -> dict:
     return {name: round(n / seconds) for name, seconds in best.items()}
 
 
-def run(loans: int, *, chunk: int, sample: int = 2000, keep_run: bool = False, dense: bool = False,
-        in_place: bool = False, out=None) -> dict:
+def run(loans: int, *, chunk: int, layouts, settle_leftovers=None, overrides=None, sample: int = 2000,
+        keep_run: bool = False, dense: bool = False, in_place: bool = False, out=None) -> dict:
+    """The bench; ``layouts``, ``settle_leftovers`` and ``overrides`` are the loans app's (the
+    deduction layouts and the two scalar phases of :mod:`.runs`), passed by ``xuedai bench``."""
     from django.db import connection
 
     from xuedai.batch.runs import loans_classification, loans_deduction_files, loans_settlement
@@ -183,17 +186,17 @@ def run(loans: int, *, chunk: int, sample: int = 2000, keep_run: bool = False, d
         throughput = kernel_throughput(connection.connection, exact.day(on), exact.day(QUARTER_END))
         # The quarter end before the bench day's settlement: the portfolio as it stands on its eve.
         started = time.perf_counter()
-        timings = loans_classification(QUARTER_END, chunk=chunk, dense=dense, out=out)
+        timings = loans_classification(QUARTER_END, overrides=overrides, chunk=chunk, dense=dense, out=out)
         stages["classify"] = _stage(timings, time.perf_counter() - started)
         stages["classify"]["grades"] = timings.totals
         stages["classify"]["mode"] = "dense" if dense else "sparse"
         started = time.perf_counter()
-        timings = loans_settlement(on, chunk=chunk, out=out)
+        timings = loans_settlement(on, settle_leftovers=settle_leftovers, chunk=chunk, out=out)
         stages["settle"] = _stage(timings, time.perf_counter() - started)
         stages["settle"]["totals_fen"] = timings.totals
         with tempfile.TemporaryDirectory() as folder:
             started = time.perf_counter()
-            paths, timings = loans_deduction_files(on, Path(folder))
+            paths, timings = loans_deduction_files(on, Path(folder), layouts=layouts)
             stages["deduct_file"] = _stage(timings, time.perf_counter() - started)
             stages["deduct_file"]["bytes"] = sum(p.stat().st_size for p in paths)
         report["stages"] = stages

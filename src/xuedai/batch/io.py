@@ -22,6 +22,7 @@ from xuedai.batch.exact import NO_DATE
 from xuedai.batch.pgbinary import Block, read_int_columns, stream
 
 EPOCH = "DATE '1970-01-01'"
+LIVE = "('disbursed', 'repaying', 'overdue')"  # origination.models.LIVE_STATES
 
 
 def day_sql(expr: str, null_as: int = int(NO_DATE)) -> str:
@@ -63,6 +64,46 @@ def copy_in(conn, table: str, columns: Sequence[str], blocks: Sequence[Block]) -
     return rows
 
 
+@dataclass
+class Timings:
+    """What one chunk (or, added up, one run) of a batch read, computed and wrote, and how long."""
+
+    read_s: float = 0.0
+    compute_s: float = 0.0
+    write_s: float = 0.0
+    rows: int = 0
+    postings: int = 0
+    scalar_rows: int = 0
+    totals: dict[str, int] = field(default_factory=dict)  # fen by posting kind (grades: accounts)
+    counts: dict[str, int] = field(default_factory=dict)  # postings by kind
+
+    def add(self, other: Timings) -> None:
+        self.read_s += other.read_s
+        self.compute_s += other.compute_s
+        self.write_s += other.write_s
+        self.rows += other.rows
+        self.postings += other.postings
+        self.scalar_rows += other.scalar_rows
+        for kind, fen in other.totals.items():
+            self.totals[kind] = self.totals.get(kind, 0) + fen
+        for kind, n in other.counts.items():
+            self.counts[kind] = self.counts.get(kind, 0) + n
+
+    def as_checkpoint(self) -> dict:
+        """The chunk's counts as a job checkpoint records them (summed back by :meth:`from_checkpoints`)."""
+        return {"rows": self.rows, "postings": self.postings, "scalar_rows": self.scalar_rows,
+                "totals": self.totals, "counts": self.counts}
+
+    @classmethod
+    def from_checkpoints(cls, entries) -> Timings:
+        total = cls()
+        for entry in entries:
+            total.add(cls(rows=entry.get("rows", 0), postings=entry.get("postings", 0),
+                          scalar_rows=entry.get("scalar_rows", 0), totals=dict(entry.get("totals", {})),
+                          counts=dict(entry.get("counts", {}))))
+        return total
+
+
 # -- postings -------------------------------------------------------------------------------------------
 
 POSTING_COLUMNS = ("account_id", "business_date", "kind", "amount", "due_on", "job_run_id", "memo")
@@ -81,6 +122,7 @@ class Postings:
     memo: str = ""
     blocks: list[Block] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
 
     def add(self, kind: str, account_id: np.ndarray, amount: np.ndarray, due_on: np.ndarray | int | None,
             business_date: np.ndarray | None = None) -> int:
@@ -89,6 +131,7 @@ class Postings:
         self.totals[kind] = self.totals.get(kind, 0) + int(amount[keep].sum())
         if n == 0:
             return 0
+        self.counts[kind] = self.counts.get(kind, 0) + n
         day = self.on if business_date is None else business_date[keep]
         block = Block(n).int8(account_id[keep]).date(day).text(kind).numeric(amount[keep], 2)
         if due_on is None:

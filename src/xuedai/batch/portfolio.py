@@ -21,11 +21,11 @@ import datetime as dt
 import numpy as np
 
 from xuedai.batch import exact, io
-from xuedai.batch.classification import rules_for
-from xuedai.batch.classify import GRADES, grade_2023, grade_seed
+from xuedai.batch.classify_io import rules_for
+from xuedai.batch.classify_kernel import GRADES, grade_2023, grade_seed
 from xuedai.batch.dates import field, from_ymd, ymd
 from xuedai.batch.exact import NO_DATE
-from xuedai.batch.settle import settle
+from xuedai.batch.settle_kernel import settle
 from xuedai.batch.tablecopy import copy_columns, fixed_text, reset_identity
 
 BENCH_DAY = dt.date(2026, 12, 20)  # the settlement the bench runs (the day before is the state)
@@ -164,9 +164,11 @@ def id_numbers(borrower: np.ndarray, regions: np.ndarray) -> tuple[np.ndarray, n
     return full.view("S18").ravel(), birth
 
 
-def build_chunk(conn, first: int, n: int, counties: np.ndarray, regions: np.ndarray, offsets: dict) -> None:
+def build_chunk(conn, first: int, n: int, counties: np.ndarray, regions: np.ndarray, offsets: dict,
+                ledger: bool = True) -> None:
     """COPY borrowers, contracts, accounts and postings of contracts ``first`` … (``first`` a
-    multiple of 4; caller's transaction). ``offsets``: ids already used in each table."""
+    multiple of 4; caller's transaction). ``offsets``: ids already used in each table. Without
+    ``ledger`` only borrowers and contracts: the caller opens each ledger (the loans take-on)."""
     t = contracts(first, n)
     h = history(t)
     eve = exact.day(BENCH_DAY) - 1
@@ -196,6 +198,8 @@ def build_chunk(conn, first: int, n: int, counties: np.ndarray, regions: np.ndar
         "outstanding_principal": h["principal_outstanding"], "overdue_since": h["oldest"],
         "borrower_id": offsets["borrower"] + t["borrower"] + 1, "policy_version_id": t["policy"],
         "county_id": county})
+    if not ledger:
+        return
     # The grade of the previous quarter end (the state has not moved since last December), so a
     # classification run finds the steady state: most grades unchanged.
     quarter = exact.day(PREVIOUS_QUARTER_END)
@@ -248,9 +252,13 @@ def _drop_for_load(conn) -> list[str]:
     return [ddl for _, ddl in indexes] + [f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}' for t, n, d in keys]
 
 
-def build(conn, n: int, *, chunk: int = 1_000_000, out=None) -> None:
+def build(conn, n: int, *, chunk: int = 1_000_000, ledger: bool = True, out=None) -> None:
     """Build an ``n``-contract portfolio: one transaction per chunk of contracts, the tables'
-    secondary indexes and foreign keys dropped for the load and rebuilt after it (always)."""
+    secondary indexes and foreign keys dropped for the load and rebuilt after it (always).
+
+    ``ledger=False`` leaves out the accounts and postings (the take-on ledger above is the kernel's
+    shortcut: cached balances without the history the core engine would post, so ``reconcile``
+    differs): the caller opens every ledger through the loans take-on service instead."""
     counties, regions = organisations()
     with conn.cursor() as cur:
         cur.execute("SELECT COALESCE(MAX(id), 0) FROM borrowers_borrower")
@@ -264,7 +272,7 @@ def build(conn, n: int, *, chunk: int = 1_000_000, out=None) -> None:
     try:
         for first in range(0, n, chunk):
             with conn.transaction():
-                build_chunk(conn, first, min(chunk, n - first), counties, regions, offsets)
+                build_chunk(conn, first, min(chunk, n - first), counties, regions, offsets, ledger)
             if out:
                 out(f"  portfolio: {min(first + chunk, n):,}/{n:,}")
     finally:

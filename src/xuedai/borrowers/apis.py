@@ -1,4 +1,4 @@
-"""API v1 for borrowers and (read-only) contracts — HackSoft style: thin views, nested serializers.
+"""API v1 for borrowers (contracts: origination.apis) — HackSoft style: thin views, nested serializers.
 
 Identity numbers and mobiles are masked in every response; the full identity number comes only
 from POST borrowers/{id}/reveal/, which is audit-logged. A search by identity number is a POST
@@ -9,34 +9,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from xuedai import businessdate
+from xuedai.orgs.api_base import OrgRefSerializer, ScopedApi, paginated
 from xuedai.orgs.models import Organisation, OrgKind
-from xuedai.orgs.permissions import SecondFactorVerified
-from xuedai.origination import selectors as contract_selectors
-from xuedai.origination.models import ContractState
 
 from . import selectors, services
 from .models import EducationLevel
 from .rules import age_on
 
 ID_SEARCH_LIMIT = 50
-
-
-class ScopedApi(APIView):
-    # A session must have passed TOTP (the page middleware lets /api/ through); what a caller
-    # then sees is decided by the selectors' scope. (A comment, not a docstring: drf-spectacular
-    # would copy a docstring into every endpoint's description.)
-    permission_classes = [IsAuthenticated, SecondFactorVerified]
-
-
-class OrgRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 class BorrowerListOutput(serializers.Serializer):
@@ -102,12 +85,6 @@ class BorrowerDetailOutput(BorrowerListOutput):
         return _age(obj)
 
 
-def _paginate(request, view, queryset, serializer_class) -> Response:
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
 def _bad_request(exc: DjangoValidationError) -> serializers.ValidationError:
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
     return serializers.ValidationError(
@@ -162,7 +139,7 @@ class BorrowerListApi(ScopedApi):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         filters = selectors.BorrowerFilters(**params.validated_data)
-        return _paginate(request, self, selectors.borrower_list(request.user, filters), BorrowerListOutput)
+        return paginated(request, self, selectors.borrower_list(request.user, filters), BorrowerListOutput)
 
     @extend_schema(request=InputSerializer, responses={201: BorrowerDetailOutput},
                    summary="新增借款学生(县资助中心经办人或高校经办人)")
@@ -235,62 +212,9 @@ class BorrowerRevealApi(ScopedApi):
         return response
 
 
-class ContractOutput(serializers.Serializer):
-    @extend_schema_serializer(component_name="ContractBorrowerRef")
-    class BorrowerRef(serializers.Serializer):
-        id = serializers.IntegerField()
-        name = serializers.CharField()
-        id_number = serializers.CharField(source="masked_id_number")
-
-    id = serializers.IntegerField()
-    contract_no = serializers.CharField()
-    borrower = BorrowerRef()
-    product = serializers.CharField()
-    academic_year = serializers.IntegerField()
-    county = OrgRefSerializer(allow_null=True)
-    university = OrgRefSerializer(allow_null=True)
-    department = OrgRefSerializer(allow_null=True)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    annual_rate = serializers.DecimalField(max_digits=7, decimal_places=5)
-    term_years = serializers.IntegerField()
-    state = serializers.CharField()
-    applied_on = serializers.DateField()
-    signed_on = serializers.DateField(allow_null=True)
-    disbursed_on = serializers.DateField(allow_null=True)
-    maturity_date = serializers.DateField()
-    outstanding_principal = serializers.DecimalField(max_digits=12, decimal_places=2)
-    overdue_since = serializers.DateField(allow_null=True)
-
-
-class ContractListApi(ScopedApi):
-    class FilterSerializer(serializers.Serializer):
-        state = serializers.ChoiceField(choices=ContractState.choices, required=False)
-        academic_year = serializers.IntegerField(required=False)
-        borrower = serializers.IntegerField(required=False)
-        county = serializers.IntegerField(required=False)
-        university = serializers.IntegerField(required=False)
-
-    @extend_schema(parameters=[FilterSerializer], responses=ContractOutput(many=True),
-                   summary="借款合同列表(只读，按数据范围过滤)")
-    def get(self, request):
-        params = self.FilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        filters = contract_selectors.ContractFilters(**params.validated_data)
-        queryset = contract_selectors.contract_list(request.user, filters)
-        return _paginate(request, self, queryset, ContractOutput)
-
-
-class ContractDetailApi(ScopedApi):
-    @extend_schema(responses=ContractOutput, summary="借款合同详情(只读)")
-    def get(self, request, pk: int):
-        return Response(ContractOutput(contract_selectors.contract_get(request.user, pk)).data)
-
-
 urlpatterns = [
     path("borrowers/", BorrowerListApi.as_view(), name="api-borrowers-list"),
     path("borrowers/search/", BorrowerSearchApi.as_view(), name="api-borrowers-search"),
     path("borrowers/<int:pk>/", BorrowerDetailApi.as_view(), name="api-borrowers-detail"),
     path("borrowers/<int:pk>/reveal/", BorrowerRevealApi.as_view(), name="api-borrowers-reveal"),
-    path("contracts/", ContractListApi.as_view(), name="api-contracts-list"),
-    path("contracts/<int:pk>/", ContractDetailApi.as_view(), name="api-contracts-detail"),
 ]

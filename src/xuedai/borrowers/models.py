@@ -1,4 +1,4 @@
-"""Borrowers (students) and co-borrowers — DOMAIN.md §2, §3.1; issue 2 §5.
+"""Borrowers (students) and co-borrowers — DOMAIN.md §2, §3.1
 
 Identity numbers are stored whole (the bank and the credit bureau need them) but shown masked
 everywhere lists and logs are concerned; they never travel in a URL (records are addressed by id).
@@ -7,7 +7,7 @@ everywhere lists and logs are concerned; they never travel in a URL (records are
 from django.conf import settings
 from django.db import models
 
-from .masking import mask_id_number, mask_phone
+from xuedai.identity.masking import mask_id_number, mask_phone
 
 
 class Gender(models.TextChoices):

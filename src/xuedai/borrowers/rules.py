@@ -1,4 +1,4 @@
-"""Field rules for borrowers and co-borrowers (issue 2 §5; DOMAIN.md §1 co-borrower row).
+"""Field rules for borrowers and co-borrowers (DOMAIN.md §1 co-borrower row).
 
 Each check returns an error message naming the field, or None, so services can gather every
 problem of a form in one pass and raise a single ValidationError keyed by field name.
@@ -7,11 +7,12 @@ problem of a form in one pass and raise a single ValidationError keyed by field 
 import datetime as dt
 import re
 
-from xuedai.origination.models import LIVE_STATES, Contract
-from xuedai.origination.products import Product
+from django.db.models import Q
+
+from xuedai.identity.idnumbers import IdNumberError, clean_id_number
+from xuedai.policies.products import Product
 from xuedai.policies.selectors import PolicyNotFound, policy_for
 
-from .idnumbers import IdNumberError, clean_id_number
 from .models import Borrower, Relation
 
 # 11-digit mainland mobile numbers: 13x–19x (China's numbering plan has no 10x–12x mobiles).
@@ -101,12 +102,19 @@ def co_borrower_errors(
         errors["household_region_code"] = (
             f"户籍所在县代码：共同借款人须与学生同县户籍({borrower.household_region_code})，"
             f"填写的是{household_region_code}。")
-    if policy.co_borrower_no_unpaid_loan and Contract.objects.filter(
-        borrower__id_number=id_number, state__in=LIVE_STATES
-    ).exists():
+    if policy.co_borrower_no_unpaid_loan and has_unpaid_loan(id_number):
         _put(errors, "id_number", "身份证号：该共同借款人本人有未结清的国家助学贷款，不能担任共同借款人。")
     return errors
 
 
 def _put(errors: dict[str, str], field: str, message: str) -> None:
     errors[field] = f"{errors[field]} {message}" if field in errors else message
+
+
+def has_unpaid_loan(id_number: str) -> bool:
+    """Whether the person with ``id_number`` owes on a student loan of their own: principal
+    outstanding, or anything overdue (interest left after the principal is repaid). Read from the
+    balances the ledger mirrors on each contract row (borrowers sits below origination, so by the
+    figures, not by origination's state names; a written-off loan is still unpaid)."""
+    owes = Q(contracts__outstanding_principal__gt=0) | Q(contracts__overdue_since__isnull=False)
+    return Borrower.objects.filter(owes, id_number=id_number).exists()

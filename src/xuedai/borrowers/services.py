@@ -1,4 +1,4 @@
-"""Writes to borrowers, co-borrowers and emergency contacts (issue 2 §5).
+"""Writes to borrowers, co-borrowers and emergency contacts (docs/security.md).
 
 Every function is keyword-only and atomic, validates with borrowers.rules, raises one
 ValidationError keyed by field (forms and the API map it to the field), and writes an audit entry
@@ -12,11 +12,11 @@ from django.db import transaction
 
 from xuedai import businessdate
 from xuedai.audit.services import audit_record, changed_fields
+from xuedai.identity.idnumbers import birth_date_of, gender_of
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
-from xuedai.origination.products import Product
+from xuedai.policies.products import Product
 
 from . import rules
-from .idnumbers import birth_date_of, gender_of
 from .models import Borrower, CoBorrower, EmergencyContact
 
 BORROWER_FIELDS = [
@@ -89,7 +89,7 @@ def _borrower_errors(data: dict, *, exclude_pk: int | None, county: Organisation
     return errors
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def borrower_create(*, actor: User, data: dict) -> Borrower:
     """Create a student borrower; birth date and gender come from the identity number."""
     orgs = creation_orgs(actor)
@@ -160,7 +160,7 @@ def _co_borrower_errors(*, borrower: Borrower, data: dict, signed_on: dt.date, p
     return {**policy_errors, **errors}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def co_borrower_add(*, actor: User, borrower: Borrower, data: dict, signed_on: dt.date | None = None,
                     product: str = Product.HOME_COUNTY) -> CoBorrower:
     """Add a co-borrower checked against the policy in force on the signing date (default: today)."""
@@ -226,7 +226,7 @@ def emergency_contact_add(*, actor: User, borrower: Borrower, data: dict) -> Eme
 def borrower_id_numbers_reveal(*, actor: User, borrower: Borrower, ip_address: str | None = None) -> dict:
     """Show the full identity numbers of a borrower and their co-borrowers, and log that it happened.
 
-    A read, but a logged one (issue 2 §5): who saw whose full number, and when, is audit evidence.
+    A read, but a logged one (docs/security.md): who saw whose full number, and when, is audit evidence.
     """
     if not can_reveal(actor):
         raise PermissionDenied("您的角色不能查看完整身份证号。")

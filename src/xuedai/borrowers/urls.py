@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.borrower_detail, name="detail"),
     path("<int:pk>/edit/", views.borrower_edit, name="edit"),
     path("<int:pk>/reveal/", views.borrower_reveal, name="reveal"),
+    path("<int:pk>/password-reset/", views.student_password_reset, name="password_reset"),
     path("<int:pk>/co-borrowers/new/", views.co_borrower_add, name="co_borrower_add"),
     path("<int:pk>/co-borrowers/<int:co_pk>/edit/", views.co_borrower_edit, name="co_borrower_edit"),
     path("<int:pk>/contacts/new/", views.emergency_contact_add, name="contact_add"),

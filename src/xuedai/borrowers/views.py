@@ -16,9 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
-from xuedai.origination.selectors import ContractFilters, contract_list
+from xuedai.orgs.services import AccountError
 
 from . import forms, selectors, services
+from .activation import RESET_ROLES
+from .activation import student_password_reset as student_password_reset_service
 from .forms import BorrowerForm, CoBorrowerForm, EmergencyContactForm, SearchForm
 from .history import history_rows
 from .rules import age_on
@@ -76,11 +78,10 @@ def _permissions(user) -> dict:
         can_create = False
     return {"can_create": can_create, "can_edit": services.can_edit(user),
             "can_edit_co_borrowers": services.can_edit_co_borrowers(user),
-            "can_reveal": services.can_reveal(user)}
+            "can_reveal": services.can_reveal(user), "can_reset_password": user.has_role(*RESET_ROLES)}
 
 
 def _detail_context(request, borrower, revealed: dict | None = None) -> dict:
-    contracts = contract_list(request.user, ContractFilters(borrower=borrower.pk))
     co_borrowers = list(borrower.co_borrowers.all())
     today = businessdate.today()
     for co in co_borrowers:
@@ -95,7 +96,6 @@ def _detail_context(request, borrower, revealed: dict | None = None) -> dict:
         "age": age_on(borrower.birth_date, today),
         "co_borrowers": co_borrowers,
         "contacts": list(borrower.emergency_contacts.all()),
-        "contracts": list(contracts[:50]),
         "history": history_rows(list(selectors.borrower_history(borrower))),
         "revealed": revealed,
         **_permissions(request.user),
@@ -116,6 +116,23 @@ def borrower_reveal(request, pk: int):
     numbers = services.borrower_id_numbers_reveal(actor=request.user, borrower=borrower,
                                                   ip_address=request.META.get("REMOTE_ADDR"))
     return render(request, "borrowers/detail.html", _detail_context(request, borrower, numbers))
+
+
+@never_cache
+@login_required
+@require_POST
+def student_password_reset(request, pk: int):
+    """重置学生密码 after checking the ID card in person; the student activates again."""
+    borrower = selectors.borrower_get(request.user, pk)
+    try:
+        student_password_reset_service(actor=request.user, borrower=borrower,
+                                       identity_checked=request.POST.get("identity_checked") == "on",
+                                       ip_address=request.META.get("REMOTE_ADDR"))
+        messages.success(request, f"已重置{borrower.name}的登录密码：请学生在登录页“首次登录/激活账号”"
+                                  "用身份证号和预留手机号（或学号）重新设置密码。")
+    except AccountError as refusal:
+        messages.error(request, str(refusal))
+    return redirect("borrowers:detail", pk)
 
 
 @login_required

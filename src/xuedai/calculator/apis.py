@@ -1,4 +1,4 @@
-"""POST /api/v1/quote — the calculator of `xuedai quote` over HTTP (issue 3 §4).
+"""POST /api/v1/quote — the calculator of `xuedai quote` over HTTP (DOMAIN.md §4).
 
 It computes only from what the caller sends and reads no stored data, so it needs no login;
 a throttle keeps it from being used as free compute.

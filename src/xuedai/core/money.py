@@ -22,6 +22,16 @@ class MoneyError(ValueError):
         self.message_zh = message_zh
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for messages that quote what the user sent.
+
+    >>> shown("9" * 100)[:12], len(shown("9" * 100))
+    ("'99999999999", 41)
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def round_fen(amount: Decimal) -> Decimal:
     """Round to the fen, half up (四舍五入), the way the bank rounds interest (DOMAIN.md §4 Rounding).
 
@@ -55,11 +65,11 @@ def to_decimal(value: object, *, what: str = "数值") -> Decimal:
         try:
             result = Decimal(value.strip())
         except InvalidOperation:
-            raise MoneyError(f"{what}不是合法的十进制数：{value!r}") from None
+            raise MoneyError(f"{what}不是合法的十进制数：{shown(value)}") from None
     else:
-        raise MoneyError(f"{what}不是合法的十进制数：{value!r}")
+        raise MoneyError(f"{what}不是合法的十进制数：{shown(value)}")
     if not result.is_finite():
-        raise MoneyError(f"{what}必须是有限的数：{value!r}")
+        raise MoneyError(f"{what}必须是有限的数：{shown(value)}")
     return result
 
 
@@ -73,10 +83,10 @@ def to_money(value: object, *, what: str = "金额") -> Decimal:
     """
     amount = to_decimal(value, what=what)
     if abs(amount) >= MAX_AMOUNT:
-        raise MoneyError(f"{what}超出支持的范围：{value!r}")
+        raise MoneyError(f"{what}超出支持的范围：{shown(value)}")
     if amount != amount.quantize(FEN, rounding=ROUND_HALF_UP):
         # Silently rounding an entered amount would move money; refuse instead.
-        raise MoneyError(f"{what}最多两位小数（到分）：{value!r}")
+        raise MoneyError(f"{what}最多两位小数（到分）：{shown(value)}")
     return round_fen(amount)
 
 
@@ -87,3 +97,27 @@ def format_money(amount: Decimal) -> str:
     '339.00'
     """
     return f"{round_fen(amount):f}"
+
+
+def display_money(amount: Decimal | int | str | None, *, sign: str = "¥") -> str:
+    """An amount as pages and documents show it: thousands separators, two decimals, the yuan sign.
+
+    >>> display_money(Decimal("1234567.5"))
+    '¥1,234,567.50'
+    >>> display_money(Decimal("-20"), sign="")
+    '-20.00'
+    """
+    if amount is None or amount == "":
+        return "—"
+    return f"{sign}{round_fen(Decimal(amount)):,.2f}"
+
+
+def display_rate(rate: Decimal | str | None, places: int = 2) -> str:
+    """A rate stored as a fraction, shown as a percentage with a space before the sign.
+
+    >>> display_rate(Decimal("0.029"))
+    '2.90 %'
+    """
+    if rate is None or rate == "":
+        return "—"
+    return f"{Decimal(rate) * 100:.{places}f} %"

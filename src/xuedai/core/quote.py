@@ -30,7 +30,7 @@ from typing import Any
 
 from xuedai.core.daycount import BASES, Basis, MonthDay
 from xuedai.core.engine import simulate
-from xuedai.core.money import MoneyError, format_money, to_decimal, to_money
+from xuedai.core.money import MoneyError, format_money, shown, to_decimal, to_money
 from xuedai.core.overdue import DEFAULT_PENALTY_MULTIPLIER
 from xuedai.core.schedule import (
     DEFAULT_SETTLEMENT_DAY,
@@ -63,6 +63,8 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_YEAR, LAST_YEAR = 1949, 2199
 MAX_TERM_YEARS = 60  # policy allows ≤ 22 years; anything far beyond is a mistake, not a loan
 MAX_PENALTY_MULTIPLIER = Decimal(10)
+# A plan has one instalment a year and a borrower pays at most monthly: 60 years of months is 720.
+MAX_ENTRIES = 1000
 
 
 class QuoteError(ValueError):
@@ -80,6 +82,13 @@ class QuoteError(ValueError):
 # -- reading the request ----------------------------------------------------------------------------
 
 
+def _field_name(key: object) -> str:
+    """A field name as the request spelt it, made safe to echo: at most 40 characters, and any
+    character JSON output could not carry (a lone surrogate such as "\\ud800") escaped."""
+    name = str(key)[:40]
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _get(request: Mapping[str, Any], field: str, *, required: bool) -> Any:
     value = request.get(field)
     if value is None and required:
@@ -91,14 +100,14 @@ def _date(value: Any, field: str) -> date:
     if isinstance(value, date) and not hasattr(value, "hour"):
         day = value
     elif not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
-        raise QuoteError(f"{field} 应为 YYYY-MM-DD 格式的日期：{value!r}", field)
+        raise QuoteError(f"{field} 应为 YYYY-MM-DD 格式的日期：{shown(value)}", field)
     else:
         try:
             day = date.fromisoformat(value.strip())
         except ValueError:
-            raise QuoteError(f"{field} 不是存在的日期：{value!r}", field) from None
+            raise QuoteError(f"{field} 不是存在的日期：{shown(value)}", field) from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise QuoteError(f"{field} 超出支持的年份范围（{FIRST_YEAR}–{LAST_YEAR}）：{value!r}", field)
+        raise QuoteError(f"{field} 超出支持的年份范围（{FIRST_YEAR}–{LAST_YEAR}）：{shown(value)}", field)
     return day
 
 
@@ -108,7 +117,7 @@ def _money(value: Any, field: str) -> Decimal:
     except MoneyError as error:
         raise QuoteError(error.message_zh, field) from None
     if amount <= 0:
-        raise QuoteError(f"{field} 必须大于 0：{value!r}", field)
+        raise QuoteError(f"{field} 必须大于 0：{shown(value)}", field)
     return amount
 
 
@@ -122,12 +131,15 @@ def _decimal(value: Any, field: str) -> Decimal:
 def _list_of_dicts(value: Any, field: str, keys: tuple[str, str]) -> list[Mapping[str, Any]]:
     if not isinstance(value, list):
         raise QuoteError(f"{field} 应为列表，每项形如 {{{keys[0]}, {keys[1]}}}", field)
+    if len(value) > MAX_ENTRIES:
+        raise QuoteError(f"{field} 最多 {MAX_ENTRIES} 项，收到 {len(value)} 项", field)
     for index, entry in enumerate(value):
         if not isinstance(entry, Mapping):
             raise QuoteError(f"{field}[{index}] 应为对象，形如 {{{keys[0]}, {keys[1]}}}", f"{field}[{index}]")
         for key in entry:
             if key not in keys:
-                raise QuoteError(f"{field}[{index}] 含未知字段 {key}", f"{field}[{index}].{key}")
+                name = _field_name(key)
+                raise QuoteError(f"{field}[{index}] 含未知字段 {name}", f"{field}[{index}].{name}")
         for key in keys:
             if entry.get(key) is None:
                 raise QuoteError(f"{field}[{index}] 缺少 {key}", f"{field}[{index}].{key}")
@@ -140,7 +152,8 @@ def _terms(request: Mapping[str, Any]) -> tuple[LoanTerms, date]:
         raise QuoteError("请求应为 JSON 对象", "request")
     for key in request:
         if key not in FIELDS:
-            raise QuoteError(f"未知字段 {key}（可用字段：{', '.join(FIELDS)}）", str(key))
+            name = _field_name(key)
+            raise QuoteError(f"未知字段 {name}（可用字段：{', '.join(FIELDS)}）", name)
 
     rate = _decimal(_get(request, "annual_rate", required=True), "annual_rate")
     if rate < 0:
@@ -150,7 +163,7 @@ def _terms(request: Mapping[str, Any]) -> tuple[LoanTerms, date]:
 
     basis_value = request.get("basis", "pboc")
     if basis_value not in BASES:
-        raise QuoteError(f"basis 只能是 {' 或 '.join(BASES)}：{basis_value!r}", "basis")
+        raise QuoteError(f"basis 只能是 {' 或 '.join(BASES)}：{shown(basis_value)}", "basis")
     basis: Basis = basis_value
 
     principal = _money(_get(request, "principal", required=True), "principal")

@@ -46,8 +46,9 @@ STAGE_MIX = {
     ACCEPTING: {APPLICATION: 10, APPLIED: 10, SIGNED: 16, RECEIPTED: 14, IN_REVIEW: 44, DECLINED: 3},
     COUNTY_SUBMITTED: {IN_REVIEW: 88, DECLINED: 4, WITHDRAWN: 8},
     PROVINCE_AUDITED: {IN_REVIEW: 88, DECLINED: 4, WITHDRAWN: 8},
-    # The bank is half-way through the batch.
-    PROVINCE_SUBMITTED: {IN_REVIEW: 50, APPROVED: 32, RETURNED: 4, REFUSED: 2, DECLINED: 4, WITHDRAWN: 8},
+    # The bank is half-way through the batch: some reviewed (审查) and waiting for the approver.
+    PROVINCE_SUBMITTED: {IN_REVIEW: 30, BANK_CHECKED: 20, APPROVED: 32, RETURNED: 4, REFUSED: 2, DECLINED: 4,
+                         WITHDRAWN: 8},
     # Reviewed: approved waiting for the payout, the first disbursements, returned contracts the county
     # has to fix and resubmit.
     BANK_REVIEWED: {APPROVED: 24, DISBURSED: 52, RETURNED: 5, REFUSED: 3, DECLINED: 4, WITHDRAWN: 8},
@@ -64,8 +65,8 @@ CAMPUS_SIGNED_AFTER = 16
 # States before the contract is signed (campus: until the signing after the bank's approval).
 UNSIGNED = [APPLICATION, APPLIED, IN_NOTICE, OFFICE_REVIEWED, OFFICE_SENT, BANK_CHECKED, QUALIFIED]
 # States that went through the university's electronic receipt (电子回执, home-county loans).
-RECEIPTED_STATES = [RECEIPTED, IN_REVIEW, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED,
-                    DECLINED, REFUSED]
+RECEIPTED_STATES = [RECEIPTED, IN_REVIEW, BANK_CHECKED, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE,
+                    SETTLED, DECLINED, REFUSED]
 
 
 def state_codes() -> list[str]:
@@ -196,8 +197,11 @@ def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) 
     signed = np.minimum(applied + rng.integers(0, 21, n), day(year, 10, 25))
     # A campus contract is signed in person after the bank's approval (14 days after the application).
     signed = np.where(on_campus, applied + CAMPUS_SIGNED_AFTER + rng.integers(0, 6, n), signed)
-    # A campus application with the bank (in review) is not signed yet either.
-    signed = np.where(among(state, *UNSIGNED) | (on_campus & (state == IN_REVIEW)), NAT, signed)
+    # A 生源地 contract is signed at the county's check; a campus one after the bank's approval (not
+    # while the bank has it in review or checked either).
+    unsigned = np.where(on_campus, among(state, *UNSIGNED) | (state == IN_REVIEW),
+                        among(state, APPLICATION, APPLIED))
+    signed = np.where(unsigned, NAT, signed)
     money_out = among(state, DISBURSED, REPAYING, OVERDUE, SETTLED)
     disbursed = np.where(money_out, day(year, 11, 10) + rng.integers(0, 11, n), NAT)
 

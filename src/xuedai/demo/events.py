@@ -57,8 +57,9 @@ class Step:
 HOME_PATH = [Step("create", -1, APPLIED, COUNTY_OP, "applied"),
              Step("check_approve", APPLIED, SIGNED, COUNTY_SUP, "signed"),
              Step("receipt", SIGNED, RECEIPTED, UNI_OFFICER, "receipted"),
-             Step("summarise", RECEIPTED, IN_REVIEW, COUNTY_OP, "summarised"),
-             Step("bank_approve", IN_REVIEW, APPROVED, BANK_APPROVER, "decided"),
+             Step("submit", RECEIPTED, IN_REVIEW, COUNTY_OP, "summarised"),
+             Step("bank_check", IN_REVIEW, BANK_CHECKED, BANK_REVIEWER, "bank_checked"),
+             Step("bank_approve", BANK_CHECKED, APPROVED, BANK_APPROVER, "decided"),
              Step("disburse", APPROVED, DISBURSED, BANK_APPROVER, "disbursed")]
 # state off the path → (steps of the path done before, the step that left it)
 HOME_EXITS = {RETURNED: (4, Step("bank_return", IN_REVIEW, RETURNED, BANK_REVIEWER, "decided")),
@@ -79,8 +80,8 @@ CAMPUS_EXITS = {REFUSED: (6, Step("bank_refuse", BANK_CHECKED, REFUSED, BANK_REV
 # Days from the application (contracts.CAMPUS_STEP_DAYS) of the campus dates.
 CAMPUS_OFFSETS = {"notice_start": 2, "notice_end": 7, "reviewed": 8, "sent": 9, "forwarded": 11,
                   "checked": 13, "approved": 14}
-BATCH_STEPS = [("summarise", "", "summarised", COUNTY_OP), ("county_submit", "summarised", "county_submitted",
-                                                            COUNTY_SUP),
+BATCH_STEPS = [("submit", "", "summarised", COUNTY_OP),
+               ("county_submit", "summarised", "county_submitted", COUNTY_SUP),
                ("province_audit", "county_submitted", "province_audited", PROVINCE_OP),
                ("province_submit", "province_audited", "province_submitted", PROVINCE_SUP),
                ("bank_close", "province_submitted", "bank_reviewed", BANK_REVIEWER)]
@@ -108,6 +109,11 @@ def contract_dates(plan: Contracts, batches: Batches, decided: np.ndarray) -> di
              "disbursed": plan.disbursed_on, "decided": decided,
              "summarised": np.where(batches.of_contract >= 0,
                                     batches.steps[np.maximum(batches.of_contract, 0), 0], NAT),
+             # The reviewer's 审查 the day after the province reported the batch; the approver's
+             # decision (decided) that day or later.
+             "bank_checked": np.where(batches.of_contract >= 0,
+                                      batches.steps[np.maximum(batches.of_contract, 0), 3], NAT)
+             + np.timedelta64(1, "D"),
              # 谢绝 after the receipt is checked; 未回执撤销 at the county's receipt deadline.
              "declined": plan.receipted_on + np.timedelta64(5, "D"),
              "withdrawn": np.minimum(plan.signed_on + np.timedelta64(30, "D"),

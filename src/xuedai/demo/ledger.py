@@ -8,7 +8,7 @@ borrower paid it that day — except an overdue borrower, who has paid nothing s
 settlement they missed; a borrower drawn as settled repaid everything early on the 20th of a month
 (DOMAIN.md §1 early repayment: an application, and the money paid in that day).
 
-Here the same history comes from the settlement kernel (``xuedai.batch.settle``, equal to the core
+Here the same history comes from the settlement kernel (``xuedai.batch.settle_kernel``, equal to the core
 fen for fen) over every contract at once, one event day at a time, and each event is posted the
 way ``loans.replay`` maps the engine's walk to postings — so ``xuedai reconcile`` finds no
 difference. Penalty (罚息) and compound interest of the overdue (accrued, not charged: no payment
@@ -27,9 +27,9 @@ import numpy as np
 from xuedai.batch.dates import field as calendar_field
 from xuedai.batch.dates import from_ymd
 from xuedai.batch.exact import NO_DATE, rate_units
-from xuedai.batch.penalty import penalty_by_account
-from xuedai.batch.settle import interest_split, settle
-from xuedai.batch.settlement import first_principal_due
+from xuedai.batch.penalty_kernel import penalty_by_account
+from xuedai.batch.settle_io import first_principal_due
+from xuedai.batch.settle_kernel import interest_split, settle
 from xuedai.loans.models import Kind
 from xuedai.loans.terms import early_repayment_date
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TextIO
 
-from xuedai.borrowers.idnumbers import make_id_number
+from xuedai.identity.idnumbers import make_id_number
 
 DEMO_PASSWORD = "Xuedai-demo-2026"
 

@@ -34,7 +34,7 @@ from .people import LEVEL_CODES, Students, day, id_number_bytes, id_regions, mob
 from .places import COUNTIES, UNIVERSITIES
 from .policy import PolicyLookup
 
-OPTIONAL = {"receipted_on", "is_renewal"}  # issue 4 adds them; older schemas lack them
+OPTIONAL = {"receipted_on", "is_renewal"}  # later columns: a schema from before them lacks them
 
 
 @dataclass
@@ -80,6 +80,7 @@ class World:
         self.county_code = np.array([int(c.code) for c in COUNTIES])
         self.university_code = np.array([int(u.region_code) for u in UNIVERSITIES])
         self.county_id = np.array(self.tree.county_ids)
+        self.agent_county = np.array([bool(c.agent_bank) for c in COUNTIES])
         self.university_id = np.array(self.tree.university_ids)
         self.department_id = np.concatenate([np.array(d) for d in self.tree.department_ids])
         self.version_id = self.lookup.ids() if self.lookup.versions else np.zeros(1, dtype=np.int64)
@@ -215,6 +216,11 @@ class World:
             # Issue 4's origination fields (written when the model has them).
             "receipted_on": [dates(k.receipted_on[sl])],
             "is_renewal": [gather(self.v["bool"], k.is_renewal[sl].astype(np.int64))],
+            # origination.rules.repayment_alipay_account: printed on a 生源地 contract, none where
+            # the county's agent bank collects (or on a campus contract).
+            "alipay_account": [blank(np.hstack([const("zxdk", hi - lo), digits(self.base["borrower"] + b, 8),
+                                                const("@alipay.cdb", hi - lo)]),
+                                     campus | self.agent_county[s.county[b]])],
         }
         w = self.workflow
         if w:

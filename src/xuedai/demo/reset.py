@@ -11,13 +11,13 @@ again); a table that a kept table still references cannot be truncated there and
 DELETE instead. SQLite has no TRUNCATE: everything is a DELETE, children first.
 """
 
-import contextlib
 
 from django.apps import apps
 from django.db import models
 
 from xuedai.audit.models import AuditEntry
 from xuedai.borrowers.models import Borrower, CoBorrower, EmergencyContact
+from xuedai.loans.maintenance import ledger_purge_allowed
 from xuedai.orgs.models import Organisation, User
 from xuedai.origination.models import Contract
 
@@ -75,12 +75,6 @@ def _children_first(doomed: set) -> list[type[models.Model]]:
 
 def _ledger_guard_lifted(connection):
     """The ledger refuses row DELETEs (append-only triggers); a demo wipe is the one exception."""
-    from django.apps import apps
-
-    if not apps.is_installed("xuedai.loans"):
-        return contextlib.nullcontext()
-    from xuedai.loans.maintenance import ledger_purge_allowed
-
     return ledger_purge_allowed(connection)
 
 

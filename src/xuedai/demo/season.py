@@ -21,6 +21,7 @@ from .contracts import (
     ACCEPTING,
     APPLICATION,
     APPROVED,
+    BANK_CHECKED,
     BANK_REVIEWED,
     COUNTY_STAGES,
     COUNTY_SUBMITTED,
@@ -44,7 +45,7 @@ BATCH_STATES = ["summarised", "county_submitted", "province_audited", "province_
 STAGE_BATCH_STATE = {ACCEPTING: 0, COUNTY_SUBMITTED: 1, PROVINCE_AUDITED: 2, PROVINCE_SUBMITTED: 3,
                      BANK_REVIEWED: 4}
 # States of a contract that went into a county batch (summarised and after, whatever the bank said).
-IN_BATCH = (IN_REVIEW, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED, REFUSED)
+IN_BATCH = (IN_REVIEW, BANK_CHECKED, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED, REFUSED)
 # (month, day) of each batch step in an ordinary year, after the receipts (by 31 Oct) and before the
 # mid-November payout (§3.1 steps 3–7): summarised, reported by the county supervisor, audited and
 # reported by the province, closed by the bank (its contracts decided between the last two).

@@ -7,15 +7,23 @@ work).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 
 import numpy as np
 
-from xuedai import businessdate
 from xuedai.audit.models import AuditEntry
 from xuedai.audit.services import audit_record
 from xuedai.orgs.models import Organisation, User
-from xuedai.origination.models import Application, BatchEvent, CampusFile, ContractEvent, CountyBatch
+from xuedai.origination.models import (
+    Application,
+    BatchEvent,
+    CampusFile,
+    ContractEvent,
+    CountyBatch,
+    CountySeason,
+    UniversityQuota,
+)
 from xuedai.postloan.models import Assignment, ContactLog, LostContactFlag
 
 from .contracts import CAMPUS
@@ -77,39 +85,42 @@ def plan_season(world: World, applications: Applications, users: dict[str, int],
 
 
 def finish_season(season: Season) -> None:
-    """What the services write themselves: 三台县's dates for this year (it still accepts), 四川大学's
-    quota, and one audit entry for each piece of bulk work (bulk work records one entry, with counts)."""
+    """A few rows written as their services write them, audit rows included: 三台县's dates for this
+    year (it still accepts), 四川大学's quota asked by 5 Sep and granted by 25 Sep, and one audit
+    entry for each piece of bulk work. (The services are durable — each its own transaction —
+    and the demo is one transaction, so the rows are written here, field for field.)"""
     users = {name: User.objects.get(pk=pk) for name, pk in season.users.items()}
-    from xuedai.origination.campus.quota import quota_grant, quota_request
-    from xuedai.origination.services.deadlines import season_set
-
-    work = season.work
-    with businessdate.business_date(BUSINESS_DATE):
-        if "county_op" in users:
-            season_set(actor=users["county_op"], academic_year=CURRENT_YEAR,
-                       accept_from=BUSINESS_DATE.replace(month=7, day=1),
-                       accept_until=BUSINESS_DATE.replace(day=30),
-                       receipt_deadline=BUSINESS_DATE.replace(day=30))
-        plan = work.plan
-        at_demo_university = work.world.students.university[plan.borrower] == 0
-        campus = (plan.product == CAMPUS) & (plan.year == CURRENT_YEAR) & at_demo_university
-        if "uni_officer" in users and "province_op" in users and campus.any():
-            # Asked by 5 Sep, granted by 25 Sep [003 第八、九条].
-            asked = int(plan.amount[campus].sum()) // 10_000 * 10_000 + 50_000
-            enrolled = max(int(campus.sum()) * 40, 1000)
-            with businessdate.business_date(BUSINESS_DATE.replace(month=9, day=2)):
-                quota = quota_request(actor=users["uni_officer"], enrolled_students=enrolled, amount=asked,
-                                      academic_year=CURRENT_YEAR)
-            with businessdate.business_date(BUSINESS_DATE.replace(month=9, day=22)):
-                quota_grant(actor=users["province_op"], quota=quota, amount=asked)
-        f = season.followups
-        if len(f.assigned) and "uni_officer" in users:
-            department = users["dept_staff"].organisation
-            audit_record(actor=users["uni_officer"], action="postloan_assign", obj=department,
-                         after={"责任人": str(users["dept_staff"]), "人数": len(f.assigned),
-                                "说明": f"{CURRENT_YEAR}年贷后包干（批量分配）"})
-        centre = Organisation.objects.filter(code="SC-51").first()
-        if centre is not None:
-            audit_record(actor=None, action="demo_data_build", obj=centre, after={
-                "借款学生": work.world.students.n, "合同": plan.n, "在线申请": work.applications.n,
-                "县批次": work.batches.n, "合同流转记录": work.events.n, "贷后包干": len(f.assigned)})
+    work, plan = season.work, season.work.plan
+    if "county_op" in users:
+        dates = {"accept_from": BUSINESS_DATE.replace(month=7, day=1),
+                 "accept_until": BUSINESS_DATE.replace(day=30),
+                 "receipt_deadline": BUSINESS_DATE.replace(day=30)}
+        county_season = CountySeason.objects.create(county=users["county_op"].organisation,
+                                                    academic_year=CURRENT_YEAR, **dates)
+        audit_record(actor=users["county_op"], action="county_season_set", obj=county_season, after=dates)
+    at_demo_university = work.world.students.university[plan.borrower] == 0
+    campus = (plan.product == CAMPUS) & (plan.year == CURRENT_YEAR) & at_demo_university
+    if "uni_officer" in users and "province_op" in users and campus.any():
+        asked = Decimal(int(plan.amount[campus].sum()) // 10_000 * 10_000 + 50_000)
+        quota = UniversityQuota.objects.create(
+            university=users["uni_officer"].organisation, academic_year=CURRENT_YEAR,
+            enrolled_students=max(int(campus.sum()) * 40, 1000), requested_amount=asked,
+            requested_on=BUSINESS_DATE.replace(month=9, day=2), requested_by=users["uni_officer"],
+            granted_amount=asked, granted_on=BUSINESS_DATE.replace(month=9, day=22),
+            granted_by=users["province_op"])
+        audit_record(actor=users["uni_officer"], action="campus.quota_request", obj=quota,
+                     after={"academic_year": CURRENT_YEAR, "enrolled_students": quota.enrolled_students,
+                            "requested_amount": asked})
+        audit_record(actor=users["province_op"], action="campus.quota_grant", obj=quota,
+                     after={"academic_year": CURRENT_YEAR, "granted_amount": asked})
+    f = season.followups
+    if len(f.assigned) and "uni_officer" in users:
+        department = users["dept_staff"].organisation
+        audit_record(actor=users["uni_officer"], action="postloan_assign", obj=department,
+                     after={"责任人": str(users["dept_staff"]), "人数": len(f.assigned),
+                            "说明": f"{CURRENT_YEAR}年贷后包干（批量分配）"})
+    centre = Organisation.objects.filter(code="SC-51").first()
+    if centre is not None:
+        audit_record(actor=None, action="demo_data_build", obj=centre, after={
+            "借款学生": work.world.students.n, "合同": plan.n, "在线申请": work.applications.n,
+            "县批次": work.batches.n, "合同流转记录": work.events.n, "贷后包干": len(f.assigned)})

@@ -9,7 +9,7 @@ around departments and kept on desktops (the borrowers app masks lists for the s
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from xuedai.borrowers.masking import mask_id_number
+from xuedai.identity.masking import mask_id_number
 
 from .amounts import money
 from .context import academic_year_label, contract_context, display, fee_split

@@ -10,6 +10,7 @@ One bad row rejects the whole file, so a county never has half a batch in the sy
 fixes the sheet and uploads it again. `rows_to_save()` raises ImportRejected when there are errors,
 so a caller that forgets to check `ok` cannot save a partial file.
 
+Reading is bounded and never raises (``tables``: size, rows, broken files, overlong cells).
 Headers are matched by name (spaces and a trailing "*" — the template's required mark — ignored), in
 any order; extra columns are ignored; empty rows (including the many trailing rows Excel leaves
 formatted) are skipped.
@@ -19,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from . import parsers
+from . import parsers, tables
 from .parsers import ParseError
 
 __all__ = ["ImportColumn", "ImportRejected", "ImportResult", "ParseError", "RowError", "read_xlsx"]
@@ -95,19 +96,15 @@ def _is_empty(value: Any) -> bool:
 
 def read_xlsx(file: BinaryIO | str, columns: Sequence[ImportColumn], *, sheet: str | None = None,
               max_rows: int = DEFAULT_MAX_ROWS) -> ImportResult:
-    """Parse the first (or named) sheet. Never raises for bad content: everything goes to errors."""
-    from openpyxl import load_workbook
+    """Parse the first (or named) sheet. Never raises for bad content: everything goes to errors.
 
+    The file is read through :func:`.tables.table_rows`: a file that is too big, not an .xlsx,
+    broken inside, or with a cell longer than Excel allows becomes an error, never an exception.
+    """
     result = ImportResult()
     try:
-        # read_only streams rows; data_only gives cached formula results, not the formulas.
-        book = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # zipfile.BadZipFile, KeyError, InvalidFileException …: all "not an xlsx"
-        result.errors.append(RowError(0, "", "无法读取文件：请上传 Excel 2007 及以上的 .xlsx 文件。"))
-        return result
-    try:
-        ws = book[sheet] if sheet else book.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+        rows = tables.table_rows(file, max_rows=max_rows + HEADER_SEARCH_ROWS, sheet=sheet,
+                                 csv_allowed=False)
         header_row, positions = _find_header(rows, columns)
         if header_row is None:
             result.errors.append(RowError(0, "", "未找到表头：请使用下载的导入模板，表头须在前10行内。"))
@@ -119,16 +116,15 @@ def read_xlsx(file: BinaryIO | str, columns: Sequence[ImportColumn], *, sheet: s
         if result.errors:
             return result
         _read_rows(rows, header_row, columns, positions, result, max_rows)
-    finally:
-        book.close()
+    except tables.TableError as error:
+        result.errors.append(RowError(0, "", str(error)))
     return result
 
 
 def _find_header(rows, columns: Sequence[ImportColumn]) -> tuple[int | None, dict[str, int]]:
     wanted = {_norm(c.header): c.header for c in columns}
-    for row_number in range(1, HEADER_SEARCH_ROWS + 1):
-        row = next(rows, None)
-        if row is None:
+    for row_number, row in rows:
+        if row_number > HEADER_SEARCH_ROWS:
             break
         positions = {wanted[_norm(v)]: i for i, v in enumerate(row) if _norm(v) in wanted}
         if positions:
@@ -139,7 +135,7 @@ def _find_header(rows, columns: Sequence[ImportColumn]) -> tuple[int | None, dic
 def _read_rows(rows, header_row: int, columns, positions, result: ImportResult, max_rows: int) -> None:
     seen: dict[str, dict[Any, int]] = {c.key: {} for c in columns if c.unique}
     count = 0
-    for row_number, row in enumerate(rows, start=header_row + 1):
+    for row_number, row in rows:
         cells = {c.key: (row[positions[c.header]] if positions.get(c.header, len(row)) < len(row) else None)
                  for c in columns}
         if all(_is_empty(v) for v in cells.values()):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from xuedai.borrowers.idnumbers import IdNumberError, clean_id_number
+from xuedai.identity.idnumbers import IdNumberError, clean_id_number
 
 
 class ParseError(ValueError):
@@ -35,11 +35,17 @@ def text(max_length: int | None = None, pattern: str | None = None, message: str
     return parse
 
 
+# Far above any amount or count a form holds, far below where quantize to the fen fails (28 digits).
+MAX_MAGNITUDE = Decimal(10) ** 15
+
+
 def decimal(*, places: int = 2, min_value: Decimal | None = None, max_value: Decimal | None = None,
             multiple_of: Decimal | None = None) -> Parser:
     def parse(value: Any) -> Decimal:
         if isinstance(value, bool):
             raise ParseError("须为数字。")
+        if isinstance(value, float):
+            value = repr(value)  # shortest round-trip decimal (inf and nan are refused below)
         raw = str(value).strip().replace(",", "").replace("，", "")
         try:
             # str(float) is the shortest repr, so 6000.1 stays 6000.1 and not 6000.0999…
@@ -48,6 +54,8 @@ def decimal(*, places: int = 2, min_value: Decimal | None = None, max_value: Dec
             raise ParseError("须为数字。") from None
         if not number.is_finite():
             raise ParseError("须为数字。")
+        if abs(number) >= MAX_MAGNITUDE:  # 1e100000 cannot be quantized (nor stored): refuse first
+            raise ParseError("数值超出支持的范围。")
         if number != number.quantize(Decimal(1).scaleb(-places)):
             raise ParseError(f"最多{places}位小数。")
         if min_value is not None and number < min_value:

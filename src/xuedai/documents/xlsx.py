@@ -16,6 +16,7 @@ from decimal import Decimal
 import xlsxwriter
 from django.http import StreamingHttpResponse
 
+from .cells import SafeText, escape_csv_text
 from .pdf import content_disposition, file_response
 
 # Excel's sheet holds 1,048,576 rows; one goes to the header. Tests monkeypatch this to a small number.
@@ -60,16 +61,18 @@ def xlsx_table(sheet_title: str, headers: Sequence["Column | str"], rows: Iterab
                                             "default_date_format": "yyyy-mm-dd"})
         sheet = book.add_worksheet(sheet_title[:31])  # Excel caps sheet names at 31 characters.
         cjk = {"font_name": "宋体", "font_size": 10}
+        safe = SafeText(book)  # text cells: never a formula (documents.cells)
         fmt = {
-            "title": book.add_format({**cjk, "bold": True, "font_size": 14, "align": "center"}),
-            "header": book.add_format({**cjk, "bold": True, "border": 1, "align": "center",
-                                       "valign": "vcenter", "text_wrap": True, "bg_color": "#F2F2F2"}),
-            "text": book.add_format({**cjk, "border": 1}),
+            "safe": safe,
+            "title": safe.format({**cjk, "bold": True, "font_size": 14, "align": "center"}),
+            "header": safe.format({**cjk, "bold": True, "border": 1, "align": "center",
+                                   "valign": "vcenter", "text_wrap": True, "bg_color": "#F2F2F2"}),
+            "text": safe.format({**cjk, "border": 1}),
             "money": book.add_format({**cjk, "border": 1, "num_format": "#,##0.00"}),
             "int": book.add_format({**cjk, "border": 1, "num_format": "0"}),
             "rate": book.add_format({**cjk, "border": 1, "num_format": "0.00%"}),
             "date": book.add_format({**cjk, "border": 1, "num_format": "yyyy-mm-dd"}),
-            "footer": book.add_format(cjk),
+            "footer": safe.format(cjk),
         }
         for index, column in enumerate(columns):
             default = _DEFAULT_WIDTH.get(column.kind, 12)
@@ -77,11 +80,12 @@ def xlsx_table(sheet_title: str, headers: Sequence["Column | str"], rows: Iterab
             sheet.set_column(index, index, width)
         row_no = 0
         if title_line:
-            sheet.merge_range(0, 0, 0, max(len(columns) - 1, 0), title_line, fmt["title"])
+            sheet.merge_range(0, 0, 0, max(len(columns) - 1, 0), "", fmt["title"])
+            safe.write(sheet, 0, 0, title_line, fmt["title"])  # merge_range's own write() would not be safe
             sheet.set_row(0, 24)
             row_no = 1
         for index, column in enumerate(columns):
-            sheet.write_string(row_no, index, column.header, fmt["header"])
+            safe.write(sheet, row_no, index, column.header, fmt["header"])
         sheet.freeze_panes(row_no + 1, 0)
         row_no += 1
         for row in rows:
@@ -91,7 +95,7 @@ def xlsx_table(sheet_title: str, headers: Sequence["Column | str"], rows: Iterab
             row_no += 1
         for line in footer_lines:
             row_no += 1  # a blank row before each footer line leaves room for a signature
-            sheet.write_string(row_no, 0, line, fmt["footer"])
+            safe.write(sheet, row_no, 0, line, fmt["footer"])
         sheet.set_paper(9)  # A4
         if len(columns) > 8:  # wide tables print across the page, as the counties file them
             sheet.set_landscape()
@@ -111,8 +115,9 @@ def _write_cell(sheet, row: int, col: int, value, kind: str, fmt: dict) -> None:
     elif isinstance(value, Decimal | int | float) and not isinstance(value, bool):
         sheet.write_number(row, col, float(value), fmt[kind if kind in ("money", "int", "rate") else "text"])
     else:
-        # write_string, never write(): an ID number like 510722200403150011 must stay text, not 5.1E+17.
-        sheet.write_string(row, col, str(value), fmt["text"])
+        # write_string, never write(): an ID number like 510722200403150011 must stay text, not 5.1E+17,
+        # and a name like "=cmd|…" must stay a name, not a formula (documents.cells).
+        fmt["safe"].write(sheet, row, col, str(value), fmt["text"])
 
 
 def csv_lines(headers: Sequence["Column | str"], rows: Iterable[Sequence]) -> Iterator[bytes]:
@@ -145,7 +150,9 @@ def _csv_value(value) -> str:
         return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else f"{value:f}"
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    return escape_csv_text(value)  # "=cmd|…" → "'=cmd|…": text, not a formula (documents.cells)
 
 
 def table_response(filename_stem: str, sheet_title: str, headers: Sequence["Column | str"],

@@ -1,1 +1,1 @@
-"""Loan accounts, the append-only ledger, settlement, repayment, deduction runs (issue 3 §2, §3)."""
+"""Loan accounts, the append-only ledger, settlement, repayment, deduction runs (DOMAIN.md §4)."""

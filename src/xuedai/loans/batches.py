@@ -1,47 +1,75 @@
-"""The loans batches of a business day, each idempotent per (kind, business date, scope) through
-``jobs.runner.batch_run`` and resumable (ARCHITECTURE principle 7; issue 3 §3).
+"""The loans batches of a business day, each one job per (kind, business date, scope) through
+``jobs.runner`` (ARCHITECTURE principle 7): idempotent, resumable under a kill at any moment, done
+only when its whole scope is, and recorded as one audit entry with its counts when it is.
 
-Work is walked in keyset chunks (ids after the checkpoint's last id), so a killed run resumes
-where its last committed chunk ended even when earlier accounts have since left the selection;
-each service is itself idempotent (``ledger_sync`` posts only what is missing), so nothing is
-posted twice. Where ``xuedai.batch`` has a vectorised kernel for a step it is used (see
-:mod:`.fastpath`); otherwise the scalar services run chunk by chunk.
+Work is walked in keyset chunks (ids after the checkpoint's last id), each chunk and its checkpoint
+in one transaction, so a killed run resumes where its last committed chunk ended even when earlier
+accounts have since left the selection; each service is itself idempotent (``ledger_sync`` posts
+only what is missing), so nothing is posted twice. Where ``xuedai.batch`` has a portfolio kernel
+for a step it runs it (:mod:`.fastpath` decides), with this module's scalar phases passed in:
+:func:`settle_leftovers` for the accounts the settlement kernel leaves, :func:`grade_overrides`
+after the classification kernel.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 
-from django.db.models import Q, QuerySet
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet, Sum
 
-from xuedai.audit.services import audit_record
+from xuedai.batch import exact, runs
 from xuedai.core.classification import Grade
 from xuedai.jobs.models import JobRun
-from xuedai.jobs.runner import batch_run, job_run_claim
+from xuedai.jobs.runner import Job, JobBusy, job_execute, job_run_claim
 from xuedai.origination.models import LIVE_STATES
 from xuedai.policies.models import PolicyVersion
 
 from . import fastpath
-from .models import GradeRecord, LoanAccount, ReliefProgramme
+from .models import GradeRecord, LoanAccount, Posting, ReliefProgramme
 from .services import penalty_accrue, relief_apply, settlement_post
 from .services.ledger import account_terms
 
 CHUNK = 200
+CLASSIFY_CHUNK = 2000  # grading is cheap per account: larger chunks
 QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
+SETTLEMENT, CLASSIFICATION = runs.SETTLEMENT, runs.CLASSIFICATION
+PENALTY, RELIEF = "loans.penalty", "loans.relief"
+
+__all__ = ["JobBusy", "classification_batch", "penalty_batch", "relief_batch", "settlement_batch"]
 
 
 def is_quarter_end(on: dt.date) -> bool:
     return (on.month, on.day) in QUARTER_ENDS
 
 
-def keyset_chunks(qs: QuerySet, process: Callable[[list, JobRun], None], *, kind: str, on: dt.date,
-                  scope_key: str = "all", key: str = "pk", size: int | None = None) -> Iterator:
-    """Chunk functions for ``batch_run``: each takes the next ``size`` rows after the checkpoint.
+def keyset_phase(qs: QuerySet, process: Callable[[list, JobRun], None], *, label: str,
+                 section: str = "accounts", key: str = "pk", size: int | None = None) -> Callable:
+    """A phase over ``qs`` in ``size`` rows after the last one done: each chunk's ``process`` and
+    its checkpoint (``section`` → ``last``) in one transaction."""
+    size = size or CHUNK
+    ordered = qs.order_by(key)
 
-    Yields chunks while rows remain after the last one done, so a resumed run (whose earlier chunks
-    ``batch_run`` skips by index) always reaches the end of the selection.
-    """
+    def phase(job: Job) -> None:
+        last = job.section(section).get("last", 0)
+        while True:
+            with transaction.atomic():
+                batch = list(ordered.filter(**{f"{key}__gt": last})[:size])
+                if not batch:
+                    return
+                process(batch, job.run)
+                last = getattr(batch[-1], key)
+                job.progress(len(batch), {section: {"last": last}})
+            job.report(f"  {label}: {job.run.progress_done:,}/{job.run.progress_total:,}")
+
+    return phase
+
+
+def keyset_chunks(qs: QuerySet, process: Callable[[list, JobRun], None], *, kind: str, on: dt.date,
+                  scope_key: str = "all", key: str = "pk", size: int | None = None):
+    """Chunk functions for ``jobs.runner.batch_run`` (the one-phase form): each takes the next
+    ``size`` rows after the checkpoint; yields while rows remain after the last one done."""
     size = size or CHUNK
     job = job_run_claim(kind=kind, business_date=on, scope_key=scope_key)
     state = {"last": 0, "empty": False}
@@ -61,10 +89,26 @@ def keyset_chunks(qs: QuerySet, process: Callable[[list, JobRun], None], *, kind
             return
 
 
-def _printer(label: str, out) -> Callable[[JobRun], None] | None:
-    if out is None:
-        return None
-    return lambda run: out(f"  {label}: {run.progress_done}/{run.progress_total}")
+def job_postings(run: JobRun) -> dict:
+    """The postings stamped with the run, by kind, for its audit entry (``posted.<kind>``)."""
+    rows = Posting.objects.filter(job_run=run).values("kind").annotate(n=Count("id"), amount=Sum("amount"))
+    counts = {r["kind"]: r["n"] for r in rows}
+    fen = {r["kind"]: exact.fen(r["amount"]) for r in rows}
+    return {"postings": sum(counts.values()), **runs.posted_summary(counts, fen)}
+
+
+def _scalar_run(kind: str, on: dt.date, qs: QuerySet, process, *, label: str, actor=None, out=None,
+                scope_key: str = "all", size: int | None = None,
+                extra: Callable[[Job], dict] | None = None) -> JobRun:
+    """A one-phase scalar batch over ``qs``; done with one audit entry ``<kind>_batch``."""
+    job = Job.claim(kind=kind, business_date=on, scope_key=scope_key, actor=actor, out=out)
+
+    def summary(job: Job) -> tuple[dict, dict]:
+        after = {"job_run": job.run.pk, **job_postings(job.run), **(extra(job) if extra else {})}
+        return {"rows": job.run.progress_done, **after}, after
+
+    return job_execute(job, [("accounts", keyset_phase(qs, process, label=label, size=size))],
+                       total=qs.count(), action=f"{kind}_batch", summary=summary)
 
 
 def live_accounts(on: dt.date) -> QuerySet:
@@ -76,75 +120,83 @@ def _is_policy_settlement_day(on: dt.date) -> bool:
     return f"{on:%m-%d}" in days
 
 
+def _settle_each(accounts, on: dt.date, job_run, actor=None) -> int:
+    settled = 0
+    for account in accounts:
+        if on in account_terms(account).settlement_dates():
+            settlement_post(actor=actor, account=account, on=on, job_run=job_run)
+            settled += 1
+    return settled
+
+
+def settle_leftovers(ids: Sequence[int], job_run: JobRun) -> int:
+    """The accounts the settlement kernel leaves (credit, reliefs, early repayments, chosen plans,
+    suspensions), settled by the scalar service in the caller's transaction (DOMAIN.md §4)."""
+    accounts = (LoanAccount.objects.filter(pk__in=list(ids)).order_by("pk")
+                .select_related("contract__policy_version")
+                .prefetch_related("reliefs__programme", "early_repayments"))
+    return _settle_each(accounts, job_run.business_date, job_run, job_run.created_by)
+
+
 def settlement_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
     """Annual settlement (20 Dec) and settlement at maturity, for every account settling on ``on``."""
-    kernel = fastpath.portfolio_kernel("loans_settlement")
-    if kernel is not None:
-        kernel(on, actor=actor, out=out)
-        return JobRun.objects.get(kind="loans.settlement", business_date=on, scope_key="all")
+    if fastpath.kernels_usable():
+        runs.loans_settlement(on, settle_leftovers=settle_leftovers, actor=actor, out=out)
+        return JobRun.objects.get(kind=SETTLEMENT, business_date=on, scope_key="all")
     qs = live_accounts(on)
     if not _is_policy_settlement_day(on):
         qs = qs.filter(Q(contract__maturity_date=on) | Q(reliefs__defer_principal=True)).distinct()
         qs = LoanAccount.objects.filter(pk__in=qs.values("pk"))
-
-    def process(batch, job):
-        for account in batch:
-            if on in account_terms(account).settlement_dates():
-                settlement_post(actor=actor, account=account, on=on, job_run=job)
-
     qs = qs.select_related("contract__policy_version").prefetch_related("reliefs__programme",
                                                                         "early_repayments")
-    return batch_run(kind="loans.settlement", business_date=on, total=qs.count(), actor=actor,
-                     on_progress=_printer("结息", out),
-                     chunks=keyset_chunks(qs, process, kind="loans.settlement", on=on))
+    return _scalar_run(SETTLEMENT, on, qs, lambda batch, run: _settle_each(batch, on, run, actor),
+                       label="结息", actor=actor, out=out)
 
 
 def penalty_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
-    """Accrue penalty and compound interest to ``on`` on every account with anything overdue."""
+    """Accrue penalty and compound interest to ``on`` on every account with anything overdue
+    (DOMAIN.md §4 Overdue): a statement figure on each account, no posting."""
     qs = live_accounts(on).filter(Q(principal_due__gt=0) | Q(interest_due__gt=0) | Q(penalty_due__gt=0))
     qs = qs.select_related("contract__policy_version").prefetch_related("reliefs__programme",
                                                                         "early_repayments")
 
-    def process(batch, job):
+    def process(batch, run):
         for account in batch:
             penalty_accrue(account=account, on=on)
 
-    return batch_run(kind="loans.penalty", business_date=on, total=qs.count(), actor=actor,
-                     on_progress=_printer("罚息计提", out),
-                     chunks=keyset_chunks(qs, process, kind="loans.penalty", on=on))
+    def accrued(job: Job) -> dict:
+        total = LoanAccount.objects.filter(penalty_accrued_on=on).aggregate(s=Sum("penalty_accrued"))["s"]
+        return {"penalty_accrued": f"{total or 0:,.2f}"}
+
+    return _scalar_run(PENALTY, on, qs, process, label="罚息计提", actor=actor, out=out, extra=accrued)
 
 
-def _grade_confirmed_deaths_as_loss(on: dt.date) -> None:
-    """The kernel grades by days overdue alone; a confirmed death is 损失 whatever the days (DOMAIN.md
-    §6), as the scalar path (fastpath.classify_accounts) grades it. Set-based: one UPDATE per table."""
-    from django.apps import apps
-
-    if not apps.is_installed("xuedai.postloan"):
-        return
-    from xuedai.postloan.models import RequestStatus, StatusChange
-
-    dead = StatusChange.objects.filter(loss_flag=True, status=RequestStatus.APPROVED).values("contract_id")
+def grade_overrides(on: dt.date) -> int:
+    """What the days overdue do not decide: a confirmed death is 损失 whatever the days (DOMAIN.md
+    §6), as the scalar path (``fastpath.classify_accounts``) grades it. Set-based, idempotent: one
+    UPDATE per table; returns the accounts regraded."""
+    dead = fastpath.loss_contracts()
     GradeRecord.objects.filter(as_of=on, account_id__in=dead).update(grade=Grade.LOSS.value)
-    LoanAccount.objects.filter(pk__in=dead, graded_on=on).update(grade=Grade.LOSS.value)
+    return LoanAccount.objects.filter(pk__in=dead, graded_on=on).update(grade=Grade.LOSS.value)
+
+
+def _grade_counts(on: dt.date) -> Callable[[Job], dict]:
+    def counts(job: Job) -> dict:
+        rows = GradeRecord.objects.filter(as_of=on).values("grade").annotate(n=Count("id")).order_by("grade")
+        return {f"grade.{r['grade']}": r["n"] for r in rows}
+
+    return counts
 
 
 def classification_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
     """Quarter-end five-tier classification of every live account (DOMAIN.md §6)."""
-    kernel = fastpath.portfolio_kernel("loans_classification")
-    if kernel is not None:
-        kernel(on, actor=actor, out=out)
-        _grade_confirmed_deaths_as_loss(on)
-        return JobRun.objects.get(kind="loans.classification", business_date=on, scope_key="all")
+    if fastpath.kernels_usable():
+        runs.loans_classification(on, overrides=grade_overrides, actor=actor, out=out)
+        return JobRun.objects.get(kind=CLASSIFICATION, business_date=on, scope_key="all")
     qs = live_accounts(on + dt.timedelta(days=1)).select_related("contract__policy_version",
                                                                  "contract__county", "contract__university")
-
-    def process(batch, job):
-        fastpath.classify_accounts(batch, on, job)
-
-    run = batch_run(kind="loans.classification", business_date=on, total=qs.count(), actor=actor,
-                    on_progress=_printer("五级分类", out),
-                    chunks=keyset_chunks(qs, process, kind="loans.classification", on=on, size=2000))
-    return run
+    return _scalar_run(CLASSIFICATION, on, qs, lambda batch, run: fastpath.classify_accounts(batch, on, run),
+                       label="五级分类", actor=actor, out=out, size=CLASSIFY_CHUNK, extra=_grade_counts(on))
 
 
 def relief_population(*, graduation_year: int | None = None, county_id: int | None = None,
@@ -170,14 +222,14 @@ def relief_batch(*, programme: ReliefProgramme, on: dt.date, actor=None, defer_p
     who = f"{graduation_year or '*'}:{county_id or '*'}:{','.join(grades or []) or '*'}"
     scope = f"relief:{programme.pk}:{who}"
 
-    def process(batch, job):
+    def process(batch, run):
         for account in batch:
             relief_apply(actor=actor, programme=programme, account=account, on=on,
-                         defer_principal=defer_principal, job_run=job)
+                         defer_principal=defer_principal, job_run=run)
 
-    run = batch_run(kind="loans.relief", business_date=on, scope_key=scope[:128], total=qs.count(),
-                    actor=actor, on_progress=_printer(programme.name, out),
-                    chunks=keyset_chunks(qs, process, kind="loans.relief", on=on, scope_key=scope[:128]))
-    audit_record(actor=actor, action="loans.relief_batch", obj=programme,
-                 after={"on": on, "scope": scope, "accounts": run.progress_done})
-    return run
+    def applied(job: Job) -> dict:
+        return {"programme": programme.name, "scope": scope,
+                "applied": programme.applications.filter(job_run=job.run).count()}
+
+    return _scalar_run(RELIEF, on, qs, process, label=programme.name, actor=actor, out=out,
+                       scope_key=scope[:128], extra=applied)

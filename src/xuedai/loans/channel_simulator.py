@@ -2,7 +2,7 @@
 
 It reads the file we sent (扣款明细表 or 批量扣款信息表(代理行版)), decides each row with a seeded
 RNG and writes the channel's result file in the same layout with the result columns filled — the
-format :func:`deduction.services.deduction_import` reads. What users meet (DOMAIN.md §9): most
+format :func:`deduction.results.deduction_import` reads. What users meet (DOMAIN.md §9): most
 deductions succeed; some fail on a frozen account (账户冻结) or a short balance (余额不足), often
 short by only a few yuan. Borrowers already overdue fail more often. An agent bank takes what the
 borrower brought, so a short balance there is a partial payment rather than a failure.

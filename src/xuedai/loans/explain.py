@@ -1,4 +1,4 @@
-"""One Chinese sentence per posting for the account page: what it is and why (issue 3 §6).
+"""One Chinese sentence per posting for the account page: what it is and why (DOMAIN.md §4).
 
 贴息 or 自付 with the period and who pays; a penalty with its rate and the overdue amount's due
 day; an allocation with what it paid; a waiver with its programme.

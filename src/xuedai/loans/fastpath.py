@@ -1,16 +1,14 @@
 """Where the loans batches hand work to ``xuedai.batch``'s vectorised kernels.
 
-The batch engineer's kernels mirror ``xuedai.core`` over whole portfolios (NumPy columns, integer
-fen). Each function here uses a kernel when ``xuedai.batch`` provides it and falls back to the
-scalar core otherwise, with the same result (``tests/batch`` proves kernel = core):
+The kernels mirror ``xuedai.core`` over whole portfolios (NumPy columns, integer fen) with the
+same result (``tests/batch`` proves kernel = core):
 
-- classification: ``xuedai.batch.classify.grade_seed`` / ``grade_2023`` over the chunk's column of
-  oldest unpaid due dates, one as-of day (a quarter end);
-- settlement: ``xuedai.batch.loans_settlement(business_date, job_run, actor=, out=)`` on
-  PostgreSQL — COPY out, the settle kernel, COPY postings into ``loans_posting`` for plain accounts,
-  and ``services.settlement_post`` for accounts with credit, reliefs or an early repayment;
-- classification: ``xuedai.batch.loans_classification(as_of, job_run, actor=, out=)`` on
-  PostgreSQL; elsewhere the chunk is graded here with the ``xuedai.batch.classify`` column kernels.
+- settlement: ``xuedai.batch.runs.loans_settlement`` on PostgreSQL — COPY out, the settle kernel,
+  COPY postings into ``loans_posting`` for plain accounts; the accounts with credit, reliefs, an
+  early repayment, a chosen plan or a suspension are handed back to ``loans.batches`` and settled
+  by ``services.settlement_post`` in a later phase of the same job (DOMAIN.md §4);
+- classification: ``xuedai.batch.runs.loans_classification`` on PostgreSQL; elsewhere the chunk is
+  graded here with the ``xuedai.batch.classify_kernel`` column kernels (DOMAIN.md §6).
 
 The portfolio kernels work on connections of their own (one per core), so they see only committed
 rows: inside an open transaction (a test's, a caller's ``atomic``) and on SQLite the scalar path
@@ -20,22 +18,16 @@ runs. ``XUEDAI_LOANS_KERNELS=0`` forces the scalar path everywhere.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
 
+from xuedai.batch import classify_kernel, exact
 from xuedai.core.classification import Grade
-from xuedai.core.classification import grade as grade_scalar
 from xuedai.core.overdue import overdue_days
 
-from .models import GradeRecord, LoanAccount
+from .deduction.layouts import AGENT_BANK, ALIPAY, LAYOUTS, Layout
+from .models import GradeRecord, LoanAccount, TermsChange, TermsChangeKind
 from .services.servicing import classification_rule
-
-
-def _module(name: str):
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
+from .terms import loss_contract_ids
 
 
 def kernels_usable() -> bool:
@@ -45,37 +37,27 @@ def kernels_usable() -> bool:
             and not connection.in_atomic_block)
 
 
-def portfolio_kernel(name: str):
-    """``xuedai.batch.<name>`` (loans_settlement, loans_classification) when usable, else None."""
-    if not kernels_usable():
-        return None
-    batch = _module("xuedai.batch")
-    try:
-        return getattr(batch, name, None) if batch else None
-    except (AttributeError, ImportError):
-        return None
+def kernel_layouts() -> dict[str, Layout]:
+    """The deduction layouts by channel, as ``xuedai.batch.runs.loans_deduction_files`` takes them."""
+    return {"alipay": LAYOUTS[ALIPAY], "agent_bank": LAYOUTS[AGENT_BANK]}
 
 
 def _grades(rule: str, oldest: list[dt.date | None], on: dt.date) -> list[str]:
-    kernels = _module("xuedai.batch.classify")
-    exact = _module("xuedai.batch.exact")
-    if kernels is not None and exact is not None and hasattr(kernels, "grade_seed"):
-        column = exact.days(oldest)
-        ranks = (kernels.grade_seed if rule == "seed" else kernels.grade_2023)(column, exact.day(on))
-        return [kernels.GRADES[int(r)].value for r in ranks]
-    return [grade_scalar(rule, d, on).value for d in oldest]
+    column = exact.days(oldest)
+    kernel = classify_kernel.grade_seed if rule == "seed" else classify_kernel.grade_2023
+    return [classify_kernel.GRADES[int(r)].value for r in kernel(column, exact.day(on))]
+
+
+def loss_contracts():
+    """Contracts whose borrower's death is confirmed (a queryset of contract ids, recorded by
+    post-loan in loans' own table): 损失 whatever the days overdue (DOMAIN.md §6)."""
+    return TermsChange.objects.filter(kind=TermsChangeKind.DEATH).values("contract_id")
 
 
 def _loss_ids(accounts: list[LoanAccount]) -> set[int]:
     """Contracts whose borrower's death is confirmed: 损失 whatever the days overdue (DOMAIN.md §6),
-    as the scalar ``services.classify`` grades them; postloan is optional, so asked lazily."""
-    from django.apps import apps
-
-    if not accounts or not apps.is_installed("xuedai.postloan"):
-        return set()
-    from xuedai.postloan.engine_inputs import loss_contract_ids
-
-    return loss_contract_ids(a.contract_id for a in accounts)
+    as the scalar ``services.classify`` grades them."""
+    return loss_contract_ids(a.contract_id for a in accounts) if accounts else set()
 
 
 def classify_accounts(accounts: list[LoanAccount], on: dt.date, job_run) -> int:

@@ -17,20 +17,20 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from importlib import import_module
 
-_triggers = import_module("xuedai.loans.migrations.0002_posting_append_only")
-_references = import_module("xuedai.loans.migrations.0004_posting_checks_per_statement")
-# The guards a wipe lifts: postings append-only (0002), accounts permanent (0004).
+# The guards a wipe lifts: postings append-only (migration 0002), accounts permanent (0004).
 _SQLITE_GUARDS = ["loans_posting_no_update", "loans_posting_no_delete", "loans_loanaccount_permanent"]
 _PG_GUARDS = [("loans_posting", "loans_posting_append_only"),
               ("loans_loanaccount", "loans_loanaccount_permanent")]
 
 
-def _sqlite_guard_sql() -> list[str]:
-    """The CREATE TRIGGER statements of the guards a wipe lifts, as their migrations wrote them."""
-    every = _triggers.SQLITE_FORWARD + _references.SQLITE_FORWARD
-    return [sql for sql in every if any(f"TRIGGER {name} " in sql for name in _SQLITE_GUARDS)]
+def _sqlite_guard_sql(cursor) -> list[str]:
+    """The CREATE TRIGGER statements of the guards a wipe lifts, as the database holds them (so they
+    come back exactly as the migrations installed them)."""
+    marks = ", ".join("?" for _ in _SQLITE_GUARDS)
+    cursor.execute(f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+                   _SQLITE_GUARDS)
+    return [row[0] for row in cursor.fetchall()]
 
 
 @contextlib.contextmanager
@@ -38,6 +38,7 @@ def ledger_purge_allowed(connection) -> Iterator[None]:
     vendor = connection.vendor
     with connection.cursor() as cursor:
         if vendor == "sqlite":
+            saved = _sqlite_guard_sql(cursor)
             for name in _SQLITE_GUARDS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         elif vendor == "postgresql":
@@ -50,7 +51,7 @@ def ledger_purge_allowed(connection) -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             if vendor == "sqlite":
-                for sql in _sqlite_guard_sql():
+                for sql in saved:
                     cursor.execute(sql)
             elif vendor == "postgresql":
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -1,4 +1,4 @@
-"""``xuedai reconcile``: every account recomputed twice and compared with its cache (issue 3 §2).
+"""``xuedai reconcile``: every account recomputed twice and compared with its cache (DOMAIN.md §4).
 
 1. From its postings: each cached balance against :func:`services.account_balances_from_postings`.
 2. From the core engine: the terms (contract + policy + reliefs) and the payments the ledger holds
@@ -7,8 +7,13 @@
    credit, subsidy receivable, penalties charged; and the engine's postings, summed by kind over
    the whole history, against the ledger's (so two compensating mistakes still show).
 
+3. From outside the ledger (:mod:`.reconcile_files`): each deduction run's lines as the imported
+   result files record them against the cash its posting jobs put on the accounts — so a line
+   posted twice, or a result recorded and never posted, is reported even though the ledger agrees
+   with itself.
+
 A difference is (account, field, ledger value, recomputed value); none means the ledger, its
-cache and the engine agree fen for fen.
+cache, the engine and the channels' files agree fen for fen.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from xuedai.core.engine import simulate
 from xuedai.core.money import ZERO
 
 from .models import BALANCES, OUTSIDE_ENGINE, Kind, LoanAccount
+from .reconcile_files import FileDifference, result_file_differences
 from .replay import replay
 from .services.ledger import (
     _net_postings,
@@ -104,8 +110,9 @@ def account_differences(account: LoanAccount, as_of: dt.date) -> list[Difference
 
 
 def reconcile(*, as_of: dt.date, chunk_size: int = 500,
-              on_progress: Callable[[int, int], None] | None = None) -> Iterator[Difference]:
-    """Every account's differences, chunk by chunk (keyset over the account id)."""
+              on_progress: Callable[[int, int], None] | None = None) -> Iterator[Difference | FileDifference]:
+    """Every account's differences, chunk by chunk (keyset over the account id), then the result
+    files' against the ledger."""
     qs = LoanAccount.objects.select_related("contract__policy_version").order_by("pk")
     total, done, last = qs.count(), 0, 0
     while True:
@@ -118,3 +125,4 @@ def reconcile(*, as_of: dt.date, chunk_size: int = 500,
         done, last = done + len(chunk), chunk[-1].pk
         if on_progress:
             on_progress(done, total)
+    yield from result_file_differences(as_of=as_of)

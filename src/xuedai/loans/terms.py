@@ -25,8 +25,10 @@ from xuedai.core.daycount import MonthDay, add_years, next_occurrence
 from xuedai.core.early_repayment import early_repayment_deduction_date
 from xuedai.core.relief import ReliefProgramme, apply_relief
 from xuedai.core.schedule import Instalment, default_principal_plan
-from xuedai.core.subsidy import borrower_periods
+from xuedai.core.subsidy import Suspension, borrower_periods
 from xuedai.core.terms import EarlyRepayment, LoanTerms
+
+from .models.terms_changes import TermsChangeKind
 
 
 def principal_from(contract) -> dt.date | None:
@@ -48,7 +50,7 @@ def contract_terms(contract, reliefs=None) -> LoanTerms:
         maturity=contract.maturity_date,
         basis=policy.interest_basis,
         borrower_periods=borrower_periods(self_pay_from=contract.self_pay_from,
-                                          suspensions=postloan_input("confirmed_suspensions", contract, ())),
+                                          suspensions=confirmed_suspensions(contract)),
         settlement_day=MonthDay.parse(policy.settlement_day),
         penalty_multiplier=policy.penalty_multiplier,
     )
@@ -65,21 +67,46 @@ def contract_terms(contract, reliefs=None) -> LoanTerms:
     return terms
 
 
-def postloan_input(name: str, contract, default):
-    """``xuedai.postloan.engine_inputs.<name>(contract)``, or ``default`` when postloan is not
-    installed or the contract is unsaved: loans must run without the post-loan app."""
-    from django.apps import apps
+def _terms_changes(contract, kind: str) -> list:
+    """The contract's recorded changes of ``kind``, oldest first; through ``.all()``, so a caller
+    that prefetched ``terms_changes`` pays no query. An unsaved contract has none."""
+    if contract.pk is None:
+        return []
+    return [c for c in contract.terms_changes.all() if c.kind == kind]
 
-    if contract.pk is None or not apps.is_installed("xuedai.postloan"):
-        return default
-    from xuedai.postloan import engine_inputs
 
-    return getattr(engine_inputs, name)(contract)
+def confirmed_suspensions(contract) -> list[Suspension]:
+    """Confirmed 休学: the borrower pays interest until the subsidy resumes on return (DOMAIN.md §4
+    Status changes; core.subsidy.borrower_periods)."""
+    return [Suspension(c.starts_on, c.ends_on) for c in _terms_changes(contract, TermsChangeKind.SUSPENSION)]
+
+
+def confirmed_loss(contract) -> bool:
+    """A confirmed death: 损失 whatever the days overdue (DOMAIN.md §6)."""
+    return bool(_terms_changes(contract, TermsChangeKind.DEATH))
+
+
+def loss_contract_ids(contract_ids) -> set[int]:
+    """Of ``contract_ids``, those with a confirmed death (one query for a batch chunk)."""
+    from .models import TermsChange
+
+    return set(TermsChange.objects.filter(contract_id__in=list(contract_ids), kind=TermsChangeKind.DEATH)
+               .values_list("contract_id", flat=True))
+
+
+def approved_instalments(contract) -> list[Instalment] | None:
+    """The latest approved 还款计划变更's instalments (latest decision wins); None: no chosen plan."""
+    plans = _terms_changes(contract, TermsChangeKind.CHOSEN_PLAN)
+    if not plans:
+        return None
+    latest = max(plans, key=lambda c: (c.decided_at, c.pk))
+    return [Instalment(dt.date.fromisoformat(str(i["due"])), Decimal(str(i["amount"])))
+            for i in latest.instalments] or None
 
 
 def chosen_plan(contract) -> list[Instalment] | None:
     """The approved chosen plan, whole (DOMAIN.md §4 Principal plan); None: the default plan."""
-    chosen = postloan_input("approved_instalments", contract, None)
+    chosen = approved_instalments(contract)
     if not chosen:
         return None
     # The chosen plan spreads only the principal not yet due when the student applied

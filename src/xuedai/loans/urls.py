@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import disbursement_views, views
 
 app_name = "loans"
 
 urlpatterns = [
     path("accounts/<int:contract_id>/", views.account_detail, name="account_detail"),
+    path("batches/<int:pk>/disburse/", disbursement_views.batch_disburse_view, name="batch_disburse"),
+    path("contracts/<int:pk>/disburse/", disbursement_views.contract_disburse_view, name="contract_disburse"),
     path("deductions/", views.deduction_run_list, name="deduction_runs"),
     path("deductions/<int:pk>/upload/", views.deduction_result_upload, name="deduction_upload"),
     path("deductions/<int:pk>/<str:which>/", views.deduction_file, name="deduction_file"),

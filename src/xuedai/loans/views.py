@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xuedai.audit.services import audit_record
 from xuedai.orgs.models import Role
 from xuedai.orgs.permissions import fully_logged_in, roles_required, staff_required
 
@@ -72,12 +73,16 @@ def deduction_file(request, pk: int, which: str):
     stored = run.request_file if which == "request" else run.result_file
     if not stored:
         raise Http404("文件尚未生成")
-    if selectors.sees_whole_run(request.user, run):
+    whole = selectors.sees_whole_run(request.user, run)
+    lines = run.lines.all() if whole else selectors.run_lines_in_scope(request.user, run).order_by("seq")
+    # The file holds names and full ID numbers: one audit row per download, with its line count.
+    audit_record(actor=request.user, action="loans.deduction_file_download", obj=run,
+                 after={"which": which, "whole": whole, "lines": lines.count()})
+    if whole:
         path = (Path(settings.MEDIA_ROOT) / stored).resolve()
         if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
             raise Http404
         return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
-    lines = selectors.run_lines_in_scope(request.user, run).order_by("seq")
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"{run.pk:06d}-{run.layout_name}.xlsx"
@@ -98,6 +103,7 @@ def deduction_file(request, pk: int, which: str):
 @require_POST
 @roles_required(Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 def deduction_result_upload(request, pk: int):
+    """A channel's result file, first or correcting (deduction.results): recorded, then posted."""
     run = selectors.deduction_run_get(request.user, pk)
     if not selectors.sees_whole_run(request.user, run):
         raise PermissionDenied("回盘文件涉及本机构范围以外的借款人，请由上级机构导入。")
@@ -112,11 +118,26 @@ def deduction_result_upload(request, pk: int):
             for piece in upload.chunks():
                 handle.write(piece)
         try:
-            deduction_import(actor=request.user, run=run, path=path)
+            result_file = deduction_import(actor=request.user, run=run, path=path, original_name=upload.name)
         except ImportError_ as error:
             for problem in error.errors[:20]:
                 messages.error(request, problem)
+            if len(error.errors) > 20:
+                messages.error(request, f"……共 {len(error.errors):,} 处问题，未导入任何数据。")
             return redirect("loans:deduction_runs")
     deduction_post(actor=request.user, run=run)
-    messages.success(request, f"已导入并入账：实扣 {run.amount_paid} 元，失败 {run.failed_count} 笔。")
+    result_file.refresh_from_db()
+    what = "回盘" if result_file.number == 1 else f"第{result_file.number}份（更正）回盘"
+    stuck = list(result_file.result_rows.filter(posted_at__isnull=True).exclude(problem="")
+                 .values_list("row_number", "problem")[:20])
+    for number, problem in stuck:
+        messages.error(request, f"第{number}行未能入账：{problem}（处理后由管理员执行 "
+                                f"xuedai deduction-import --run {run.pk} 补记）")
+    if not result_file.posted and not stuck:
+        messages.success(request, f"已导入{what}，{result_file.changed:,} 笔待入账：另一操作正在为本批入账，"
+                                  f"稍后刷新本页查看结果。")
+    elif result_file.posted:
+        messages.success(request, f"已导入并入账（{what}）：本次入账 {result_file.amount_to_post:,.2f} 元"
+                                  f"（{result_file.changed:,} 笔有变动）；本批实扣合计 "
+                                  f"{run.amount_paid:,.2f} 元，失败 {run.failed_count:,} 笔。")
     return redirect("loans:deduction_runs")

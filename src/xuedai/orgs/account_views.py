@@ -1,4 +1,6 @@
-"""Pages for people without a password yet: the staff set-up link and student activation (issue 2 §6)."""
+"""The page for staff without a password yet: the one-time set-up link (docs/security.md).
+
+Student activation is the borrowers app's (it checks the facts on the borrower's record)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,11 +10,9 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .activation import student_activate
 from .auth_views import start_session
 from .authn import client_ip
-from .forms import ActivationForm, NewPasswordForm, forget
-from .middleware import SESSION_FLAG
+from .forms import NewPasswordForm
 from .services import AccountError
 
 
@@ -51,28 +51,3 @@ def account_setup(request, token: str):
             messages.success(request, "密码已设置。请用手机验证器绑定动态口令，完成账号设置。")
             return redirect("totp_enrol")
     return _guarded(render(request, "orgs/account_setup.html", {"form": form, "person": pending.user}))
-
-
-@sensitive_post_parameters()
-@never_cache
-@require_http_methods(["GET", "POST"])
-def activate(request):
-    """首次登录/激活账号: the ID number travels only in the POST body, never in a URL."""
-    form = ActivationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = student_activate(id_number=data["id_number"], fact=data["fact"],
-                                    password=data["new_password1"], ip_address=client_ip(request))
-        except AccountError as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as weak:
-            form.add_error("new_password1", weak)
-        else:
-            start_session(request, user)
-            request.session[SESSION_FLAG] = True
-            messages.success(request, "账号已激活。以后请用身份证号和新密码登录。")
-            return redirect("home")
-    if form.is_bound:
-        forget(form, "id_number", "fact")
-    return render(request, "orgs/activate.html", {"form": form})

@@ -1,4 +1,4 @@
-"""API v1 for organisations, staff accounts and tokens (issue 2 §8), with HackSoft-style thin views.
+"""API v1 for organisations, staff accounts and tokens (ARCHITECTURE), with HackSoft-style thin views.
 
 Scope as on the pages: organisations in the caller's subtree (plus ancestors), users only inside the
 subtree; anything else is a 404. No password or TOTP field ever leaves the server; mobiles are masked.
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from xuedai.borrowers.masking import mask_phone
+from xuedai.identity.masking import mask_phone
 
 from . import selectors
 from .authn import client_ip, password_login, totp_check
@@ -108,7 +108,11 @@ class TokenView(APIView):
             if user.totp_confirmed_at is None:
                 return Response({"detail": "请先在网页登录并绑定动态口令。"},
                                 status=status.HTTP_400_BAD_REQUEST)
-            error = totp_check(user=user, code=data.validated_data.get("totp_code", ""), ip_address=ip)
+            code = data.validated_data.get("totp_code", "").strip()
+            if not code:  # asked for, not wrong: no failure is counted
+                return Response({"detail": "工作人员须填写动态口令(totp_code)：验证器上的 6 位口令。"},
+                                status=status.HTTP_400_BAD_REQUEST)
+            error = totp_check(user=user, code=code, ip_address=ip)
             if error:
                 return Response({"detail": error}, status=status.HTTP_400_BAD_REQUEST)
         token, _ = Token.objects.get_or_create(user=user)

@@ -1,4 +1,4 @@
-"""Login (password, then TOTP for staff), logout and password change — issue 2 §6.
+"""Login (password, then TOTP for staff), logout and password change (DOMAIN.md)
 
 Staff are logged in right after the password with the session flag unset; the middleware then keeps
 them on /accounts/ until the TOTP step sets SESSION_FLAG. Students have no second factor.

@@ -1,4 +1,4 @@
-"""Checking who someone is: password (username or 身份证号), then TOTP for staff — issue 2 §6.
+"""Checking who someone is: password (username or 身份证号), then TOTP for staff (DOMAIN.md)
 
 Every outcome is written to the audit log (masked at write). The identifier a person typed is never
 logged: a mistyped username is often a password, and an ID number is personal data.
@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xuedai.audit.services import audit_record
-from xuedai.borrowers.idnumbers import IdNumberError, clean_id_number
-from xuedai.borrowers.models import Borrower
+from xuedai.identity.idnumbers import IdNumberError, clean_id_number
 
 from . import totp
 from .lockout import (
@@ -56,8 +55,8 @@ def resolve_user(identifier: str) -> User | None:
     if not ident:
         return None
     if looks_like_id_number(ident):
-        borrower = Borrower.objects.select_related("user").filter(id_number=ident).first()
-        return borrower.user if borrower is not None else None
+        # Through the borrower's one-to-one link to its login (orgs sits below borrowers).
+        return User.objects.filter(borrower__id_number=ident).first()
     return User.objects.filter(username=ident).first()
 
 

@@ -1,4 +1,4 @@
-"""Forms for login, TOTP, set-up links, student activation and staff accounts (issue 2 §6).
+"""Forms for login, TOTP, set-up links, student activation and staff accounts (docs/security.md).
 
 Forms only parse and validate input; the checks that count failures live in authn / activation,
 because a lockout must hold whichever page or API the attempt comes through.
@@ -9,7 +9,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
-from xuedai.borrowers.idnumbers import IdNumberError, clean_id_number
+from xuedai.identity.idnumbers import IdNumberError, clean_id_number
 
 from .models import Role
 from .passwords import validate_password

@@ -1,4 +1,4 @@
-"""Lock an account (or an identifier) after repeated failures — issue 2 §6.
+"""Lock an account (or an identifier) after repeated failures (DOMAIN.md)
 
 A "subject" is either a User (its failed_logins / locked_until columns) or a LoginThrottle row
 for an identifier with no account behind it. Both carry the same two fields, so one set of

@@ -1,4 +1,4 @@
-"""Staff must pass the TOTP second factor before any page other than login/setup (issue 2 §6)."""
+"""Staff must pass the TOTP second factor before any page other than login/setup (docs/security.md)."""
 
 from django.shortcuts import redirect
 

@@ -148,7 +148,7 @@ class SetupToken(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Failure counter for an identifier that has no User row to carry one (issue 2 §6).
+    """Failure counter for an identifier that has no User row to carry one (docs/security.md).
 
     Unknown usernames, ID numbers without an account and student activation attempts are counted here,
     so the lock notice appears for them exactly as for real accounts (no enumeration). The identifier

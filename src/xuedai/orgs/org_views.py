@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from xuedai.borrowers.masking import mask_phone
+from xuedai.identity.masking import mask_phone
 
 from . import selectors, services
 from .forms import StaffUserForm
@@ -43,7 +43,7 @@ def org_detail(request, pk: int):
 
 
 def _with_display(users):
-    # Mobiles are shown masked in lists (issue 2 §5), the lock computed against the wall clock.
+    # Mobiles are shown masked in lists (docs/security.md), the lock computed against the wall clock.
     rows = list(users)
     for u in rows:
         u.masked_mobile = mask_phone(u.mobile)

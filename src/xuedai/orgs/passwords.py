@@ -1,4 +1,4 @@
-"""Password rules beyond Django's (issue 2 §6; DOMAIN.md §9: default passwords equal to the birth date)."""
+"""Password rules beyond Django's (DOMAIN.md §9: default passwords equal to the birth date)."""
 
 import re
 

@@ -117,7 +117,7 @@ def setup_token_get(raw: str) -> SetupToken:
     return token
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def setup_link_use(*, raw: str, password: str, ip_address: str | None = None) -> User:
     """Spend a link: set the password and clear the old TOTP binding, so the person enrols afresh.
 

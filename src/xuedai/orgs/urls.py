@@ -1,4 +1,4 @@
-"""/accounts/: login, second factor, set-up links, student activation, password change."""
+"""/accounts/: login, second factor, set-up links, password change (student activation: borrowers)."""
 
 from django.urls import path
 
@@ -11,5 +11,4 @@ urlpatterns = [
     path("totp/enrol/", auth_views.totp_enrol, name="totp_enrol"),
     path("password/", auth_views.password_change, name="password_change"),
     path("setup/<str:token>/", account_views.account_setup, name="account_setup"),
-    path("activate/", account_views.activate, name="student_activate"),
 ]

@@ -1,33 +1,19 @@
 """The season's tables as .xlsx (DOMAIN.md §7: Chinese headers, the names the seeds use) and the
-printed forms as PDF. The documents app's builders are used when it offers them; until then these
-plain renderings keep every print button working.
+printed forms as PDF, built by the documents app; the file responses the pages send.
 """
 
-import importlib
 import io
 
 from django.db.models import Count, Sum
 from django.http import HttpResponse
-from django.template.loader import render_to_string
+
+from xuedai.documents import home_county
+from xuedai.documents.cells import SafeText
 
 from .models import Contract, CountyBatch
 from .services.disbursement import split
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SUMMARY_HEADERS = [
-    "序号",
-    "合同编号",
-    "学生姓名",
-    "身份证号",
-    "高校",
-    "共同借款人",
-    "贷款金额(元)",
-    "期限(年)",
-    "学费(元)",
-    "住宿费(元)",
-    "往年欠费(元)",
-    "续贷",
-]
 PROVINCE_HEADERS = [
     "县(区)资助中心",
     "批次数",
@@ -38,25 +24,20 @@ PROVINCE_HEADERS = [
 ]
 
 
-def documents_builder(module: str, name: str):
-    """A builder of the documents app (e.g. home_county.application_form_pdf), or None."""
-    try:
-        return getattr(importlib.import_module(f"xuedai.documents.{module}"), name, None)
-    except ImportError:
-        return None
-
-
 def xlsx_bytes(title: str, headers: list[str], rows) -> bytes:
     import xlsxwriter
 
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "constant_memory": True})
     sheet = book.add_worksheet(title[:31])
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, headers, bold)
+    safe = SafeText(book)  # never write_row(): write() turns a name like "=cmd|…" into a formula
+    bold = safe.format({"bold": True})
+    for col, header in enumerate(headers):
+        safe.write(sheet, 0, col, header, bold)
     for n, row in enumerate(rows, start=1):
-        # xlsxwriter writes a Decimal as a number cell itself: no float in between.
-        sheet.write_row(n, 0, row)
+        for col, value in enumerate(row):
+            # xlsxwriter writes a Decimal as a number cell itself: no float in between.
+            safe.write_value(sheet, n, col, value)
     book.close()
     return out.getvalue()
 
@@ -70,36 +51,9 @@ def file_response(data: bytes, filename: str, content_type: str) -> HttpResponse
     return response
 
 
-def county_summary_rows(batch: CountyBatch):
-    """生源地信用助学贷款借款申请汇总表: one line per contract in archive order [001 三(二)]."""
-    qs = (
-        Contract.objects.filter(batch=batch)
-        .order_by("archive_no", "contract_no")
-        .values_list(
-            "archive_no",
-            "contract_no",
-            "borrower__name",
-            "borrower__id_number",
-            "university__name",
-            "co_borrower__name",
-            "amount",
-            "term_years",
-            "tuition",
-            "accommodation",
-            "arrears",
-            "is_renewal",
-        )
-        .iterator(chunk_size=2000)
-    )
-    for row in qs:
-        yield [*row[:-1], "是" if row[-1] else "否"]
-
-
 def county_summary_xlsx(batch: CountyBatch) -> bytes:
-    builder = documents_builder("home_county", "county_summary_xlsx")
-    if builder is not None:
-        return builder(batch)
-    return xlsx_bytes("借款申请汇总表", SUMMARY_HEADERS, county_summary_rows(batch))
+    """生源地信用助学贷款借款申请汇总表 of one batch, in archive order [001 三(二)]."""
+    return home_county.county_summary_xlsx(batch)
 
 
 def province_summary_rows(batches) -> list[list]:
@@ -141,7 +95,7 @@ def arrival_rows(contracts) -> list[list]:
 
 
 PRINTS = {
-    # Everything handed over at signing in one print job (documents app only; else printed one by one).
+    # Everything handed over at signing in one print job.
     "signing_pack": ("签约材料(合同一式4份、受理证明、违约责任告知书)", "signing_pack_pdf"),
     "application": ("国家开发银行生源地贷款申请表", "application_form_pdf"),
     "contract": ("生源地信用助学贷款借款合同", "contract_pdf"),
@@ -151,40 +105,18 @@ PRINTS = {
 
 
 def print_pdf(kind: str, contract: Contract) -> bytes:
-    title, builder_name = PRINTS[kind]
-    builder = documents_builder("home_county", builder_name)
-    if builder is not None:
-        return builder(contract)
-    if kind == "signing_pack":
-        kind, title = "contract", PRINTS["contract"][0]
-    from weasyprint import HTML
-
-    html = render_to_string(
-        "origination/print.html", {"title": title, "kind": kind, "c": contract, "split": split(contract)}
-    )
-    return HTML(string=html).write_pdf()
+    return getattr(home_county, PRINTS[kind][1])(contract)
 
 
 def application_pdf(application) -> bytes:
     """The printed application form the student takes for the eligibility stamp [001 二.1]."""
-    builder = documents_builder("home_county", "application_form_pdf")
-    if builder is not None:
-        return builder(application)
-    from weasyprint import HTML
-
-    context = {"title": PRINTS["application"][0], "kind": "application", "a": application, "c": None}
-    html = render_to_string("origination/print.html", context)
-    return HTML(string=html).write_pdf()
+    return home_county.application_form_pdf(application)
 
 
-def county_summary_pdf(batch: CountyBatch) -> bytes | None:
-    builder = documents_builder("home_county", "county_summary_pdf")
-    return builder(batch) if builder is not None else None
+def county_summary_pdf(batch: CountyBatch) -> bytes:
+    return home_county.county_summary_pdf(batch)
 
 
 def province_summary_xlsx(batches, province, year: int) -> bytes:
-    """The provincial table by county: the documents app's (title, signature lines) where present."""
-    builder = documents_builder("home_county", "province_summary_xlsx")
-    if builder is not None:
-        return builder(Contract.objects.filter(batch__in=batches), province, year)
-    return xlsx_bytes("省汇总表", PROVINCE_HEADERS, province_summary_rows(batches))
+    """The provincial table by county, with its title and signature lines."""
+    return home_county.province_summary_xlsx(Contract.objects.filter(batch__in=batches), province, year)

@@ -114,7 +114,7 @@ class SeasonForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="回执文件(.xlsx)")
+    file = forms.FileField(label="回执文件(.xlsx 或 .csv)")
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)

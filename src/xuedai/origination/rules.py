@@ -14,13 +14,18 @@ from xuedai.borrowers.rules import age_on
 from xuedai.orgs.models import Organisation
 from xuedai.policies.models import PolicyVersion
 from xuedai.policies.params import amount_error, as_core_params, max_term_years
+from xuedai.policies.products import Product
 
-from .models import LIVE_STATES, Application, ApplicationState, Contract, ContractState, CountySeason
+from .models import (
+    ENDED_STATES,
+    LIVE_STATES,
+    Application,
+    ApplicationState,
+    Contract,
+    ContractState,
+    CountySeason,
+)
 from .models.batch import LOCKING_STATES, CountyBatch
-from .products import Product
-
-# A contract in these states no longer stands in the way of a new one for the same year.
-ENDED_STATES = frozenset({ContractState.DECLINED, ContractState.WITHDRAWN, ContractState.REFUSED})
 
 
 def academic_year_of(day: dt.date) -> int:
@@ -28,17 +33,31 @@ def academic_year_of(day: dt.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
+# A year's tuition, accommodation or arrears far beyond any Chinese university's fees is a typing
+# mistake (or a hostile file): refused before it reaches a numeric(12, 2) column.
+MAX_RECEIPT_AMOUNT = Decimal("1000000")
+
+
 def money_or_error(raw, label: str, *, required: bool = True) -> tuple[Decimal | None, str | None]:
-    """'4500' → Decimal('4500.00'); blank, text, negatives or more than 2 decimals are errors."""
+    """'4500' → Decimal('4500.00'); blank, text, negatives, non-finite or absurd amounts (1e100000)
+    or more than 2 decimals are errors."""
+    if isinstance(raw, bool):
+        return None, f"{label}应为金额数字，填写的是「{raw}」。"
+    if isinstance(raw, float):
+        raw = repr(raw)  # the shortest decimal that round-trips: 4500.1, not 4500.0999…
     text = str(raw if raw is not None else "").strip().replace(",", "")
     if not text:
         return (None, f"{label}不能为空。") if required else (Decimal("0.00"), None)
     try:
         value = Decimal(text)
     except InvalidOperation:
-        return None, f"{label}应为金额数字，填写的是「{text}」。"
-    if not value.is_finite() or value < 0:
+        return None, f"{label}应为金额数字，填写的是「{text[:20]}」。"
+    if not value.is_finite():
+        return None, f"{label}应为金额数字，填写的是「{text[:20]}」。"
+    if value < 0:
         return None, f"{label}不能为负数。"
+    if value > MAX_RECEIPT_AMOUNT:  # before quantize: 1e100000 cannot be quantized at all
+        return None, f"{label}超过 {MAX_RECEIPT_AMOUNT:,.2f} 元，请检查金额。"
     if value != value.quantize(Decimal("0.01")):
         return None, f"{label}最多两位小数。"
     return value.quantize(Decimal("0.01")), None
@@ -88,6 +107,18 @@ def term_rule(policy: PolicyVersion, term_years: int, borrower: Borrower, academ
         left = remaining_study_years(borrower, academic_year)
         return f"贷款期限最长{high}年（剩余学制{left}年；{policy.name}：{rule}）。"
     return None
+
+
+def alipay_account_for(borrower_id: int) -> str:
+    """The Alipay account the bank opens for a borrower with the first contract, named after them
+    ([001 支付宝使用说明]); one per borrower: "借款人所有未结清的生源地助学贷款均通过该账户还款".
+    Example: borrower 42 → zxdk00000042@alipay.cdb."""
+    return f"zxdk{borrower_id:08d}@alipay.cdb"
+
+
+def repayment_alipay_account(borrower: Borrower, county: Organisation | None) -> str:
+    """The account printed on a new contract: none where the county's agent bank collects."""
+    return "" if county is not None and county.agent_bank_id else alipay_account_for(borrower.pk)
 
 
 def maturity_of(policy: PolicyVersion, academic_year: int, term_years: int) -> dt.date:
@@ -156,7 +187,7 @@ def borrowers_with_contract(borrower_ids: Iterable[int], year: int, *, exclude_p
 
 
 # A contract whose money went out (or was about to) makes the next one a renewal (续贷 [001 二.1]).
-BORROWED_STATES = ("approved", "disbursed", "repaying", "overdue", "settled")
+BORROWED_STATES = (ContractState.APPROVED, *LIVE_STATES, ContractState.SETTLED, ContractState.WRITTEN_OFF)
 
 
 def renewing_borrowers(borrower_ids: Iterable[int]) -> set[int]:

@@ -1,4 +1,4 @@
-"""Read-only API: policy versions and the LPR history (issue 2 §4).
+"""Read-only API: policy versions and the LPR history (DOMAIN.md §1).
 
 Versions are written only through the pages (administrators, audit-logged); integrations read them.
 `policy-versions/resolve/?product=&region_code=&on=` answers the selector's question over HTTP.

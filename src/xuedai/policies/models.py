@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from xuedai.origination.products import Product
+from .products import Product
 
 
 class RateKind(models.TextChoices):
@@ -173,3 +173,20 @@ class LprRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_from}: {self.five_year_plus}"
+
+
+class WorkingDayOverride(models.Model):
+    """A day whose working status the official calendar gets wrong or does not know yet (a year
+    chinese_calendar does not ship, a local holiday): the administrator's word wins (DOMAIN.md §8)."""
+
+    day = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField("是否工作日")
+    note = models.CharField("说明", max_length=100, blank=True, help_text="如：国务院办公厅2027年节假日安排")
+
+    class Meta:
+        verbose_name = "工作日调整"
+        verbose_name_plural = "工作日调整"
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}：{'工作日' if self.is_working_day else '休息日'}"

@@ -41,11 +41,9 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from xuedai.origination.models import Contract
-from xuedai.origination.products import Product
-
 from .models import LprRate, PolicyVersion, RateKind
 from .params import PolicyParams, as_core_params
+from .products import Product
 from .regions import province_of, region_label
 
 RATE_PLACES = Decimal("0.00001")  # Contract.annual_rate has five decimal places (0.03450 = 3.45%)
@@ -175,7 +173,7 @@ class EffectiveTerms:
                               classification_rule=self.classification_rule)
 
 
-def contract_region_code(contract: Contract) -> str:
+def contract_region_code(contract) -> str:
     """The region whose policy governs a contract: the signing county for home-county loans, the
     university for campus loans (DOMAIN.md §1 "where the student applies")."""
     orgs = ((contract.county, contract.university) if contract.product != Product.CAMPUS
@@ -186,7 +184,9 @@ def contract_region_code(contract: Contract) -> str:
     return contract.borrower.household_region_code if contract.product == Product.HOME_COUNTY else ""
 
 
-def _as_params(contract_or_params: Contract | ContractParams) -> ContractParams:
+def _as_params(contract_or_params) -> ContractParams:
+    """A ``ContractParams`` as it is, or the parameters of an ``origination.Contract`` row (duck-typed:
+    policies sits below origination and does not import it)."""
     if isinstance(contract_or_params, ContractParams):
         return contract_or_params
     contract = contract_or_params
@@ -219,7 +219,7 @@ def _rate(rule: PolicyVersion, reference: dt.date,
     return Decimal(contract_rate), None
 
 
-def effective_terms(contract_or_params: Contract | ContractParams, on_date: dt.date) -> EffectiveTerms:
+def effective_terms(contract_or_params, on_date: dt.date) -> EffectiveTerms:
     """The signing version and the annual rate in force on `on_date` (rules in the module docstring)."""
     params = _as_params(contract_or_params)
     version = params.version or policy_for(params.product, params.region_code, params.signed_on)

@@ -27,7 +27,7 @@ VERSION_FIELDS = [f.name for f in PolicyVersion._meta.concrete_fields
 
 
 def can_manage_policies(user: Any) -> bool:
-    """Only system administrators add versions and LPRs (issue 2 §4)."""
+    """Only system administrators add versions and LPRs (DOMAIN.md §1)."""
     return bool(user and (user.is_superuser or user.has_role(Role.ADMIN)))
 
 
@@ -45,7 +45,7 @@ def _duplicate_message(fields: dict) -> str:
             f"{name}。已发布的政策版本不能修改；如政策调整，请以新的生效日期新增版本。")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def policy_version_create(*, actor: Any, **fields: Any) -> PolicyVersion:
     """Add a version; old versions stay exactly as they were. Audit-logged.
 
@@ -104,7 +104,7 @@ def _check_rules(version: PolicyVersion) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def lpr_rate_create(*, actor: Any, effective_from, one_year: Decimal, five_year_plus: Decimal) -> LprRate:
     """Record a newly published LPR (fractions: 3.50% → 0.0350). Published values are not edited."""
     _require_admin(actor)

@@ -2,7 +2,7 @@
 
 Thin: check who may look, call a selector or a service, render. Policy versions are not borrower
 data, so there is no data scope: every logged-in staff member may read them; only administrators
-add (issue 2 §4). Students get 403.
+add (DOMAIN.md §1). Students get 403.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from xuedai import businessdate
 from xuedai.orgs.models import STAFF_ROLES
-from xuedai.origination.products import Product
 
 from . import selectors
 from .forms import LprRateForm, PolicyVersionForm
 from .models import PolicyVersion
 from .presentation import sections
+from .products import Product
 from .services import can_manage_policies, lpr_rate_create, policy_version_create
 
 

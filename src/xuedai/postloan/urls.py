@@ -33,7 +33,7 @@ urlpatterns = [
     path("reminders/", reminders.reminders, name="reminders"),
     path("me/confirmation/", confirmation.my_confirmation, name="my_confirmation"),
     path("me/reminder-card.pdf", documents.my_card, name="my_card"),
-    # Student self-service (issue 5 §8): due this year, plan, postings, early repayment, certificates.
+    # Student self-service (DOMAIN.md §4–§5): due this year, plan, postings, early repayment, certificates.
     path("me/loans/", student.my_loans, name="my_loans"),
     path("me/contracts/<int:pk>/", student.my_contract, name="my_contract"),
     path("me/contracts/<int:pk>/early-repayment/", student.my_early_repayment, name="my_early_repayment"),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from the install: the docs work offline
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -59,10 +60,13 @@ INSTALLED_APPS = [
     "xuedai.calculator",
     "xuedai.documents",
     "xuedai.postloan",
+    "xuedai.daily",
+    "xuedai.reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "xuedai.web.security.SecurityHeadersMiddleware",  # CSP; cookies Secure on HTTPS requests
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -137,8 +141,19 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Secure cookies: on every HTTPS response anyway (xuedai.web.security); on every response with
+# XUEDAI_SECURE_COOKIES=1. Plain http on 127.0.0.1 (the demo) keeps working without either.
 SESSION_COOKIE_SECURE = os.environ.get("XUEDAI_SECURE_COOKIES", "0") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a TLS proxy on this machine (gunicorn binds 127.0.0.1), the proxy says the request came in
+# over HTTPS; XUEDAI_PROXY_SSL_HEADER=0 when the site is reachable without one.
+if os.environ.get("XUEDAI_PROXY_SSL_HEADER", "1") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS on HTTPS responses only (SecurityMiddleware): a year by default.
+SECURE_HSTS_SECONDS = int(os.environ.get("XUEDAI_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("XUEDAI_HSTS_SUBDOMAINS", "0") == "1"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -178,6 +193,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "国家助学贷款系统接口。所有借款人数据按调用者所属机构的数据范围过滤。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -189,9 +207,11 @@ XUEDAI_BUSINESS_DATE = os.environ.get("XUEDAI_BUSINESS_DATE", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "xuedai.borrowers.masking.MaskPersonalDataFilter"}},
+    "filters": {"mask_personal_data": {"()": "xuedai.identity.masking.MaskPersonalDataFilter"},
+                "mask_query_strings": {"()": "xuedai.web.logmasking.MaskingFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+        "console": {"class": "logging.StreamHandler",
+                    "filters": ["mask_personal_data", "mask_query_strings"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("XUEDAI_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

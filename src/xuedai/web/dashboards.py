@@ -1,4 +1,4 @@
-"""Each role's home page: its work queue (待办) and key numbers (issue 2 §8).
+"""Each role's home page: its work queue (待办) and key numbers (ARCHITECTURE).
 
 Every number comes from a scoped selector, so a county sees its own numbers only; every count is a
 COUNT / GROUP BY in the database, so a page stays cheap at a million borrowers.
@@ -18,13 +18,12 @@ from xuedai.borrowers.selectors import borrower_scope
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
 from xuedai.orgs.scope import sees_everything
 from xuedai.origination import selectors as contracts
-from xuedai.origination.models import LIVE_STATES, ApplicationState, BatchState, ContractState
+from xuedai.origination.models import ENDED_STATES, LIVE_STATES, ApplicationState, BatchState, ContractState
 from xuedai.origination.rules import academic_year_of
 
 PROVINCE_KINDS = {OrgKind.PROVINCE_CENTRE, OrgKind.PROVINCE_LOAN_OFFICE, OrgKind.BANK_BRANCH,
                   OrgKind.BANK_HEAD}
-# Contracts that count as this year's loans for a university: all but the refused and withdrawn.
-ENDED_STATES = {ContractState.DECLINED, ContractState.REFUSED, ContractState.WITHDRAWN}
+# Contracts that count as this year's loans for a university: all but those that ended unpaid.
 CURRENT_STATES = [state for state in ContractState if state not in ENDED_STATES]
 
 
@@ -65,8 +64,10 @@ def _year_range(year: int) -> dict:
 
 
 def _state_chart(counts: dict[str, int], chart_id: str) -> dict:
-    labels = [ContractState(state).label for state in counts]
-    return {"id": chart_id, "labels": labels, "values": list(counts.values())}
+    """Bars for the states that hold contracts (an empty state would only crowd the axis)."""
+    shown = {state: n for state, n in counts.items() if n}
+    return {"id": chart_id, "labels": [ContractState(state).label for state in shown],
+            "values": list(shown.values())}
 
 
 def _by_org_table(user: User, org_field: str, title: str, states: list[str], year: int | None) -> Table:
@@ -137,11 +138,13 @@ def department_staff(user: User, today: dt.date) -> Section:
 
 
 def bank(user: User, today: dt.date) -> Section:
-    states = [ContractState.IN_REVIEW, ContractState.APPROVED]
+    """审查人: contracts waiting for review; 审批人: reviewed contracts waiting for approval."""
+    states = [ContractState.IN_REVIEW, ContractState.BANK_CHECKED, ContractState.APPROVED]
     by_state = contracts.contract_counts_by_state(user)
     return Section("银行审查审批", numbers=[
-        Number("待审查合同", by_state[ContractState.IN_REVIEW]),
-        Number("待审查的县批次", _batches(user, BatchState.PROVINCE_SUBMITTED), hint="省已报分行"),
+        Number("待审查合同", by_state[ContractState.IN_REVIEW], hint="审查人办理"),
+        Number("已审查待审批合同", by_state[ContractState.BANK_CHECKED], hint="审批人办理"),
+        Number("待审查审批的县批次", _batches(user, BatchState.PROVINCE_SUBMITTED), hint="省已报分行"),
         Number("已审批合同", by_state[ContractState.APPROVED]),
     ], tables=[_by_org_table(user, "county", "各县待审/已审批合同", states, None)],
        chart=_state_chart(by_state, "chart-bank-states"))

@@ -1,10 +1,15 @@
-"""Which menu entries each role sees. Apps add entries here as they gain pages."""
+"""Which menu entries each role sees. Apps add entries here as they gain pages.
+
+An entry's roles narrow the menu to the people whose work it is; whether a link is shown at all is
+the view's own rule (orgs.permissions.may_open), so a menu never offers a page that answers 403.
+"""
 
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
 from xuedai.orgs.models import Role, User
+from xuedai.orgs.permissions import may_open
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ def nav_items_for(user: User, current_path: str) -> list[dict]:
         if item.roles is not None and not (user.has_role(*item.roles) or user.is_superuser):
             continue
         url = item.url()
-        if url is None:
+        if url is None or not may_open(user, url):
             continue
         active = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"label": item.label, "url": url, "active": active})

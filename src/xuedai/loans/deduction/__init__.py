@@ -2,5 +2,7 @@
 
 - :mod:`.layouts`  the 扣款明细表 and 批量扣款信息表(代理行版) columns (Chinese headers)
 - :mod:`.files`    writing (xlsx via xlsxwriter constant_memory; CSV past Excel's row limit), reading
-- :mod:`.services` building a run's lines, importing a channel's result, posting what was paid
+- :mod:`.services` building a run's lines and writing its file
+- :mod:`.results`  importing a channel's result file (first or correcting), refused whole when bad
+- :mod:`.posting`  posting each result-file row exactly once
 """

@@ -5,27 +5,29 @@
    day — and every early-repayment application due that day gets one line, in the run of its
    channel (Alipay, or the agent bank serving its county); then each run's file is written.
 2. The channel deducts and returns a result file (``channel_simulator`` plays it in demo and tests).
-3. :func:`deduction_import` checks the whole file against the run, then records each line's result.
-4. :func:`deduction_post` posts what was paid through ``services.repayment_post``; what was not
-   paid stays overdue and accrues penalty to the next 20th.
+3. :func:`.results.deduction_import` checks the whole file against the run, then records what
+   each row changes (a first file, or a correcting one); the same file twice is refused.
+4. :func:`.posting.deduction_post` posts what was paid through ``services.repayment_post``, each
+   file row exactly once; what was not paid stays overdue and accrues penalty to the next 20th.
 
-Each step is idempotent per (business date, run) through ``jobs.runner.batch_run`` and line flags.
+Each step is idempotent: prepare per (business date, run) through a ``jobs.runner`` job that is
+done only once every run's file is written; import by the file's hash; posting by a unique row per
+(line, file) and its compare-and-set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import os
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from xuedai.audit.services import audit_record
 from xuedai.core.early_repayment import NO_DEDUCTION_MONTH
 from xuedai.core.money import ZERO
-from xuedai.jobs.runner import batch_run
+from xuedai.jobs.runner import Job, job_execute
 from xuedai.origination.models import LIVE_STATES
 
 from ..channels import collecting_agent_bank
@@ -36,14 +38,14 @@ from ..models import (
     EarlyRepaymentApplication,
     EarlyRepaymentStatus,
     LineKind,
-    LineResult,
     LoanAccount,
     RunStatus,
 )
 from ..services.ledger import account_replay
-from ..services.servicing import early_repayment_execute, penalty_accrue, repayment_post
+from ..services.servicing import early_repayment_execute, penalty_accrue
 from . import files
-from .layouts import AGENT_BANK, ALIPAY, FAILURE_WORDS, LAYOUTS, SUCCESS_WORDS
+from .files import media_dir
+from .layouts import LAYOUTS
 
 CHUNK = 200
 
@@ -95,11 +97,13 @@ def _line_amounts(account: LoanAccount, on: dt.date, early: EarlyRepaymentApplic
     return {"principal": principal, "interest": interest, "penalty": penalty, "amount": max(amount, ZERO)}
 
 
-def deduction_prepare(*, on: dt.date, actor=None, on_progress=None) -> list[DeductionRun]:
-    """Lines for every account owing on ``on``, one run per channel, files written. Idempotent."""
+def deduction_prepare(*, on: dt.date, actor=None, on_progress=None, out=None) -> list[DeductionRun]:
+    """Lines for every account owing on ``on``, one run per channel, files written: one job whose
+    phases are the lines (keyset chunks, each with its checkpoint) and the files, done — with its
+    one audit entry — only once every run's file is on disk. Idempotent and resumable."""
     if not is_deduction_day(on):
         return []
-    from ..batches import keyset_chunks
+    from ..batches import job_postings, keyset_phase
 
     base = LoanAccount.objects.filter(pk__in=LoanAccount.objects.filter(_owing_q(on)).values("pk"))
     runs: dict = {}
@@ -123,21 +127,28 @@ def deduction_prepare(*, on: dt.date, actor=None, on_progress=None) -> list[Dedu
             DeductionLine.objects.create(run=open_run.run, seq=open_run.seq, account=account,
                                          county=account.contract.county, kind=kind, early_repayment=early,
                                          **amounts)
+        if on_progress:
+            on_progress(job)
+
+    def files(job) -> None:
+        for run in DeductionRun.objects.filter(business_date=on).order_by("channel", "agent_bank_id"):
+            if run.status == RunStatus.SENT:  # (re)written until the channel has answered: idempotent
+                deduction_file_write(run=run)
+                job.report(f"  扣款文件: {run.layout_name} {run.lines_count:,} 笔")
+
+    def summary(job) -> tuple[dict, dict]:
+        after: dict = {"job_run": job.run.pk, **job_postings(job.run)}
+        for run in DeductionRun.objects.filter(business_date=on).order_by("channel", "agent_bank_id"):
+            after[f"run.{run.pk}"] = f"{run.layout_name} {run.lines_count:,} 笔 {run.amount_requested:,.2f}"
+        return {"lines": DeductionLine.objects.filter(run__business_date=on).count()}, after
 
     accounts = base.select_related("contract__county__agent_bank", "contract__policy_version") \
         .prefetch_related("early_repayments", "reliefs__programme")
-    batch_run(kind="loans.deduction_prepare", business_date=on, total=base.count(), actor=actor,
-              on_progress=on_progress,
-              chunks=keyset_chunks(accounts, process, kind="loans.deduction_prepare", on=on, size=CHUNK))
-    result = list(DeductionRun.objects.filter(business_date=on).order_by("channel", "agent_bank_id"))
-    for run in result:
-        if run.status == RunStatus.SENT:  # (re)written until the channel has answered: idempotent
-            deduction_file_write(run=run)
-    return result
-
-
-def media_dir(run: DeductionRun) -> Path:
-    return Path(settings.MEDIA_ROOT) / "deductions" / f"{run.business_date:%Y%m%d}"
+    job = Job.claim(kind="loans.deduction_prepare", business_date=on, actor=actor, out=out)
+    lines = keyset_phase(accounts, process, label="扣款明细", section="lines", size=CHUNK)
+    job_execute(job, [("lines", lines), ("files", files)], total=base.count(),
+                action="loans.deduction_prepare_batch", summary=summary)
+    return list(DeductionRun.objects.filter(business_date=on).order_by("channel", "agent_bank_id"))
 
 
 def line_row(line: DeductionLine, run: DeductionRun) -> dict:
@@ -152,13 +163,18 @@ def line_row(line: DeductionLine, run: DeductionRun) -> dict:
 
 @transaction.atomic
 def deduction_file_write(*, run: DeductionRun) -> Path:
-    """Write (or rewrite) the run's file under MEDIA_ROOT and total the run."""
+    """Write (or rewrite) the run's file under MEDIA_ROOT and total the run.
+
+    The file is written under a temporary name and renamed over its own in one step, so a file
+    under its name is always whole: a kill mid-write leaves the previous version (or none)."""
     lines = run.lines.select_related("account__contract__borrower", "county").order_by("seq")
     count = lines.count()
     name = f"{run.pk:06d}-{run.layout_name}"
     path = files.output_path(media_dir(run) / name, count)
-    files.write_rows(path, LAYOUTS[run.layout_name], (line_row(line, run) for line in lines.iterator()),
+    part = path.with_name(f".{path.stem}.part{path.suffix}")  # the suffix picks the format
+    files.write_rows(part, LAYOUTS[run.layout_name], (line_row(line, run) for line in lines.iterator()),
                      count=count)
+    os.replace(part, path)
     run.request_file = str(path.relative_to(settings.MEDIA_ROOT))
     run.lines_count = count
     run.amount_requested = sum(lines.values_list("amount", flat=True), ZERO)
@@ -166,94 +182,9 @@ def deduction_file_write(*, run: DeductionRun) -> Path:
     return path
 
 
-class ImportError_(ValueError):
-    """A result file that does not match its run; ``errors`` lists every row's problem."""
+# The import and the posting live in their own modules; their names stay reachable from here.
+from .posting import deduction_post  # noqa: E402
+from .results import ImportError_, deduction_import  # noqa: E402
 
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("；".join(errors[:5]) + (f"（共{len(errors)}处）" if len(errors) > 5 else ""))
-        self.errors = errors
-
-
-@transaction.atomic
-def deduction_import(*, actor, run: DeductionRun, path: Path) -> DeductionRun:
-    """Record a channel's result file. The whole file is checked first: nothing is recorded unless
-    every row matches a line of the run (序号 and 合同编号), a result is 成功/失败, and the amount
-    taken is not more than asked. Lines already posted are left alone (a re-import is harmless)."""
-    layout = ALIPAY if run.channel == Channel.ALIPAY else AGENT_BANK
-    lines = {line.seq: line for line in run.lines.select_related("account__contract")}
-    errors, updates = [], []
-    try:
-        rows = list(files.read_rows(Path(path), layout))
-    except files.FileFormatError as error:
-        raise ImportError_([str(error)]) from None
-    for row in rows:
-        where = f"第{row['row_number']}行"
-        line = lines.get(row["seq"])
-        if line is None or line.account.contract.contract_no != row["contract_no"]:
-            errors.append(f"{where}：序号 {row['seq']} / 合同 {row['contract_no']} 不在本批扣款中")
-            continue
-        if row["result"] in SUCCESS_WORDS:
-            result = LineResult.SUCCESS
-        elif row["result"] in FAILURE_WORDS:
-            result = LineResult.FAILED
-        else:
-            errors.append(f"{where}：扣款结果应为「成功」或「失败」，而不是「{row['result']}」")
-            continue
-        paid = row["paid"] if result == LineResult.SUCCESS else ZERO
-        if paid > line.amount:
-            errors.append(f"{where}：实扣金额 {paid} 多于应扣 {line.amount}")
-            continue
-        updates.append((line, result, paid, row["reason"][:100]))
-    if errors:
-        raise ImportError_(errors)
-    for line, result, paid, reason in updates:
-        if line.posted:
-            continue
-        line.result, line.paid, line.reason = result, paid, reason
-        line.save(update_fields=["result", "paid", "reason"])
-    target = media_dir(run) / f"{run.pk:06d}-结果{Path(path).suffix}"
-    if Path(path).resolve() != target.resolve():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    run.result_file = str(target.relative_to(settings.MEDIA_ROOT))
-    run.status = RunStatus.IMPORTED
-    run.save(update_fields=["result_file", "status"])
-    audit_record(actor=actor, action="loans.deduction_import", obj=run,
-                 after={"rows": len(updates), "file": run.result_file})
-    return run
-
-
-def deduction_post(*, actor, run: DeductionRun, on_progress=None):
-    """Post every paid line as a repayment on the run's day; mark failed early repayments."""
-    from ..batches import keyset_chunks
-
-    todo = run.lines.exclude(result=LineResult.PENDING)
-    scope = f"run:{run.pk}"
-
-    def process(batch: list[DeductionLine], job) -> None:
-        for line in batch:
-            if line.posted:
-                continue
-            if line.result == LineResult.SUCCESS and line.paid > 0:
-                repayment_post(actor=actor, account=line.account, on=run.business_date, amount=line.paid,
-                               source=f"{run.layout_name} 第{line.seq}笔", job_run=job)
-            elif line.early_repayment_id:
-                early_repayment_execute(actor=actor, account=line.account, on=run.business_date, job_run=job)
-                EarlyRepaymentApplication.objects.filter(pk=line.early_repayment_id, status="failed").update(
-                    reason=f"扣款失败：{line.reason}"[:200])
-            line.posted = True
-            line.save(update_fields=["posted"])
-
-    job = batch_run(kind="loans.deduction_post", business_date=run.business_date, scope_key=scope,
-                    total=todo.count(), actor=actor, on_progress=on_progress,
-                    chunks=keyset_chunks(todo.select_related("account__contract__policy_version")
-                                         .prefetch_related("account__reliefs__programme",
-                                                           "account__early_repayments"), process,
-                                         kind="loans.deduction_post", on=run.business_date, scope_key=scope,
-                                         key="seq", size=CHUNK))
-    paid = run.lines.filter(result=LineResult.SUCCESS)
-    run.amount_paid = sum(paid.values_list("paid", flat=True), ZERO)
-    run.failed_count = run.lines.filter(result=LineResult.FAILED).count()
-    run.status, run.job_run = RunStatus.POSTED, job
-    run.save(update_fields=["amount_paid", "failed_count", "status", "job_run"])
-    return job
+__all__ = ["ImportError_", "deduction_file_write", "deduction_import", "deduction_post", "deduction_prepare",
+           "is_deduction_day", "line_row", "media_dir"]

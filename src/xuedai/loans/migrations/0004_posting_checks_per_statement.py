@@ -28,8 +28,6 @@ SQLite rebuilds ``loans_posting`` for the field changes, which drops its trigger
 indexes: they are created again at the end (so must any later migration that rebuilds the table).
 """
 
-from importlib import import_module
-
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -140,8 +138,24 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS loans_loanaccount_permanent",
     "DROP TRIGGER IF EXISTS loans_posting_references",
 ]
-# Rebuilding loans_posting on SQLite dropped migration 0002's append-only triggers with the old table.
-APPEND_ONLY = import_module("xuedai.loans.migrations.0002_posting_append_only")
+
+
+class APPEND_ONLY:  # noqa: N801 — migration 0002's SQLite triggers, frozen here as 0002 wrote them
+    """Rebuilding loans_posting on SQLite dropped migration 0002's append-only triggers with the old
+    table; they are created again from this copy (a migration must not import another's module)."""
+
+    SQLITE_FORWARD = [
+        """CREATE TRIGGER loans_posting_no_update BEFORE UPDATE ON loans_posting
+       BEGIN SELECT RAISE(ABORT, 'loans_posting is append-only: UPDATE refused; post a reversal instead');
+       END;""",
+        """CREATE TRIGGER loans_posting_no_delete BEFORE DELETE ON loans_posting
+       BEGIN SELECT RAISE(ABORT, 'loans_posting is append-only: DELETE refused; post a reversal instead');
+       END;""",
+    ]
+    SQLITE_BACKWARD = [
+        "DROP TRIGGER IF EXISTS loans_posting_no_update;",
+        "DROP TRIGGER IF EXISTS loans_posting_no_delete;",
+    ]
 
 
 def forward(apps, schema_editor):

@@ -1,4 +1,13 @@
-from .deduction import Channel, DeductionLine, DeductionRun, LineKind, LineResult, RunStatus
+from .deduction import (
+    Channel,
+    DeductionLine,
+    DeductionRun,
+    LineKind,
+    LineResult,
+    ResultFile,
+    ResultRow,
+    RunStatus,
+)
 from .kinds import BALANCES, EFFECTS, OUTSIDE_ENGINE, PAY_KINDS, Kind
 from .ledger import LoanAccount, Posting
 from .servicing import (
@@ -8,6 +17,7 @@ from .servicing import (
                         ReliefApplication,
                         ReliefProgramme,
 )
+from .terms_changes import TermsChange, TermsChangeKind
 
 __all__ = [
                         "BALANCES",
@@ -27,5 +37,9 @@ __all__ = [
                         "Posting",
                         "ReliefApplication",
                         "ReliefProgramme",
+                        "ResultFile",
+                        "ResultRow",
                         "RunStatus",
+                        "TermsChange",
+                        "TermsChangeKind",
 ]

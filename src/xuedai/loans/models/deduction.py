@@ -101,3 +101,83 @@ class DeductionLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} #{self.seq}"
+
+
+class ResultFile(models.Model):
+    """One channel result file imported for a run (回盘文件), the first or a correcting one.
+
+    DOMAIN.md §4 Channels: the channel answers each run with a file (Alipay's 扣款明细表, the agent
+    bank's 批量扣款信息表); an agent bank may send a corrected file for the same run. Each file is
+    kept once (its SHA-256 is unique per run: the same file uploaded again is refused) and numbered
+    in the order it was accepted; what it changed is in its :class:`ResultRow` rows.
+    """
+
+    run = models.ForeignKey(DeductionRun, verbose_name="批量扣款", on_delete=models.PROTECT,
+                            related_name="result_files")
+    number = models.PositiveSmallIntegerField("第几份回盘")
+    sha256 = models.CharField("文件摘要(SHA-256)", max_length=64)
+    original_name = models.CharField("上传文件名", max_length=200, blank=True)
+    stored_file = models.CharField("存档文件", max_length=300, blank=True)
+    rows = models.PositiveIntegerField("数据行数", default=0)
+    changed = models.PositiveIntegerField("变动笔数", default=0)
+    amount_paid = models.DecimalField("文件实扣合计", max_digits=16, decimal_places=2, default=0)
+    amount_to_post = models.DecimalField("本次入账金额", max_digits=16, decimal_places=2, default=0)
+    # The posting job of this file alone ("result:<id>"): two files never share a job row.
+    job_run = models.ForeignKey("jobs.JobRun", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    posted = models.BooleanField("已入账", default=False)
+    imported_by = models.ForeignKey("orgs.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "回盘文件"
+        verbose_name_plural = "回盘文件"
+        ordering = ["run", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "sha256"], name="uniq_result_file_hash"),
+            models.UniqueConstraint(fields=["run", "number"], name="uniq_result_file_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} 第{self.number}份回盘"
+
+
+class ResultRow(models.Model):
+    """What one result file says about one line, and the money it moves: the idempotency key of
+    a posting from an external file.
+
+    ``amount`` is what this file adds to what earlier files recorded for the line (the first file:
+    all of it). Unique per (line, file): one file cannot post a line twice, whoever runs it;
+    ``posted_at`` is set in the same transaction as the line's postings, by a compare-and-set on
+    the locked row, so two workers posting the same file post each row once.
+    """
+
+    result_file = models.ForeignKey(ResultFile, verbose_name="回盘文件", on_delete=models.PROTECT,
+                                    related_name="result_rows")
+    line = models.ForeignKey(DeductionLine, verbose_name="扣款明细", on_delete=models.PROTECT,
+                             related_name="result_rows")
+    row_number = models.PositiveIntegerField("文件行号")
+    result = models.CharField("扣款结果", max_length=16, choices=LineResult.choices)
+    paid = models.DecimalField("实扣金额", max_digits=14, decimal_places=2)
+    amount = models.DecimalField("本次入账", max_digits=14, decimal_places=2)
+    reason = models.CharField("失败原因", max_length=100, blank=True)
+    posted_at = models.DateTimeField("入账时间", null=True, blank=True)
+    # Why the last attempt could not post the row (e.g. a later payment made the day back-dated):
+    # the row stays unposted, the others go on, and reconcile reports the line until it is settled.
+    problem = models.CharField("未入账原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "回盘明细"
+        verbose_name_plural = "回盘明细"
+        ordering = ["result_file", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "result_file"], name="uniq_result_row_per_line"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="result_row_amount_not_negative"),
+            models.CheckConstraint(condition=models.Q(paid__gte=0), name="result_row_paid_not_negative"),
+        ]
+        indexes = [models.Index(fields=["result_file", "id"], condition=models.Q(posted_at__isnull=True),
+                                name="result_row_unposted")]
+
+    def __str__(self) -> str:
+        return f"{self.result_file} 第{self.row_number}行"

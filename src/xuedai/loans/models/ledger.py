@@ -1,4 +1,4 @@
-"""The loan account and its append-only ledger (ARCHITECTURE principle 2; issue 3 §2).
+"""The loan account and its append-only ledger (ARCHITECTURE principle 2).
 
 ``loans_posting`` is the truth; ``loans_loanaccount`` caches balances derived from it, refreshed in
 the same transaction as each posting. The database refuses UPDATE and DELETE on postings
@@ -21,7 +21,7 @@ accounts are never deleted (their own trigger), posted-to job runs neither.
 ``account_id`` *is* the contract id (the account's primary key is its contract), so a kernel that
 works on contract ids can COPY postings without a join. Kinds and the sign convention: see
 :mod:`xuedai.loans.models.kinds` (amount always positive; the kind gives the direction). After a
-bulk COPY the writer moves the cached balances itself, set-based (``xuedai.batch.settlement.write``).
+bulk COPY the writer moves the cached balances itself, set-based (``xuedai.batch.settle_io.write``).
 """
 
 from django.db import models

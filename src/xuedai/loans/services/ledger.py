@@ -18,7 +18,8 @@ from django.db.models import Sum
 from xuedai.audit.services import audit_record
 from xuedai.core.money import ZERO
 from xuedai.core.terms import Payment
-from xuedai.origination.models import ContractState
+from xuedai.origination.models import SERVICING_STATES, ContractState
+from xuedai.origination.services.transitions import contract_follow
 
 from ..models import BALANCES, EFFECTS, OUTSIDE_ENGINE, PAY_KINDS, Kind, LoanAccount, Posting
 from ..replay import Expected, replay, totals
@@ -114,12 +115,14 @@ def account_refresh(account: LoanAccount, on: dt.date | None = None,
     account.save(update_fields=[*BALANCES, "oldest_unpaid_due", "penalty_accrued", "penalty_accrued_on",
                                 "last_settled_on", "updated_at"])
     contract = account.contract
-    state = contract_state(account, contract, on)
     type(contract).objects.filter(pk=contract.pk).update(
-        outstanding_principal=account.principal_outstanding, overdue_since=account.oldest_unpaid_due,
-        state=state)
-    contract.state, contract.outstanding_principal = state, account.principal_outstanding
+        outstanding_principal=account.principal_outstanding, overdue_since=account.oldest_unpaid_due)
+    contract.outstanding_principal = account.principal_outstanding
     contract.overdue_since = account.oldest_unpaid_due
+    # The state the balances imply, through the servicing rows of the contract's table; read afresh,
+    # since a batch may have moved it since this contract object was loaded (the account is locked).
+    contract.refresh_from_db(fields=["state"])
+    contract_follow(contract, contract_state(account, contract, on))
     return account
 
 
@@ -127,7 +130,7 @@ def contract_state(account: LoanAccount, contract, on: dt.date) -> str:
     """The contract state the balances imply on ``on`` (DOMAIN.md §4): settled once nothing is
     owed, overdue once an amount is unpaid past the end of its due day, repaying once the borrower
     pays interest (self-pay start), else disbursed."""
-    if contract.state not in LIVE_OR_SETTLED:
+    if contract.state not in SERVICING_STATES:
         return contract.state
     if account.principal_outstanding == 0 and account.interest_due == 0 and account.penalty_due == 0:
         return ContractState.SETTLED
@@ -138,9 +141,6 @@ def contract_state(account: LoanAccount, contract, on: dt.date) -> str:
     return ContractState.DISBURSED
 
 
-LIVE_OR_SETTLED = frozenset({ContractState.DISBURSED, ContractState.REPAYING, ContractState.OVERDUE,
-                             ContractState.SETTLED})
-
 
 def _post_many(account: LoanAccount, rows: Iterable[Expected], *, job_run=None,
                memo: str = "") -> list[Posting]:
@@ -149,7 +149,7 @@ def _post_many(account: LoanAccount, rows: Iterable[Expected], *, job_run=None,
     return Posting.objects.bulk_create(postings)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def posting_reverse(*, actor, posting: Posting, reason: str, on: dt.date | None = None) -> Posting:
     """Cancel ``posting`` with a counter-posting (never an edit); a posting is reversed at most once
     (unique ``reverses_id``); a reversal itself cannot be reversed."""

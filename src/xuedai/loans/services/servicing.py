@@ -1,4 +1,4 @@
-"""Servicing a loan account: the scalar reference path (DOMAIN.md §4; issue 3 §2).
+"""Servicing a loan account: the scalar reference path (DOMAIN.md §4).
 
 Each service records its input (a payment, an application, a programme), then lets the core engine
 say what that day's postings are (:func:`.ledger.ledger_sync`) — so the ledger's arithmetic is the
@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from xuedai import businessdate
 from xuedai.audit.services import audit_record
 from xuedai.core.classification import Grade
 from xuedai.core.classification import grade as grade_for
-from xuedai.core.money import ZERO, to_money
+from xuedai.core.money import ZERO, MoneyError, to_money
 from xuedai.core.overdue import overdue_days
 from xuedai.core.terms import Payment
 from xuedai.origination.models import Contract, ContractState
@@ -31,7 +31,9 @@ from ..models import (
     ReliefApplication,
 )
 from ..replay import Expected
-from ..terms import contract_terms, early_repayment_date, postloan_input
+from ..terms import confirmed_loss, contract_terms, early_repayment_date
+from .disbursement import channel_account_for, disbursement_rows
+from .errors import ServicingError
 from .ledger import (
     LedgerError,
     _net_postings,
@@ -41,47 +43,6 @@ from .ledger import (
     account_terms,
     ledger_sync,
 )
-
-
-class ServicingError(ValueError):
-    """A request the rules refuse; the message is Chinese, for the page."""
-
-
-def channel_account_for(contract: Contract) -> str:
-    # The bank's system names the Alipay account after the contract holder [001 支付宝使用说明].
-    return f"zxdk{contract.borrower_id:08d}@alipay.cdb"
-
-
-def _disbursement_rows(contract: Contract, on: dt.date) -> list[Expected]:
-    """Tuition and accommodation to the university first, the remainder to the student
-    (DOMAIN.md §3.1 step 7, §3.2 受托支付)."""
-    to_university = min(contract.amount, contract.tuition + contract.accommodation)
-    return [Expected(on, Kind.DISBURSE_UNIVERSITY, to_university),
-            Expected(on, Kind.DISBURSE_STUDENT, contract.amount - to_university)]
-
-
-@transaction.atomic
-def contract_disburse(*, actor, contract: Contract, on: dt.date | None = None, job_run=None) -> LoanAccount:
-    """Open the account and post the disbursement, split by payee."""
-    on = on or businessdate.today()
-    contract = Contract.objects.select_for_update(of=("self",)).get(pk=contract.pk)
-    if contract.state != ContractState.APPROVED:
-        raise ServicingError(f"合同状态为「{contract.get_state_display()}」，只有已审批的合同可以发放")
-    if contract.maturity_date <= on:
-        raise ServicingError("到期日必须晚于发放日")
-    contract.disbursed_on, contract.state = on, ContractState.DISBURSED
-    contract.save(update_fields=["disbursed_on", "state"])
-    account = LoanAccount.objects.create(contract=contract, opened_on=on,
-                                         channel_account=channel_account_for(contract))
-    university = contract.university.name if contract.university else "高校"
-    rows = _disbursement_rows(contract, on)
-    _post_many(account, rows[:1], job_run=job_run, memo=f"学费住宿费支付至{university}")
-    _post_many(account, rows[1:], job_run=job_run, memo="生活费支付至借款学生支付宝账户")
-    account_refresh(account, on)
-    audit_record(actor=actor, action="loans.contract_disburse", obj=account, subject=contract,
-                 after={"amount": contract.amount, "to_university": rows[0].amount,
-                        "to_student": rows[1].amount, "on": on})
-    return account
 
 
 @transaction.atomic
@@ -97,7 +58,7 @@ def account_take_on(*, actor, contract: Contract, as_of: dt.date, job_run=None) 
         raise ServicingError("合同没有早于业务日期的发放日")
     account = LoanAccount.objects.create(contract=contract, opened_on=contract.disbursed_on,
                                          channel_account=channel_account_for(contract))
-    _post_many(account, _disbursement_rows(contract, contract.disbursed_on), job_run=job_run, memo="期初建账")
+    _post_many(account, disbursement_rows(contract, contract.disbursed_on), job_run=job_run, memo="期初建账")
     schedule = account_replay(account, as_of, payments=[]).expected
     stop = contract.overdue_since
     if stop is not None:  # unpaid from the last settlement on or before the first overdue day
@@ -154,7 +115,7 @@ def settlement_post(*, actor, account: LoanAccount, on: dt.date, job_run=None) -
     if account.last_settled_on is None or on > account.last_settled_on:
         account.last_settled_on = on
     account_refresh(account, on, rows)
-    if posted:
+    if posted and job_run is None:  # in a batch, the batch's one audit entry counts these postings
         audit_record(actor=actor, action="loans.settlement_post", obj=account, subject=account.contract,
                      after={"on": on, **{r.kind: r.amount for r in posted if r.kind in _SETTLEMENT_KINDS}})
     return posted
@@ -181,9 +142,10 @@ def repayment_post(*, actor, account: LoanAccount, on: dt.date, amount: Decimal,
                                        memo=source[:200])
     _record_early_outcomes(account, result, on)
     account_refresh(account, on, rows)
-    audit_record(actor=actor, action="loans.repayment_post", obj=account, subject=account.contract,
-                 after={"on": on, "amount": amount, "source": source,
-                        "credit": account.credit, "postings": len(posted)})
+    if job_run is None:  # a result file's posting job writes one entry for the file (deduction_post)
+        audit_record(actor=actor, action="loans.repayment_post", obj=account, subject=account.contract,
+                     after={"on": on, "amount": amount, "source": source,
+                            "credit": account.credit, "postings": len(posted)})
     return posted
 
 
@@ -201,18 +163,29 @@ def early_repayment_apply(*, actor, account: LoanAccount, applied_on: dt.date | 
                           principal: Decimal | None = None) -> EarlyRepaymentApplication:
     """Record an early-repayment application (提前还款申请) for the next deduction day it can make."""
     applied_on = applied_on or businessdate.today()
+    # The account row is locked first: fifty clicks of one borrower apply one after the other, and
+    # each after the first finds the application the first one made (never an IntegrityError).
+    account = _locked(account)
     deduct_on = early_repayment_date(account.contract, applied_on)
     if deduct_on is None:
         raise ServicingError("不在提前还款申请期内（1—10月每月10日前）")
     if principal is not None:
-        principal = to_money(principal)
+        try:
+            principal = to_money(principal, what="提前还本金额")
+        except MoneyError as error:
+            raise ServicingError(error.message_zh[:100]) from None
         if principal <= 0 or principal > account.principal_outstanding:
             raise ServicingError("提前还本金额须大于 0 且不超过贷款余额")
+    duplicate = ServicingError(f"已有 {deduct_on:%Y-%m-%d} 扣款的提前还款申请，无需重复提交")
     if account.early_repayments.filter(deduct_on=deduct_on).exists():
-        raise ServicingError(f"{deduct_on:%Y-%m-%d} 已有提前还款申请")
-    application = EarlyRepaymentApplication.objects.create(
-        account=account, applied_on=applied_on, deduct_on=deduct_on, principal=principal,
-        created_by=actor if getattr(actor, "pk", None) else None)
+        raise duplicate
+    try:
+        with transaction.atomic():  # the unique (account, deduct_on) stays the last word
+            application = EarlyRepaymentApplication.objects.create(
+                account=account, applied_on=applied_on, deduct_on=deduct_on, principal=principal,
+                created_by=actor if getattr(actor, "pk", None) else None)
+    except IntegrityError:
+        raise duplicate from None
     audit_record(actor=actor, action="loans.early_repayment_apply", obj=application, subject=account.contract,
                  after={"applied_on": applied_on, "deduct_on": deduct_on, "principal": principal})
     return application
@@ -257,10 +230,11 @@ def relief_apply(*, actor, programme, account: LoanAccount, on: dt.date, defer_p
     _, posted, rows = ledger_sync(account=account, on=on, job_run=job_run, memo=programme.name[:200],
                                   terms=terms)
     account_refresh(account, on, rows)
-    audit_record(actor=actor, action="loans.relief_apply", obj=relief, subject=account.contract,
-                 after={"programme": programme.name, "defer_principal": relief.defer_principal,
-                        "penalty_waived": sum((r.amount for r in posted if r.kind == Kind.WAIVE_PENALTY),
-                                              ZERO)})
+    if job_run is None:  # in a batch, the batch's one audit entry counts the applications
+        audit_record(actor=actor, action="loans.relief_apply", obj=relief, subject=account.contract,
+                     after={"programme": programme.name, "defer_principal": relief.defer_principal,
+                            "penalty_waived": sum((r.amount for r in posted if r.kind == Kind.WAIVE_PENALTY),
+                                                  ZERO)})
     return relief
 
 
@@ -294,8 +268,8 @@ def classification_rule(contract: Contract, on: dt.date) -> str:
 
 def borrower_died(contract: Contract) -> bool:
     """A confirmed death (postloan StatusChange.loss_flag) is 损失 whatever the days overdue
-    (DOMAIN.md §6 "has died"); loans runs without postloan, so it is asked lazily."""
-    return postloan_input("confirmed_loss", contract, False)
+    (DOMAIN.md §6 "has died"), as recorded in the loans-owned terms changes."""
+    return confirmed_loss(contract)
 
 
 @transaction.atomic

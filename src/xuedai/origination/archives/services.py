@@ -13,11 +13,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from xuedai import businessdate
+from xuedai.audit.services import audit_bulk, audit_record
 from xuedai.documents.archive import archive_items
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
+from xuedai.policies.products import Product
 
 from ..models import ArchiveFile, ArchiveItemReceipt, Contract, ContractState
-from ..products import Product
 from ..selectors import contract_scope
 from ..workflow import IllegalTransition
 
@@ -57,7 +58,7 @@ def _check_clerk(actor: User) -> Organisation:
     return org
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def archive_tick(*, actor: User, contract: Contract, received: list[str]) -> set[str]:
     """Set which checklist items are in the file (ticked = received); returns the missing ones."""
     _check_clerk(actor)
@@ -76,10 +77,13 @@ def archive_tick(*, actor: User, contract: Contract, received: list[str]) -> set
             for item in set(received) - have
         ]
     )
+    if have != set(received):
+        audit_record(actor=actor, action="archive.items_tick", obj=contract, subject=contract.borrower,
+                     before={"items": sorted(have)}, after={"items": sorted(received)})
     return set(wanted) - set(received)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def boxes_assign(*, actor: User, year: int, per_box: int = FILES_PER_BOX) -> int:
     """Number the county's boxes for the year in summary-table order; re-running renumbers the same."""
     county = _check_clerk(actor)
@@ -89,7 +93,11 @@ def boxes_assign(*, actor: User, year: int, per_box: int = FILES_PER_BOX) -> int
              for position, contract in enumerate(contracts)]
     ArchiveFile.objects.bulk_create(files, update_conflicts=True, unique_fields=["contract"],
                                     update_fields=["box_no"], batch_size=1000)
-    return math.ceil(len(contracts) / per_box) if contracts else 0
+    boxes = math.ceil(len(contracts) / per_box) if contracts else 0
+    if contracts:
+        audit_bulk(actor=actor, action="archive.boxes_assign", model=Contract, ids=[c.pk for c in contracts],
+                   what=f"{county} {year}学年档案装盒", after={"academic_year": year, "boxes": boxes})
+    return boxes
 
 
 @dataclass(frozen=True)

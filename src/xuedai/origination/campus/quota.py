@@ -12,11 +12,12 @@ from django.db import transaction
 from django.db.models import Sum
 
 from xuedai import businessdate
+from xuedai.audit.services import audit_record
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
+from xuedai.policies.products import Product
 
 from .. import rules as common_rules
 from ..models import Contract, ContractState, UniversityQuota
-from ..products import Product
 from ..workflow import IllegalTransition
 from . import rules
 
@@ -78,7 +79,7 @@ def _cap_error(university: Organisation, year: int, enrolled: int, amount: Decim
     return None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def quota_request(
     *, actor: User, enrolled_students: int, amount: Decimal, academic_year: int | None = None
 ) -> UniversityQuota:
@@ -101,14 +102,18 @@ def quota_request(
     )
     if quota is not None and quota.granted_amount is not None:
         raise IllegalTransition(f"{year}学年额度已于{quota.granted_on:%Y-%m-%d}下达，不能再修改申请。")
+    before = {"requested_amount": quota.requested_amount} if quota is not None else {}
     quota = quota or UniversityQuota(university=university, academic_year=year)
     quota.enrolled_students, quota.requested_amount = enrolled_students, amount
     quota.requested_on, quota.requested_by = today, actor
     quota.save()
+    audit_record(actor=actor, action="campus.quota_request", obj=quota, before=before,
+                 after={"academic_year": year, "enrolled_students": enrolled_students,
+                        "requested_amount": amount})
     return quota
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def quota_grant(*, actor: User, quota: UniversityQuota, amount: Decimal) -> UniversityQuota:
     """The province office issues the quota [003 第九条], within the policy cap; at least what is
     already approved, so no approval is left outside it."""
@@ -127,6 +132,8 @@ def quota_grant(*, actor: User, quota: UniversityQuota, amount: Decimal) -> Univ
         raise IllegalTransition(f"下达额度不能少于已审批金额{yuan(used)}元。")
     quota.granted_amount, quota.granted_on, quota.granted_by = amount, businessdate.today(), actor
     quota.save()
+    audit_record(actor=actor, action="campus.quota_grant", obj=quota,
+                 after={"academic_year": quota.academic_year, "granted_amount": amount})
     return quota
 
 

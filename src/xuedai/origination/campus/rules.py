@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from ..working_days import add_working_days, working_days_between
+from xuedai.policies.working_days import add_working_days, working_days_between
 
 # 第十二条: "初审结束后进行为期5天的公示" — five calendar days, the review day being the first.
 NOTICE_DAYS = 5

@@ -1,8 +1,8 @@
 """Campus loan writes (DOMAIN.md §3.2): the application, the 公示 and its objections, the effects of
-each row of CAMPUS_TRANSITIONS (registered with services.product_flow), and disbursement.
+each row of CAMPUS_TRANSITIONS (registered with services.transitions), and disbursement's plan.
 
-Every state change goes through product_flow.flow_transition; the functions here add the data a step
-needs (an objection, a date) and the rules that may refuse it, in Chinese, citing the seed.
+Every state change goes through services.transitions; the functions here add the data a step needs
+(an objection, a date) and the rules that may refuse it, in Chinese, citing the seed.
 """
 
 import datetime as dt
@@ -14,22 +14,21 @@ from django.db import transaction
 from xuedai import businessdate
 from xuedai.borrowers.models import Borrower
 from xuedai.orgs.models import Organisation, OrgKind, User
+from xuedai.policies.products import Product
 
 from .. import rules as common_rules
-from ..models import CampusFile, Contract, ContractState, Instalment, NoticeObjection, Payee
+from ..models import ENDED_STATES, CampusFile, Contract, Instalment, NoticeObjection, Payee
 from ..numbering import next_contract_numbers
-from ..products import Product
 from ..services.contracts import signing_terms
-from ..services.product_flow import flow_row, flow_transition, product_effect
-from ..services.transitions import check_actor, write_event
+from ..services.disbursement import mark_paid_out
+from ..services.transitions import check_actor, contract_row, contract_transition, effect
+from ..services.transitions import contracts_create as insert_contracts
 from ..workflow import IllegalTransition
 from . import rules
 from .quota import quota_error
 from .workflow import CAMPUS_TRANSITIONS
 
 CAMPUS = Product.CAMPUS
-# A campus contract that still counts for "one per year" [002 (三)] and the quota.
-ENDED = {ContractState.DECLINED, ContractState.REFUSED, ContractState.WITHDRAWN}
 PAPERS = (
     ("id_card_copy", "身份证复印件"),
     ("student_card_copy", "学生证复印件"),
@@ -55,7 +54,7 @@ def one_per_year_error(borrower: Borrower, year: int, exclude_pk: int | None = N
     """One contract per student per academic year, signed each year [002 (三)][003 第十五条]."""
     taken = (
         Contract.objects.filter(borrower=borrower, academic_year=year, product=CAMPUS)
-        .exclude(state__in=ENDED)
+        .exclude(state__in=ENDED_STATES)
         .exclude(pk=exclude_pk)
     )
     if taken.exists():
@@ -63,7 +62,7 @@ def one_per_year_error(borrower: Borrower, year: int, exclude_pk: int | None = N
     return None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def campus_apply(
     *,
     actor: User,
@@ -96,7 +95,7 @@ def campus_apply(
     ]
     if errors:
         raise ValidationError(errors)
-    contract = Contract.objects.create(
+    contract = Contract(
         contract_no=next_contract_numbers(university, "XY", year)[0],
         borrower=borrower,
         product=CAMPUS,
@@ -109,14 +108,13 @@ def campus_apply(
         accommodation=accommodation,
         annual_rate=rate,
         term_years=term,
-        state=ContractState.APPLIED,
         applied_on=today,
         maturity_date=common_rules.maturity_of(policy, year, term),
         self_pay_from=common_rules.self_pay_from(policy, borrower),
         created_by=actor,
     )
+    insert_contracts([contract], actor=actor, comment=comment or "录入申请审批表")
     CampusFile.objects.create(contract=contract, **{k: bool(papers.get(k)) for k, _ in PAPERS})
-    write_event(contract, action="create", from_state="", actor=actor, comment=comment or "录入申请审批表")
     return contract
 
 
@@ -124,7 +122,7 @@ def missing_papers(file: CampusFile) -> list[str]:
     return [label for name, label in PAPERS if not getattr(file, name)]
 
 
-@product_effect(CAMPUS, "dept_review")
+@effect(CAMPUS, "dept_review")
 def _dept_review(*, contract, **_):
     """The department checks the papers and opens the 5-day notice [003 第十一、十二条]."""
     file = contract.campus_file
@@ -135,7 +133,7 @@ def _dept_review(*, contract, **_):
     return f"公示期 {file.notice_start:%Y-%m-%d} 至 {file.notice_end:%Y-%m-%d}"
 
 
-@product_effect(CAMPUS, "object")
+@effect(CAMPUS, "object")
 def _object(*, actor, contract, raised_by: str = "", content: str = "", **_):
     if not raised_by.strip() or not content.strip():
         raise IllegalTransition("请填写异议人和异议内容。")
@@ -149,7 +147,7 @@ def _object(*, actor, contract, raised_by: str = "", content: str = "", **_):
     return f"异议人：{raised_by.strip()}；内容：{content.strip()}"
 
 
-@product_effect(CAMPUS, "resolve")
+@effect(CAMPUS, "resolve")
 def _resolve(*, actor, contract, objection_id=None, resolution: str = "", **_):
     objection = contract.notice_objections.filter(pk=objection_id, resolved_on__isnull=True).first()
     if objection is None:
@@ -165,7 +163,7 @@ def _resolve(*, actor, contract, objection_id=None, resolution: str = "", **_):
     return f"异议「{objection.content[:30]}」处理结果：{objection.resolution}"
 
 
-@product_effect(CAMPUS, "office_review")
+@effect(CAMPUS, "office_review")
 def _office_review(*, contract, **_):
     file = contract.campus_file
     open_count = contract.notice_objections.filter(resolved_on__isnull=True).count()
@@ -173,19 +171,19 @@ def _office_review(*, contract, **_):
         raise IllegalTransition(problem)
 
 
-@product_effect(CAMPUS, "office_send")
+@effect(CAMPUS, "office_send")
 def _office_send(*, contract, **_):
     file = contract.campus_file
     file.sent_on = businessdate.today()
     file.save(update_fields=["sent_on"])
 
 
-@product_effect(CAMPUS, "resubmit")
+@effect(CAMPUS, "resubmit")
 def _resubmit(*, contract, **_):
     CampusFile.objects.filter(contract=contract).update(sent_on=None, forwarded_on=None)
 
 
-@product_effect(CAMPUS, "province_forward")
+@effect(CAMPUS, "province_forward")
 def _province_forward(*, contract, **_):
     """Recorded with its clock; a late forward is shown as late, not refused (the bank still needs it)."""
     file, today = contract.campus_file, businessdate.today()
@@ -196,7 +194,7 @@ def _province_forward(*, contract, **_):
     ).text
 
 
-@product_effect(CAMPUS, "bank_approve")
+@effect(CAMPUS, "bank_approve")
 def _bank_approve(*, contract, **_):
     """≤ the per-student limit of the signing version, and the university within its granted quota."""
     if problem := common_rules.amount_rule(contract.policy_version, contract.amount, contract.borrower):
@@ -211,7 +209,7 @@ def _bank_approve(*, contract, **_):
     ).text
 
 
-@product_effect(CAMPUS, "sign")
+@effect(CAMPUS, "sign")
 def _sign(*, contract, **_):
     if problem := one_per_year_error(contract.borrower, contract.academic_year, exclude_pk=contract.pk):
         raise IllegalTransition(problem)
@@ -239,18 +237,15 @@ def instalment_plan(contract: Contract, on: dt.date) -> list[Instalment]:
     ]
 
 
-@product_effect(CAMPUS, "disburse")
-def _disburse(*, actor, contract, **_):
-    from ..services.disbursement import disburse_one
-
-    today = businessdate.today()
-    Instalment.objects.bulk_create(instalment_plan(contract, today))
-    disburse_one(actor=actor, contract=contract, on=today)
+@effect(CAMPUS, "disburse")
+def _disburse(*, contract, on, **_):
+    Instalment.objects.bulk_create(instalment_plan(contract, on))
+    mark_paid_out(contract, on)
     return "学费住宿费按学年付高校账户；生活费按月付学生账户（2月、8月不发放）"
 
 
 def campus_act(*, actor: User, contract: Contract, action: str, comment: str = "", **data) -> Contract:
-    return flow_transition(actor=actor, contract=contract, action=action, comment=comment, **data)
+    return contract_transition(actor=actor, contract=contract, action=action, comment=comment, **data)
 
 
-__all__ = ["campus_act", "campus_apply", "flow_row"]
+__all__ = ["campus_act", "campus_apply", "contract_row"]

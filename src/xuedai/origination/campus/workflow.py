@@ -89,7 +89,7 @@ CAMPUS_TRANSITIONS: dict[str, Transition] = {
         # 第十五条: "委托高校机构…与已批准的申贷学生签订借款合同" — in person, one per year [002 (三)].
         _t("sign", "当面签订借款合同", [C.QUALIFIED], C.APPROVED, OFFICER | BANK_ROLES, UNIVERSITY | BANK),
         # Fees by academic year to the university; living expenses monthly to the student [002].
-        _t("disburse", "发放贷款", [C.APPROVED], C.DISBURSED, BANK_ROLES, BANK),
+        _t("disburse", "发放贷款", [C.APPROVED], C.DISBURSED, BANK_ROLES, BANK, via="ledger"),
     ]
 }
 

@@ -13,26 +13,26 @@ from django.db import transaction
 from xuedai import businessdate
 from xuedai.borrowers.models import Borrower
 from xuedai.orgs.models import User
+from xuedai.policies.products import Product
 from xuedai.policies.selectors import PolicyNotFound, policy_for
+from xuedai.policies.working_days import add_working_days
 
 from .. import rules as common_rules
 from ..models import (
     LIVE_STATES,
     CommercialFile,
     Contract,
-    ContractState,
     Extension,
     Instalment,
     Payee,
     PrepaymentNotice,
 )
 from ..numbering import next_contract_numbers
-from ..products import Product
 from ..selectors import contract_scope
-from ..services.product_flow import product_effect
-from ..services.transitions import check_actor, write_event
+from ..services.disbursement import mark_paid_out
+from ..services.transitions import check_actor, contract_note, effect
+from ..services.transitions import contracts_create as insert_contracts
 from ..workflow import IllegalTransition
-from ..working_days import add_working_days
 from .workflow import COMMERCIAL_TRANSITIONS
 
 COMMERCIAL = Product.COMMERCIAL
@@ -56,7 +56,7 @@ def guarantee_error(policy, kind: str, guarantor_name: str, collateral: str) -> 
     return "商业助学贷款须提供保证人担保或抵(质)押物：请选择担保方式并填写保证人或抵(质)押物（[002]）。"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def commercial_apply(
     *,
     actor: User,
@@ -89,7 +89,7 @@ def commercial_apply(
     if errors:
         raise ValidationError(errors)
     year = common_rules.academic_year_of(today)
-    contract = Contract.objects.create(
+    contract = Contract(
         contract_no=next_contract_numbers(actor.organisation, "SD", year)[0],
         borrower=borrower,
         product=COMMERCIAL,
@@ -103,12 +103,12 @@ def commercial_apply(
         # The rate is the bank's, set by the investigation report (policy rate_kind "contract").
         annual_rate=Decimal(0),
         term_years=term_years,
-        state=ContractState.APPLIED,
         applied_on=today,
         maturity_date=common_rules.maturity_of(policy, year, int(term_years)),
         self_pay_from=today,
         created_by=actor,
     )
+    insert_contracts([contract], actor=actor, comment="受理商业助学贷款申请")
     CommercialFile.objects.create(
         contract=contract,
         guarantee_kind=guarantee_kind,
@@ -122,11 +122,10 @@ def commercial_apply(
         admission_letter=bool(papers.get("admission_letter")),
         fee_statement=bool(papers.get("fee_statement")),
     )
-    write_event(contract, action="create", from_state="", actor=actor, comment="受理商业助学贷款申请")
     return contract
 
 
-@product_effect(COMMERCIAL, "investigate")
+@effect(COMMERCIAL, "investigate")
 def _investigate(
     *,
     contract,
@@ -167,7 +166,7 @@ def _investigate(
     )
 
 
-@product_effect(COMMERCIAL, "sign")
+@effect(COMMERCIAL, "sign")
 def _sign(*, contract, **_):
     contract.signed_on = businessdate.today()
 
@@ -193,13 +192,11 @@ def tranche_plan(contract: Contract, on: dt.date, tranches: int) -> list[Instalm
     ]
 
 
-@product_effect(COMMERCIAL, "disburse")
-def _disburse(*, actor, contract, **_):
-    from ..services.disbursement import disburse_one
-
-    today, tranches = businessdate.today(), contract.commercial_file.tranches
-    Instalment.objects.bulk_create(tranche_plan(contract, today, tranches))
-    disburse_one(actor=actor, contract=contract, on=today)
+@effect(COMMERCIAL, "disburse")
+def _disburse(*, contract, on, **_):
+    tranches = contract.commercial_file.tranches
+    Instalment.objects.bulk_create(tranche_plan(contract, on, tranches))
+    mark_paid_out(contract, on)
     return "一次发放" if tranches == 1 else f"分{tranches}次发放，首次已发放"
 
 
@@ -219,7 +216,7 @@ def _live(actor: User, contract: Contract) -> Contract:
     return contract
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def prepayment_notice(
     *, actor: User, contract: Contract, prepay_on: dt.date, amount: Decimal | None = None
 ) -> PrepaymentNotice:
@@ -242,17 +239,16 @@ def prepayment_notice(
     notice = PrepaymentNotice.objects.create(
         contract=contract, noticed_on=today, prepay_on=prepay_on, amount=amount, recorded_by=actor
     )
-    write_event(
+    contract_note(
         contract,
         action="prepay_notice",
-        from_state=contract.state,
         actor=actor,
         comment=f"提前还款申请：{prepay_on:%Y-%m-%d}" + (f"，本金{amount}元" if amount else "，全部结清"),
     )
     return notice
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def extension_grant(*, actor: User, contract: Contract, new_maturity: dt.date, reason: str = "") -> Extension:
     """展期: "每笔贷款只可以展期一次" [002] (policy max_extensions); a second is refused."""
     contract = _live(actor, contract)
@@ -276,11 +272,12 @@ def extension_grant(*, actor: User, contract: Contract, new_maturity: dt.date, r
     contract.maturity_date = new_maturity
     contract.save(update_fields=["maturity_date"])
     CommercialFile.objects.filter(contract=contract).update(extensions=len(done) + 1)
-    write_event(
+    contract_note(
         contract,
         action="extend",
-        from_state=contract.state,
         actor=actor,
         comment=f"展期：到期日{extension.old_maturity:%Y-%m-%d}→{new_maturity:%Y-%m-%d}；{reason}",
+        before={"maturity_date": extension.old_maturity},
+        after={"maturity_date": new_maturity},
     )
     return extension

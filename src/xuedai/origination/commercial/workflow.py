@@ -29,7 +29,7 @@ COMMERCIAL_TRANSITIONS: dict[str, Transition] = {
         _t("bank_refuse", "不予贷款", OPEN, C.REFUSED, BANK_ROLES, BANK, danger=True),
         _t("resubmit", "补充后重新受理", [C.RETURNED], C.APPLIED, BANK_ROLES, BANK),
         _t("sign", "签订借款合同", [C.QUALIFIED], C.APPROVED, BANK_ROLES, BANK),
-        _t("disburse", "发放贷款", [C.APPROVED], C.DISBURSED, BANK_ROLES, BANK),
+        _t("disburse", "发放贷款", [C.APPROVED], C.DISBURSED, BANK_ROLES, BANK, via="ledger"),
     ]
 }
 

@@ -8,11 +8,13 @@ from .archive import ArchiveFile, ArchiveItemReceipt
 from .batch import BatchState, CountyBatch, CountySeason
 from .campus import CampusFile, Instalment, NoticeObjection, Payee, UniversityQuota
 from .commercial import CommercialFile, Extension, GuaranteeKind, PrepaymentNotice, RepaymentMethod
-from .contract import LIVE_STATES, Contract, ContractState
+from .contract import ENDED_STATES, LIVE_STATES, SERVICING_STATES, Contract, ContractState
 from .events import BatchEvent, ContractEvent
 
 __all__ = [
+    "ENDED_STATES",
     "LIVE_STATES",
+    "SERVICING_STATES",
     "Application",
     "ApplicationState",
     "ArchiveFile",

@@ -6,7 +6,7 @@ It carries what the student typed for the year; the county operator turns it int
 
 from django.db import models
 
-from ..products import Product
+from xuedai.policies.products import Product
 
 
 class ApplicationState(models.TextChoices):

@@ -1,7 +1,7 @@
 """Loan contracts (借款合同) and their states; the moves between states are in origination.workflow.
 
-The codes applied … withdrawn predate issue 4 (demo data and other apps use them); issue 4 keeps
-their meaning and adds the 生源地 steps between them (DOMAIN.md §3.1):
+The codes applied … withdrawn are the oldest (demo data and other apps use them); the 生源地 steps
+sit between them (DOMAIN.md §3.1):
 applied (entered, not yet signed) → signed → receipted → in_review (in a county batch) → approved
 → disbursed; returned / declined / refused / withdrawn on the side.
 """
@@ -9,7 +9,7 @@ applied (entered, not yet signed) → signed → receipted → in_review (in a c
 from django.conf import settings
 from django.db import models
 
-from ..products import Product
+from xuedai.policies.products import Product
 
 
 class ContractState(models.TextChoices):
@@ -48,10 +48,22 @@ class ContractState(models.TextChoices):
     REFUSED = "refused", "银行谢绝"
     # No receipt by the county's deadline: "视同该学生撤销借款申请" [001 二.3].
     WITHDRAWN = "withdrawn", "已撤回"
+    # 停发: approved but not yet paid out when the student dropped out, was suspended or expelled,
+    # went abroad or died — the money must not go out (DOMAIN.md §4 Status changes).
+    STOPPED = "stopped", "已停发"
+    # 核销: the bank wrote a 损失 loan off its books; the debt stays and is still collected
+    # (DOMAIN.md §6), but the yearly batches no longer settle or penalise it.
+    WRITTEN_OFF = "written_off", "已核销"
 
 
 # States in which money is out with the borrower (a loan account exists).
 LIVE_STATES = frozenset({ContractState.DISBURSED, ContractState.REPAYING, ContractState.OVERDUE})
+# The states the ledger's balances move a contract between (origination.workflow servicing rows).
+SERVICING_STATES = LIVE_STATES | {ContractState.SETTLED}
+# States in which an application ended without a loan: the student may apply again the same year,
+# except after the bank's 谢绝 (REFUSED; origination.rules.borrowers_refused).
+ENDED_STATES = frozenset({ContractState.DECLINED, ContractState.WITHDRAWN, ContractState.REFUSED,
+                          ContractState.STOPPED})
 
 
 class Contract(models.Model):
@@ -83,7 +95,7 @@ class Contract(models.Model):
     disbursed_on = models.DateField("发放日期", null=True, blank=True)
     maturity_date = models.DateField("到期日")
     self_pay_from = models.DateField("自付利息起始日", null=True, blank=True)
-    # Cached from the ledger (issue 3) for lists and scope-filtered counts; the postings are the truth.
+    # Cached from the ledger (DOMAIN.md §4) for lists and scope-filtered counts; the postings are the truth.
     outstanding_principal = models.DecimalField("贷款余额", max_digits=12, decimal_places=2, default=0)
     overdue_since = models.DateField("最早逾期日", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -91,7 +103,7 @@ class Contract(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    # ---- origination (issue 4) ----------------------------------------------------------------------
+    # ---- origination (DOMAIN.md §3.1) ---------------------------------------------------------------
     application = models.OneToOneField("origination.Application", verbose_name="在线申请", null=True,
                                        blank=True, on_delete=models.SET_NULL, related_name="contract")
     # 续贷: a renewal may be signed with last year's contract copy [001 二.1]; the archive differs [001 三].
@@ -109,6 +121,9 @@ class Contract(models.Model):
     batch = models.ForeignKey("origination.CountyBatch", verbose_name="县批次", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="contracts")
     archive_no = models.PositiveIntegerField("档案序号", null=True, blank=True)
+    # The borrower's Alipay repayment account, opened with the contract and printed on it (DOMAIN.md §4
+    # Channels; [001 支付宝使用说明]); empty where an agent bank collects (its county has one).
+    alipay_account = models.CharField("支付宝还款账户", max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "借款合同"

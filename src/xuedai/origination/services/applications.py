@@ -10,17 +10,18 @@ from django.db import transaction
 from xuedai import businessdate
 from xuedai.audit.services import audit_record
 from xuedai.borrowers import rules as borrower_rules
-from xuedai.borrowers.idnumbers import birth_date_of, gender_of
 from xuedai.borrowers.models import Borrower, CoBorrower
+from xuedai.identity.idnumbers import birth_date_of, gender_of
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
 from xuedai.orgs.passwords import validate_password
 from xuedai.orgs.services import user_create
+from xuedai.policies.products import Product
 from xuedai.policies.selectors import PolicyNotFound, policy_for
 
 from .. import rules
 from ..models import Application, ApplicationState, Contract
-from ..products import Product
 from ..workflow import APPLICATION_TRANSITIONS, IllegalTransition, transition_for
+from .transitions import application_move
 
 LABELS = dict(ApplicationState.choices)
 FIELDS = ("amount", "term_years", "tuition", "accommodation", "co_borrower", "reason")
@@ -73,7 +74,7 @@ def _errors(borrower: Borrower, data: dict, year: int, *, exclude_pk: int | None
     return errors
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def application_submit(*, actor: User, data: dict) -> Application:
     """贷款申请 → 新增: one application per student per academic year."""
     borrower = student_borrower(actor)
@@ -103,7 +104,7 @@ def _own(actor: User, application: Application, action: str) -> Application:
     return application
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def application_update(*, actor: User, application: Application, data: dict) -> Application:
     application = _own(actor, application, "edit")
     new = {name: data.get(name, getattr(application, name)) for name in FIELDS}
@@ -117,16 +118,13 @@ def application_update(*, actor: User, application: Application, data: dict) -> 
     return application
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def application_cancel(*, actor: User, application: Application) -> Application:
     application = _own(actor, application, "cancel")
-    application.state = ApplicationState.CANCELLED
-    application.save(update_fields=["state", "updated_at"])
-    audit_record(actor=actor, action="application_cancel", obj=application, subject=application.borrower)
-    return application
+    return application_move(actor=actor, application=application, action="cancel")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def student_register(*, data: dict, password: str, co_borrower: dict) -> User:
     """在线注册 for a first-time applicant [001 附件二 三(一)1]: the student, a co-borrower, a login.
 

@@ -12,30 +12,28 @@ from django.db.models import Count, Max, Sum
 
 from xuedai import businessdate
 from xuedai.orgs.models import Organisation, User
+from xuedai.policies.products import Product
 
 from .. import rules
 from ..bulk import number_in_order
-from ..models import BatchState, Contract, ContractState, CountyBatch
+from ..models import BatchState, Contract, ContractEvent, ContractState, CountyBatch
 from ..selectors import contract_scope
-from ..workflow import BATCH_TRANSITIONS, CONTRACT_TRANSITIONS, IllegalTransition
+from ..workflow import BATCH_TRANSITIONS, HOME_COUNTY_TRANSITIONS, IllegalTransition
 from .contracts import operator_county
 from .transitions import (
+    batch_create,
     batch_row,
     batch_transition,
     check_actor,
     contract_transition,
     contracts_move,
     effect,
-    write_batch_event,
 )
 
 
 def _new_batch(*, actor: User, county: Organisation, year: int) -> CountyBatch:
     last = CountyBatch.objects.filter(county=county, academic_year=year).aggregate(n=Max("sequence"))["n"]
-    batch = CountyBatch.objects.create(county=county, academic_year=year, sequence=(last or 0) + 1,
-                                       summarised_by=actor)
-    write_batch_event(batch, action="summarise", from_state="", actor=actor)
-    return batch
+    return batch_create(actor=actor, county=county, academic_year=year, sequence=(last or 0) + 1)
 
 
 def _number(batch: CountyBatch) -> None:
@@ -48,15 +46,15 @@ def _number(batch: CountyBatch) -> None:
     batch.save(update_fields=["contract_count", "total_amount"])
 
 
-@transaction.atomic
-def batch_summarise(*, actor: User, academic_year: int | None = None) -> CountyBatch:
+@transaction.atomic(durable=True)
+def batch_submit(*, actor: User, academic_year: int | None = None) -> CountyBatch:
     """汇总并提交 the county's receipted contracts of the year into a new batch.
 
     Only once every receipt is in: contracts still waiting for the check or a receipt must first be
     received, withdrawn after the deadline, or declined [001 附件三 三(一)6].
     """
     county = operator_county(actor)
-    check_actor(actor, BATCH_TRANSITIONS["summarise"])
+    check_actor(actor, BATCH_TRANSITIONS["submit"])
     year = academic_year or rules.academic_year_of(businessdate.today())
     if rules.year_locked(county, year):
         raise IllegalTransition(rules.locked_message(county, year))
@@ -71,13 +69,13 @@ def batch_summarise(*, actor: User, academic_year: int | None = None) -> CountyB
     if not ids:
         raise IllegalTransition("没有待汇总的已回执合同。")
     batch = _new_batch(actor=actor, county=county, year=year)
-    contracts_move(ids, action="summarise", actor=actor, comment=f"汇总并提交（{batch}）", batch=batch,
+    contracts_move(ids, action="submit", actor=actor, comment=f"汇总并提交（{batch}）", batch=batch,
                    archive_no=None)
     _number(batch)
     return batch
 
 
-@effect("resubmit")
+@effect(Product.HOME_COUNTY, "resubmit")
 def _resubmit(*, actor, contract, **_) -> None:
     """A returned contract, fixed, goes to the county's open resubmission batch (or a new one),
     which is reported and reviewed again like the first ("再分批报分行重新审批" [001 二.6])."""
@@ -99,48 +97,61 @@ def contract_resubmit(*, actor: User, contract: Contract, comment: str = "") -> 
 
 # ---- the bank ----------------------------------------------------------------------------------------
 
+BANK_ACTIONS = ("bank_check", "bank_approve", "bank_return", "bank_refuse")
+# Contracts of a batch the bank has not decided yet.
+UNDECIDED = (ContractState.IN_REVIEW, ContractState.BANK_CHECKED)
+
+
 def _bank_effect(action: str):
-    @effect(action)
-    def run(*, contract, comment, **_) -> None:
+    @effect(Product.HOME_COUNTY, action)
+    def run(*, contract, **_) -> None:
         if contract.batch is None or contract.batch.state != BatchState.PROVINCE_SUBMITTED:
             raise IllegalTransition("该合同所在批次尚未由省资助中心报送分行。")
-        if action != "bank_approve" and not comment:
-            raise IllegalTransition(f"「{CONTRACT_TRANSITIONS[action].label}」须填写原因。")
 
     return run
 
 
-for _action in ("bank_approve", "bank_return", "bank_refuse"):
+for _action in BANK_ACTIONS:
     _bank_effect(_action)
 
 
 def _close_if_done(actor: User, batch: CountyBatch) -> None:
-    if not batch.contracts.filter(state=ContractState.IN_REVIEW).exists():
-        batch_transition(actor=actor, batch=batch, action="bank_close", comment="全部合同审查完毕")
+    if not batch.contracts.filter(state__in=UNDECIDED).exists():
+        batch_transition(actor=actor, batch=batch, action="bank_close", comment="全部合同审查审批完毕")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def bank_decide(*, actor: User, contract: Contract, action: str, comment: str = "") -> Contract:
-    """审批通过 / 退回 / 谢绝 one contract of a batch; the batch closes when none is left in review."""
-    if action not in {"bank_approve", "bank_return", "bank_refuse"}:
+    """审查 / 审批通过 / 退回 / 谢绝 one contract of a batch; the batch closes when none is left undecided."""
+    if action not in BANK_ACTIONS:
         raise IllegalTransition(f"未知操作：{action}。")
     contract = contract_transition(actor=actor, contract=contract, action=action, comment=comment)
     _close_if_done(actor, contract.batch)
     return contract
 
 
-@transaction.atomic
-def bank_approve_rest(*, actor: User, batch: CountyBatch, comment: str = "") -> int:
-    """审批通过 every contract of the batch still in review (after returning or refusing some)."""
+# The rest of a batch in one go: the reviewer reviews what is still in review, the approver approves
+# what the reviewer passed — never contracts they reviewed themselves.
+REST = {"bank_check": ContractState.IN_REVIEW, "bank_approve": ContractState.BANK_CHECKED}
+
+
+@transaction.atomic(durable=True)
+def bank_decide_rest(*, actor: User, batch: CountyBatch, action: str, comment: str = "") -> int:
+    """银行审查 or 审批通过 every contract of the batch at that step (after returning or refusing some)."""
+    if action not in REST:
+        raise IllegalTransition(f"未知操作：{action}。")
     batch = CountyBatch.objects.select_for_update(of=("self",)).get(pk=batch.pk)
-    check_actor(actor, CONTRACT_TRANSITIONS["bank_approve"])
+    row = HOME_COUNTY_TRANSITIONS[action]
+    check_actor(actor, row)
     batch_row(actor, batch, "bank_close")  # scope and state (报送分行) of the batch
-    ids = list(contract_scope(actor).filter(batch=batch, state=ContractState.IN_REVIEW)
-               .values_list("pk", flat=True))
-    count = contracts_move(ids, action="bank_approve", actor=actor, comment=comment or "批次审批通过")
+    ids = list(contract_scope(actor).filter(batch=batch, state=REST[action]).values_list("pk", flat=True))
+    if row.checker and ContractEvent.objects.filter(contract_id__in=ids, action="bank_check",
+                                                    actor=actor).exists():
+        raise IllegalTransition(f"「{row.label}」须由另一人办理：其中有您本人审查的合同，"
+                                "审查与审批不能是同一人（经办与复核分离）。")
+    count = contracts_move(ids, action=action, actor=actor, comment=comment or f"批次{row.label}")
     _close_if_done(actor, batch)
     return count
 
 
-
-__all__ = ["bank_approve_rest", "bank_decide", "batch_summarise", "batch_transition", "contract_resubmit"]
+__all__ = ["bank_decide", "bank_decide_rest", "batch_submit", "batch_transition", "contract_resubmit"]

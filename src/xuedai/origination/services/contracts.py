@@ -17,15 +17,24 @@ from django.utils import timezone
 from xuedai import businessdate
 from xuedai.borrowers.models import Borrower, CoBorrower
 from xuedai.orgs.models import Organisation, OrgKind, User
+from xuedai.policies.products import Product
 from xuedai.policies.selectors import ContractParams, PolicyNotFound, effective_terms, policy_for
 
 from .. import rules
-from ..models import Application, ApplicationState, Contract, ContractEvent, ContractState
+from ..models import Application, ApplicationState, Contract, ContractState
 from ..numbering import next_contract_numbers
-from ..products import Product
 from ..selectors import contract_scope
-from ..workflow import CONTRACT_TRANSITIONS, IllegalTransition
-from .transitions import actor_label, check_actor, contract_row, contracts_move, effect, write_event
+from ..workflow import HOME_COUNTY_TRANSITIONS, IllegalTransition
+from .transitions import (
+    applications_move,
+    check_actor,
+    contract_can,
+    contract_note,
+    contract_row,
+    contracts_move,
+    effect,
+)
+from .transitions import contracts_create as insert_contracts
 
 
 @dataclass
@@ -43,7 +52,7 @@ class NewContract:
 
 
 def operator_county(actor: User) -> Organisation:
-    check_actor(actor, CONTRACT_TRANSITIONS["create"])
+    check_actor(actor, HOME_COUNTY_TRANSITIONS["create"])
     org = actor.organisation
     if org is None or org.kind != OrgKind.COUNTY_CENTRE:
         raise IllegalTransition("只有县资助中心经办人可以新增生源地贷款合同。")
@@ -114,28 +123,19 @@ def contracts_create(*, actor: User, items: list[NewContract], comment: str = ""
     if errors:
         raise ValidationError(errors)
     numbers = next_contract_numbers(county, "SY", year, len(items))
-    contracts = [Contract(
+    contracts = insert_contracts([Contract(
         contract_no=number, borrower=i.borrower, co_borrower=i.co_borrower, product=Product.HOME_COUNTY,
         academic_year=year, policy_version=policy, county=county,
         university_id=i.borrower.university_id, department_id=i.borrower.department_id, amount=i.amount,
         tuition=i.tuition, accommodation=i.accommodation,
-        annual_rate=rate, term_years=i.term_years, state=ContractState.APPLIED, applied_on=today,
+        annual_rate=rate, term_years=i.term_years, applied_on=today,
         maturity_date=rules.maturity_of(policy, year, i.term_years),
         self_pay_from=rules.self_pay_from(policy, i.borrower), created_by=actor, is_renewal=i.is_renewal,
-        application=i.application) for number, i in zip(numbers, items, strict=True)]
-    Contract.objects.bulk_create(contracts, batch_size=1000)
-    if not all(c.pk for c in contracts):  # SQLite before 3.35 returns no ids: read them back
-        by_no = dict(Contract.objects.filter(contract_no__in=numbers).values_list("contract_no", "pk"))
-        for c in contracts:
-            c.pk = c.id = by_no[c.contract_no]
-    application_ids = [i.application.pk for i in items if i.application is not None]
-    Application.objects.filter(pk__in=application_ids).update(state=ApplicationState.ACCEPTED)
-    now, label = timezone.now(), actor_label(actor)
-    ContractEvent.objects.bulk_create([ContractEvent(
-        contract_id=c.pk, action="create", from_state="", to_state=ContractState.APPLIED, actor=actor,
-        actor_label=label, at=now, business_date=today,
-        comment=comment or ("新增合同(在线申请)" if c.application_id else "从学生新增")) for c in contracts],
-        batch_size=1000)
+        alipay_account=rules.repayment_alipay_account(i.borrower, county),
+        application=i.application) for number, i in zip(numbers, items, strict=True)],
+        actor=actor, comment=comment or ("新增合同(在线申请)" if items[0].application else "从学生新增"))
+    applications_move([i.application.pk for i in items if i.application is not None], actor=actor,
+                      action="accept")
     return contracts
 
 
@@ -177,7 +177,7 @@ def contracts_from_applications(*, actor: User, applications: list[Application])
 EDITABLE = ("amount", "term_years", "co_borrower", "tuition", "accommodation")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contract_update(*, actor: User, contract: Contract, data: dict, comment: str = "") -> Contract:
     """修改合同 before the check, or after the bank returned it; the rules run again."""
     contract = Contract.objects.select_for_update(of=("self",)) \
@@ -194,38 +194,35 @@ def contract_update(*, actor: User, contract: Contract, data: dict, comment: str
     if errors:
         raise ValidationError(errors)
     changed = [name for name in EDITABLE if getattr(contract, name) != new[name]]
+    before_values = {name: getattr(contract, name) for name in changed}
     for name in changed:
         setattr(contract, name, new[name])
     contract.maturity_date = rules.maturity_of(policy, contract.academic_year, contract.term_years)
+    before = {name: before_values[name] for name in changed}
     contract.save()
     labels = {name: str(Contract._meta.get_field(name).verbose_name) for name in changed}
-    write_event(contract, action="edit", from_state=contract.state, actor=actor,
-                comment=comment or ("修改：" + "、".join(labels.values()) if changed else "未修改"))
+    contract_note(contract, action="edit", actor=actor,
+                  comment=comment or ("修改：" + "、".join(labels.values()) if changed else "未修改"),
+                  before=before, after={name: getattr(contract, name) for name in changed})
     return contract
 
 
-@effect("check_approve")
+@effect(Product.HOME_COUNTY, "check_approve")
 def _check_approve(*, actor, contract, **_) -> None:
     contract.checked_by, contract.checked_at = actor, timezone.now()
     contract.signed_on = businessdate.today()
 
 
-@effect("check_return")
+@effect(Product.HOME_COUNTY, "check_return")
 def _check_return(*, comment, **_) -> None:
     if not comment:
         raise IllegalTransition("复核退回须填写需修改的内容。")
 
 
-@effect("decline")
-def _decline(*, comment, **_) -> None:
-    if not comment:
-        raise IllegalTransition("谢绝须填写原因（不符合条件或本人放弃）。")
-
-
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contracts_check(*, actor: User, contract_ids: list[int]) -> int:
     """负责人复核 many contracts at once; refused whole if any was entered by the checker."""
-    row = CONTRACT_TRANSITIONS["check_approve"]
+    row = HOME_COUNTY_TRANSITIONS["check_approve"]
     check_actor(actor, row)
     qs = contract_scope(actor).filter(pk__in=contract_ids, state=ContractState.APPLIED)
     ids = list(qs.values_list("pk", flat=True))
@@ -240,10 +237,5 @@ def contracts_check(*, actor: User, contract_ids: list[int]) -> int:
                           checked_at=timezone.now(), signed_on=businessdate.today())
 
 
-def can(actor: User, contract: Contract, action: str) -> bool:
-    try:
-        contract_row(actor, contract, action)
-    except IllegalTransition:
-        return False
-    return True
+can = contract_can
 

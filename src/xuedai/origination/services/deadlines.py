@@ -24,7 +24,7 @@ from .transitions import contracts_move
 WITHDRAW_JOB = "origination_withdraw_unreceived"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def season_set(*, actor: User, academic_year: int, accept_from: dt.date | None,
                accept_until: dt.date | None, receipt_deadline: dt.date | None) -> CountySeason:
     """The county operator or supervisor sets the county's own dates [001 附件三 二(二)]."""

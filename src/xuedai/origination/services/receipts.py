@@ -9,17 +9,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from xuedai import businessdate
+from xuedai.documents.tables import TableError, limit_statements, table_rows
+from xuedai.locks import lock_objects
 from xuedai.orgs.models import User
+from xuedai.policies.products import Product
 
 from .. import rules
 from ..bulk import update_from_values
-from ..models import Contract, ContractEvent, ContractState
+from ..models import Contract, ContractState
 from ..selectors import contract_scope
-from ..workflow import CONTRACT_TRANSITIONS, IllegalTransition
-from .transitions import actor_label, check_actor, contract_transition, effect
+from ..workflow import HOME_COUNTY_TRANSITIONS, IllegalTransition
+from .transitions import check_actor, contract_transition, contracts_move, effect
 
 # The import's columns, in the order of the template the page offers (Chinese headers, DOMAIN.md §7).
 COLUMNS = ["合同编号", "学生姓名", "学费", "住宿费", "往年欠费"]
@@ -49,7 +51,7 @@ def _deadline_error(contract: Contract, seasons: dict | None = None) -> str | No
     return rules.receipt_deadline_error(seasons[key], businessdate.today())
 
 
-@effect("receipt")
+@effect(Product.HOME_COUNTY, "receipt")
 def _receipt(*, actor, contract, tuition=None, accommodation=None, arrears=None, **_) -> None:
     values, errors = _amounts({"tuition": tuition, "accommodation": accommodation, "arrears": arrears})
     if problem := _deadline_error(contract):
@@ -79,41 +81,52 @@ class ImportResult:
         return not self.errors
 
 
-def read_rows(file) -> tuple[list[dict], list[str]]:
-    """The .xlsx's rows as {header: value}, with the sheet's row numbers; header problems as errors."""
-    from openpyxl import load_workbook
+# A university enters a few thousand receipts a season; more rows than this is not a receipt file.
+MAX_ROWS = 20_000
 
+
+def read_rows(file) -> tuple[list[dict], list[str]]:
+    """The file's rows as {header: value}, with the sheet's row numbers; file problems as errors.
+
+    .xlsx or CSV (UTF-8 with or without BOM, UTF-16, GBK/GB18030), read by ``documents.tables``:
+    size and row limits, broken files and bad encodings as Chinese errors, never an exception.
+    Called inside the import's transaction, whose statements it bounds on PostgreSQL.
+    """
+    limit_statements(statement_s=60, lock_s=10)
+    name = getattr(file, "name", None)
+    out: list[dict] = []
     try:
-        sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        return [], ["文件不是有效的 .xlsx 工作簿，请使用页面提供的模板。"]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        return [], [f"第1行（表头）缺少列：{'、'.join(missing)}。"]
-    out = []
-    for number, values in enumerate(rows, start=2):
-        if all(value in (None, "") for value in values):
-            continue
-        row = {name: values[header.index(name)] if header.index(name) < len(values) else None
-               for name in COLUMNS}
-        out.append({"_row": number, **row})
+        rows = table_rows(file, max_rows=MAX_ROWS + 1, name=name)
+        first = next(rows, None)
+        if first is None:
+            return [], ["文件中没有任何内容（连表头也没有）。"]
+        header_number, values = first
+        header = [str(cell).strip() if cell is not None else "" for cell in values]
+        missing = [column for column in COLUMNS if column not in header]
+        if missing:
+            return [], [f"第{header_number}行（表头）缺少列：{'、'.join(missing)}。"]
+        for number, values in rows:
+            row = {column: values[header.index(column)] if header.index(column) < len(values) else None
+                   for column in COLUMNS}
+            out.append({"_row": number, **row})
+    except TableError as error:
+        return [], [str(error)]
     return out, []
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def receipts_import(*, actor: User, file) -> ImportResult:
     """Import receipts from an .xlsx; all or nothing (see the module docstring)."""
-    check_actor(actor, CONTRACT_TRANSITIONS["receipt"])
+    check_actor(actor, HOME_COUNTY_TRANSITIONS["receipt"])
     rows, errors = read_rows(file)
     if errors:
         return ImportResult(0, errors)
     if not rows:
         return ImportResult(0, ["文件中没有数据行。"])
     numbers = [str(row["合同编号"] or "").strip() for row in rows]
-    contracts = {c.contract_no: c for c in contract_scope(actor).filter(contract_no__in=numbers)
-                 .select_related("borrower", "county").select_for_update(of=("self",))}
+    # Locked in primary-key order (xuedai.locks): two imports touching the same contracts never deadlock.
+    contracts = {c.contract_no: c for c in lock_objects(contract_scope(actor).filter(contract_no__in=numbers)
+                                                        .select_related("borrower", "county"))}
     seen: dict[str, int] = {}
     seasons: dict = {}
     updates = []
@@ -124,7 +137,7 @@ def receipts_import(*, actor: User, file) -> ImportResult:
             errors.append(f"{at}：合同编号不能为空。")
             continue
         if contract is None:
-            errors.append(f"{at}：合同编号 {number} 不存在或不是本校学生的合同。")
+            errors.append(f"{at}：合同编号 {number[:40]} 不存在或不是本校学生的合同。")
             continue
         if number in seen:
             errors.append(f"{at}：合同编号 {number} 与第{seen[number]}行重复。")
@@ -132,8 +145,8 @@ def receipts_import(*, actor: User, file) -> ImportResult:
         seen[number] = row["_row"]
         name = str(row["学生姓名"] or "").strip()
         if name and name != contract.borrower.name:
-            errors.append(f"{at}：学生姓名「{name}」与合同 {number} 不符。")
-        if contract.state not in CONTRACT_TRANSITIONS["receipt"].sources:
+            errors.append(f"{at}：学生姓名「{name[:20]}」与合同 {number} 不符。")
+        if contract.state not in HOME_COUNTY_TRANSITIONS["receipt"].sources:
             errors.append(f"{at}：合同 {number} 的状态为「{contract.get_state_display()}」，不能录入回执。")
         if problem := _deadline_error(contract, seasons):
             errors.append(f"{at}：{problem}")
@@ -147,23 +160,15 @@ def receipts_import(*, actor: User, file) -> ImportResult:
 
 
 def _apply(actor: User, updates: list[tuple[Contract, dict]]) -> None:
-    """Write the receipts set-based: an UPDATE … FROM (VALUES …) per 1,000 rows, one INSERT of events."""
-    today, now, label = businessdate.today(), timezone.now(), actor_label(actor)
-    events = []
-    for contract, values in updates:
-        events.append(ContractEvent(contract=contract, action="receipt", from_state=contract.state,
-                                    to_state=ContractState.RECEIPTED, actor=actor, actor_label=label, at=now,
-                                    business_date=today, comment="回执导入"))
-        for name, value in values.items():
-            setattr(contract, name, value)
-        contract.state, contract.receipted_on, contract.receipted_by = ContractState.RECEIPTED, today, actor
+    """Write the receipts set-based: an UPDATE … FROM (VALUES …) per 1,000 rows for the amounts,
+    then the state move of them all through the transition table (one UPDATE, one INSERT of events)."""
+    today = businessdate.today()
     update_from_values(
-        [(c.pk, v["tuition"], v["accommodation"], v["arrears"], ContractState.RECEIPTED, today, actor.pk)
-         for c, v in updates],
-        ["tuition", "accommodation", "arrears", "state", "receipted_on", "receipted_by_id"],
+        [(c.pk, v["tuition"], v["accommodation"], v["arrears"], today, actor.pk) for c, v in updates],
+        ["tuition", "accommodation", "arrears", "receipted_on", "receipted_by_id"],
         casts={"tuition": "numeric", "accommodation": "numeric", "arrears": "numeric", "receipted_on": "date",
                "receipted_by_id": "bigint"})
-    ContractEvent.objects.bulk_create(events, batch_size=1000)
+    contracts_move([c.pk for c, _ in updates], action="receipt", actor=actor, comment="回执导入")
 
 
 def receipt_template_rows(actor: User) -> list[list]:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
+from xuedai.audit.services import audit_export
 from xuedai.orgs.permissions import staff_required
 
 from .. import exports
@@ -80,5 +81,7 @@ def boxes(request):
 @staff_required
 def missing_xlsx(request):
     year = _year(request)
-    data = missing_report_xlsx(missing_report(request.user, year=year), f"{year}学年档案缺少材料报告")
+    report = missing_report(request.user, year=year)
+    data = missing_report_xlsx(report, f"{year}学年档案缺少材料报告")
+    audit_export(actor=request.user, document=f"档案缺少材料报告-{year}.xlsx")
     return exports.file_response(data, f"档案缺少材料报告-{year}.xlsx", XLSX)

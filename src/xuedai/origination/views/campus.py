@@ -4,23 +4,22 @@ documents of [002 (一)–(三)] (申请审批表, 学生审核信息表, 审查
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
-from xuedai.audit.services import audit_record
+from xuedai.audit.services import audit_export, audit_record
 from xuedai.borrowers.selectors import borrower_get, borrower_scope
 from xuedai.borrowers.services import can_reveal
 from xuedai.documents import campus as docs
 from xuedai.orgs.models import Organisation
-from xuedai.orgs.permissions import staff_required
+from xuedai.orgs.permissions import allowed_if, staff_required
+from xuedai.policies.products import Product
 
 from .. import exports
 from ..campus.quota import quota_grant, quota_request, quota_status
 from ..campus.services import PAPERS, campus_apply
 from ..models import ContractState, UniversityQuota
-from ..products import Product
 from ..rules import academic_year_of
 from ..selectors import contract_get, contract_scope
 from .common import REFUSALS, is_province, is_university, report
@@ -129,16 +128,18 @@ def _university(user, contracts):
     return first.university if first else (user.organisation.name if user.organisation else "")
 
 
+# These tables go to the bank with full ID numbers and mobiles [002 (一)(三)]: only roles that may
+# see full numbers take them, and each download is audited (as the 生源地 汇总表 is).
+full_id_numbers = allowed_if(can_reveal, "您的角色不能导出含完整身份证号的名册。")
+
+
 def _full_id_export(request, action: str, year: int) -> None:
-    """These tables go to the bank with full ID numbers and mobiles [002 (一)(三)]: only roles that may
-    see full numbers take them, and each download is audited (as the 生源地 汇总表 is)."""
-    if not can_reveal(request.user):
-        raise PermissionDenied("您的角色不能导出含完整身份证号的名册。")
     audit_record(actor=request.user, action=action, obj=request.user.organisation or request.user,
                  after={"academic_year": year})
 
 
 @staff_required
+@full_id_numbers
 def review_info_xlsx(request):
     """学生审核信息表: the applications the loan office has reviewed or sent [002 (一)1]."""
     year = int(request.GET.get("year") or academic_year_of(businessdate.today()))
@@ -156,6 +157,7 @@ def review_info_xlsx(request):
 
 
 @staff_required
+@full_id_numbers
 def roster(request, fmt):
     """审查合格名册 from the bank's approvals [002 (三)]."""
     year = int(request.GET.get("year") or academic_year_of(businessdate.today()))
@@ -175,12 +177,15 @@ def roster(request, fmt):
 def ledger(request):
     """贷款台账 of every signed campus loan in scope [002 (三)2]."""
     qs = contract_scope(request.user).filter(product=Product.CAMPUS, signed_on__isnull=False).order_by("id")
+    audit_export(actor=request.user, document="贷款台账.xlsx", rows=qs.count())
     return docs.loan_ledger_response(qs, _university(request.user, qs))
 
 
 @staff_required
 def approval_form(request, pk):
     contract = contract_get(request.user, pk)
+    audit_export(actor=request.user, document="国家助学贷款申请审批表.pdf", obj=contract,
+                 subject=contract.borrower)
     return exports.file_response(
         docs.approval_form_pdf(contract), f"申请审批表-{contract.contract_no}.pdf", "application/pdf"
     )

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_POST
 
 from xuedai.borrowers.selectors import borrower_get, borrower_scope
 from xuedai.orgs.permissions import staff_required
+from xuedai.policies.products import Product
 
 from ..commercial.services import commercial_apply
 from ..models import GuaranteeKind
-from ..products import Product
 from ..selectors import contract_scope
 from .common import REFUSALS, is_bank, report
 

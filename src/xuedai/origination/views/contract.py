@@ -4,19 +4,19 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xuedai.audit.services import audit_export
 from xuedai.orgs.permissions import staff_required
 
 from .. import exports, services
 from ..forms import ReceiptForm
 from ..selectors import contract_get, contract_timeline
-from ..services.contracts import can
 from ..services.disbursement import split
-from ..workflow import CONTRACT_TRANSITIONS, actions_from
+from ..services.transitions import action_label, contract_actions, contract_can
 from .common import REFUSALS, report
 
 # Actions with a page of their own (a form) rather than a button on the contract page.
-OWN_PAGE = {"create", "edit", "summarise", "batch_reject", "receipt", "resubmit"}
-BANK = {"bank_approve", "bank_return", "bank_refuse"}
+OWN_PAGE = {"create", "edit", "receipt", "resubmit"}
+BANK = {"bank_check", "bank_approve", "bank_return", "bank_refuse"}
 PRINTABLE_STATES = {
     "signed",
     "receipted",
@@ -32,14 +32,18 @@ PRINTABLE_STATES = {
 
 def _labelled(events) -> list:
     """Each event with Chinese labels for its action and states (batch events carry batch states)."""
+    from xuedai.policies.products import Product
+
     from ..models import BatchEvent, BatchState, ContractState
     from ..workflow import BATCH_TRANSITIONS
 
     states = {**dict(ContractState.choices), **dict(BatchState.choices)}
     for event in events:
-        table = BATCH_TRANSITIONS if isinstance(event, BatchEvent) else CONTRACT_TRANSITIONS
-        row = table.get(event.action)
-        event.action_label = row.label if row else event.action
+        if isinstance(event, BatchEvent):
+            row = BATCH_TRANSITIONS.get(event.action)
+            event.action_label = row.label if row else event.action
+        else:
+            event.action_label = action_label(Product.HOME_COUNTY, event.action)
         event.from_label = states.get(event.from_state, "—")
         event.to_label = states.get(event.to_state, event.to_state)
     return events
@@ -51,11 +55,7 @@ def detail(request, pk):
     if contract.product != "home_county":  # campus and commercial have their own table and page
         return redirect("origination:flow_contract", pk)
     user = request.user
-    buttons = [
-        row
-        for row in actions_from(CONTRACT_TRANSITIONS, contract.state)
-        if row.action not in OWN_PAGE and can(user, contract, row.action)
-    ]
+    buttons = [row for row in contract_actions(user, contract) if row.action not in OWN_PAGE]
     return render(
         request,
         "origination/contract_detail.html",
@@ -63,9 +63,9 @@ def detail(request, pk):
             "c": contract,
             "timeline": _labelled(contract_timeline(contract)),
             "buttons": buttons,
-            "can_edit": can(user, contract, "edit"),
-            "can_receipt": can(user, contract, "receipt"),
-            "can_resubmit": can(user, contract, "resubmit"),
+            "can_edit": contract_can(user, contract, "edit"),
+            "can_receipt": contract_can(user, contract, "receipt"),
+            "can_resubmit": contract_can(user, contract, "resubmit"),
             "receipt_form": ReceiptForm(
                 initial={
                     "tuition": contract.tuition,
@@ -99,8 +99,7 @@ def act(request, pk, action):
             services.contract_transition(
                 actor=request.user, contract=contract, action=action, comment=comment
             )
-        row = CONTRACT_TRANSITIONS.get(action)
-        messages.success(request, f"{contract.contract_no}：已{row.label if row else action}。")
+        messages.success(request, f"{contract.contract_no}：已{action_label(contract.product, action)}。")
     except REFUSALS as exc:
         report(request, exc)
     if request.POST.get("next") == "batch" and contract.batch_id:
@@ -116,6 +115,7 @@ def print_document(request, pk, kind):
         messages.error(request, "负责人复核通过后才能打印合同与受理证明。")
         return redirect("origination:contract", pk)
     title = exports.PRINTS[kind][0]
+    audit_export(actor=request.user, document=f"{title}.pdf", obj=contract, subject=contract.borrower)
     return exports.file_response(
         exports.print_pdf(kind, contract), f"{title}-{contract.contract_no}.pdf", "application/pdf"
     )

@@ -190,7 +190,7 @@ def season(request):
 @require_POST
 def summarise(request):
     try:
-        batch = services.batch_summarise(actor=request.user)
+        batch = services.batch_submit(actor=request.user)
         messages.success(request, f"已汇总{batch.contract_count}份合同（{batch}），待负责人复核上报。")
         return redirect("origination:batch", batch.pk)
     except REFUSALS as exc:

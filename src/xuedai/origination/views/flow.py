@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
 from xuedai.orgs.permissions import staff_required
+from xuedai.policies.products import Product
 
 from ..campus import rules as campus_rules
 from ..campus.services import missing_papers
@@ -17,9 +18,8 @@ from ..campus.workflow import OWN_FORM as CAMPUS_FORMS
 from ..commercial.services import extension_grant, prepayment_notice
 from ..commercial.workflow import OWN_FORM as COMMERCIAL_FORMS
 from ..models import LIVE_STATES, CommercialFile, ContractState, RepaymentMethod
-from ..products import Product
 from ..selectors import contract_get
-from ..services.product_flow import flow_actions, flow_can, flow_transition, table_of
+from ..services.transitions import action_label, contract_actions, contract_can, contract_transition
 from .common import REFUSALS, report
 
 STATES = dict(ContractState.choices)
@@ -49,12 +49,9 @@ def campus_clocks(contract, today: dt.date) -> list:
 
 
 def _timeline(contract):
-    table = table_of(contract)
     events = list(contract.events.select_related("actor").order_by("at", "id"))
-    extra = {"prepay_notice": "提前还款申请", "extend": "展期"}
     for e in events:
-        row = table.get(e.action)
-        e.action_label = row.label if row else extra.get(e.action, e.action)
+        e.action_label = action_label(contract.product, e.action)
         e.from_label, e.to_label = STATES.get(e.from_state, "—"), STATES.get(e.to_state, e.to_state)
     return events
 
@@ -66,7 +63,7 @@ def detail(request, pk):
         return redirect("origination:contract", pk)
     user, today = request.user, businessdate.today()
     own = CAMPUS_FORMS if contract.product == Product.CAMPUS else COMMERCIAL_FORMS
-    actions = flow_actions(user, contract)
+    actions = contract_actions(user, contract)
     file = getattr(contract, "campus_file", None) if contract.product == Product.CAMPUS else None
     cfile = CommercialFile.objects.filter(contract=contract).first()
     return render(
@@ -86,7 +83,7 @@ def detail(request, pk):
             "timeline": _timeline(contract),
             "methods": RepaymentMethod.choices,
             "live": contract.state in LIVE_STATES and contract.product == Product.COMMERCIAL,
-            "can_disburse": flow_can(user, contract, "disburse"),
+            "can_disburse": contract_can(user, contract, "disburse"),
         },
     )
 
@@ -113,14 +110,14 @@ def act(request, pk, action):
     }
     data = {k: v for k, v in data.items() if v != ""}
     try:
-        flow_transition(
+        contract_transition(
             actor=request.user,
             contract=contract,
             action=action,
             comment=request.POST.get("comment", ""),
             **data,
         )
-        label = table_of(contract)[action].label
+        label = action_label(contract.product, action)
         messages.success(request, f"{contract.contract_no}：已办理「{label}」。")
     except REFUSALS as exc:
         report(request, exc)

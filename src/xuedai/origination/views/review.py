@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
-from xuedai.audit.services import audit_record
+from xuedai.audit.services import audit_export, audit_record
+from xuedai.orgs.models import Role
 from xuedai.orgs.permissions import staff_required
 
 from .. import exports, rules, services
@@ -18,6 +19,8 @@ from ..selectors import batch_get, batch_scope, contract_scope
 from ..services.transitions import batch_row
 from ..workflow import BATCH_TRANSITIONS, IllegalTransition, actions_from
 from .common import REFUSALS, is_bank, report
+
+REST_ACTIONS = {"check_rest": "bank_check", "approve_rest": "bank_approve"}
 
 
 def _year(request) -> int:
@@ -83,7 +86,15 @@ def batch_detail(request, pk):
             pass
     contracts = batch.contracts.select_related("borrower", "university").order_by("archive_no", "contract_no")
     page = Paginator(contracts, 100).get_page(request.GET.get("page"))
-    bank_can = is_bank(request.user) and batch.state == BatchState.PROVINCE_SUBMITTED
+    user = request.user
+    bank_can = is_bank(user) and batch.state == BatchState.PROVINCE_SUBMITTED
+    counts = {state: batch.contracts.filter(state=state).count()
+              for state in (ContractState.IN_REVIEW, ContractState.BANK_CHECKED)}
+    batch_events = list(batch.events.all())
+    for event in batch_events:
+        row = BATCH_TRANSITIONS.get(event.action)
+        event.action_label = row.label if row else event.action
+        event.to_label = dict(BatchState.choices).get(event.to_state, event.to_state)
     return render(
         request,
         "origination/batch_detail.html",
@@ -91,12 +102,16 @@ def batch_detail(request, pk):
             "batch": batch,
             "buttons": buttons,
             "page": page,
-            "events": batch.events.all(),
+            "events": batch_events,
             "bank_can": bank_can,
-            "can_disburse": is_bank(request.user)
+            # 审查人 reviews, 审批人 approves (DOMAIN.md §2; maker ≠ checker).
+            "can_check": bank_can and user.has_role(Role.BANK_REVIEWER),
+            "can_approve": bank_can and user.has_role(Role.BANK_APPROVER),
+            "can_disburse": is_bank(user)
             and batch.state == BatchState.BANK_REVIEWED
             and batch.contracts.filter(state=ContractState.APPROVED).exists(),
-            "in_review": batch.contracts.filter(state=ContractState.IN_REVIEW).count(),
+            "in_review": counts[ContractState.IN_REVIEW],
+            "checked": counts[ContractState.BANK_CHECKED],
         },
     )
 
@@ -107,12 +122,10 @@ def batch_act(request, pk, action):
     batch = batch_get(request.user, pk)
     comment = request.POST.get("comment", "")
     try:
-        if action == "approve_rest":
-            n = services.bank_approve_rest(actor=request.user, batch=batch, comment=comment)
-            messages.success(request, f"已审批通过{n}份合同。")
-        elif action == "disburse":
-            n = services.batch_disburse(actor=request.user, batch=batch)
-            messages.success(request, f"已发放{n}份合同。")
+        if action in REST_ACTIONS:
+            n = services.bank_decide_rest(actor=request.user, batch=batch, action=REST_ACTIONS[action],
+                                          comment=comment)
+            messages.success(request, f"已{'审查' if action == 'check_rest' else '审批'}通过{n}份合同。")
         else:
             services.batch_transition(actor=request.user, batch=batch, action=action, comment=comment)
             messages.success(request, f"已{BATCH_TRANSITIONS[action].label}。")
@@ -128,8 +141,6 @@ def batch_summary_pdf(request, pk):
     """The same table on A4, with the county's signature and stamp line on every page."""
     batch = batch_get(request.user, pk)
     data = exports.county_summary_pdf(batch)
-    if data is None:
-        return redirect("origination:batch_summary", pk)
     audit_record(actor=request.user, action="origination_county_summary_export", obj=batch)
     name = f"生源地信用助学贷款借款申请汇总表-{batch.academic_year}-{batch.sequence}.pdf"
     return exports.file_response(data, name, "application/pdf")
@@ -159,6 +170,7 @@ def arrivals(request):
     )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     if request.GET.get("format") == "xlsx":
+        audit_export(actor=request.user, document=f"学费到账查询-{year}.xlsx", rows=qs.count())
         rows = exports.arrival_rows(qs.iterator(chunk_size=2000))
         return exports.file_response(
             exports.xlsx_bytes("学费到账查询", ARRIVAL_HEADERS, rows),

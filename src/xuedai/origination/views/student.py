@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
+from xuedai.audit.services import audit_export
 from xuedai.orgs.permissions import fully_logged_in, roles_required
 
 from .. import exports, rules, services
@@ -135,6 +136,8 @@ def application_cancel(request, pk):
 def application_form_pdf(request, pk):
     """The printed application form (must be printed, not handwritten [001 二.1])."""
     application = application_get(request.user, pk)
+    audit_export(actor=request.user, document="生源地贷款申请表.pdf", obj=application,
+                 subject=application.borrower)
     return exports.file_response(
         exports.application_pdf(application), f"贷款申请表-{application.pk}.pdf", "application/pdf"
     )

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
+from xuedai.audit.services import audit_export
 from xuedai.orgs.models import Role
 from xuedai.orgs.permissions import roles_required
 
@@ -46,8 +47,10 @@ def receipts(request):
 
 @officer_required
 def receipts_template(request):
+    rows = receipt_template_rows(request.user)
+    audit_export(actor=request.user, document="电子回执导入模板.xlsx", rows=len(rows))
     return exports.file_response(
-        exports.xlsx_bytes("电子回执", COLUMNS, receipt_template_rows(request.user)),
+        exports.xlsx_bytes("电子回执", COLUMNS, rows),
         "电子回执导入模板.xlsx",
         exports.XLSX,
     )

@@ -7,11 +7,11 @@ the core engine) and where to deposit; back: the rules a borrower trips over (DO
 
 import datetime as dt
 
-from xuedai.borrowers.masking import mask_phone
 from xuedai.borrowers.models import Borrower
 from xuedai.documents.amounts import money
 from xuedai.documents.context import cn_date
 from xuedai.documents.pdf import render_pdf
+from xuedai.identity.masking import mask_phone
 from xuedai.loans.amount_due import borrower_due
 
 CARD_TITLE = "还款提醒卡"

@@ -10,10 +10,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Q, Sum
 
-from xuedai.borrowers.masking import mask_id_number
 from xuedai.documents.amounts import amount_in_words, money
 from xuedai.documents.context import cn_date
 from xuedai.documents.pdf import render_pdf
+from xuedai.identity.masking import mask_id_number
 from xuedai.origination.models import Contract, ContractState
 
 from ..models import OverdueCertificate, RequestStatus

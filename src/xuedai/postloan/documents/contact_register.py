@@ -2,8 +2,8 @@
 per contact; a borrower nobody contacted gets one line marked 本月未联系 — the 重点难点 the seed
 asks the university to find by reading the ledger. Identity numbers and mobiles are masked."""
 
-from xuedai.borrowers.masking import mask_id_number
 from xuedai.documents.xlsx import Column, table_response
+from xuedai.identity.masking import mask_id_number
 
 COLUMNS = [
     Column("序号", "int", 6), Column("院系", width=16), Column("学号", width=14), Column("姓名", width=10),

@@ -10,14 +10,14 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from xuedai.borrowers.masking import mask_id_number, mask_phone
 from xuedai.borrowers.models import Borrower
 from xuedai.documents.amounts import amount_in_words, money
 from xuedai.documents.context import cn_date, percent
 from xuedai.documents.pdf import render_pdf
 from xuedai.documents.xlsx import Column, xlsx_table
+from xuedai.identity.masking import mask_id_number, mask_phone
 from xuedai.loans.amount_due import borrower_due
-from xuedai.origination.products import Product
+from xuedai.policies.products import Product
 
 from .. import rules
 from ..models import LetterRecord

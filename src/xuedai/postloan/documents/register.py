@@ -9,9 +9,9 @@ number. That export is a POST, limited to the roles that may reveal numbers, and
 
 from collections.abc import Iterable
 
-from xuedai.borrowers.masking import mask_id_number, mask_phone
 from xuedai.borrowers.models import Borrower
 from xuedai.documents.xlsx import Column, table_response
+from xuedai.identity.masking import mask_id_number, mask_phone
 
 from ..models import ConfirmationStatus
 

@@ -10,7 +10,7 @@ from .reminders import (
     Reminder,
     ReminderCampaign,
 )
-from .servicing import (
+from .requests import (
     OverdueCertificate,
     PlanChange,
     PlanChangeKind,

@@ -11,7 +11,6 @@ import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from xuedai.borrowers.models import Borrower
 from xuedai.core.deposits import overdue_deduction
 from xuedai.jobs.runner import batch_run
 from xuedai.loans.amount_due import borrower_due
+from xuedai.loans.models import LoanAccount
 from xuedai.origination.models import LIVE_STATES, Contract
 
 from ..models import CampaignKind, Reminder, ReminderCampaign
@@ -29,11 +29,7 @@ CHUNK_SIZE = 100
 
 
 def _owed_on_accounts(borrower: Borrower, contract_ids: list[int] | None = None) -> tuple[Decimal, Decimal]:
-    """(amount owed today, credit waiting) from the ledger's cached balances, when loans is installed."""
-    if not apps.is_installed("xuedai.loans"):
-        return Decimal(0), Decimal(0)
-    from xuedai.loans.models import LoanAccount
-
+    """(amount owed today, credit waiting) from the ledger's cached balances."""
     accounts = LoanAccount.objects.filter(contract__borrower=borrower)
     if contract_ids:
         accounts = accounts.filter(contract_id__in=contract_ids)

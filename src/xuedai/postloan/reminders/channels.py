@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
-from xuedai.borrowers.masking import mask_phone, mask_value
+from xuedai.identity.masking import mask_phone, mask_value
 
 from ..models import DeliveryStatus, OutboxMessage
 

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
-from xuedai.borrowers.masking import mask_value
 from xuedai.borrowers.models import Borrower
 from xuedai.documents.amounts import money
 from xuedai.documents.context import cn_date
+from xuedai.identity.masking import mask_value
 
 from ..models import CampaignKind
 

@@ -81,7 +81,7 @@ def assignment_set_many(*, actor: User, borrowers: list[Borrower], staff: User, 
     return done, refusals
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assignment_end(*, actor: User, borrower: Borrower, note: str = "") -> Assignment | None:
     """Release a borrower (e.g. the staff member leaves) without naming a successor yet."""
     if not (is_university_officer(actor) or actor.is_superuser):

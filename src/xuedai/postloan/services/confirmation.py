@@ -34,7 +34,7 @@ def _summary(proposed: dict, employment_status: str, changed: bool) -> dict:
     return {**proposals.flatten(proposed), "就业状态": label, "学生状态": "已变更" if changed else "正常"}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def confirmation_apply(*, actor: User, borrower: Borrower, proposed: dict, employment_status: str
                        ) -> GraduationConfirmation:
     """The student's 申请: validated in full (every missing field named at once), stored, audited."""
@@ -68,7 +68,7 @@ def _open(confirmation: GraduationConfirmation) -> GraduationConfirmation:
     return locked
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def confirmation_edit(*, actor: User, confirmation: GraduationConfirmation, proposed: dict,
                       employment_status: str) -> GraduationConfirmation:
     """修改 [000 八]: a university-side correction of the application, before it is confirmed."""
@@ -92,7 +92,7 @@ def confirmation_edit(*, actor: User, confirmation: GraduationConfirmation, prop
     return confirmation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def confirmation_return(*, actor: User, confirmation: GraduationConfirmation, reason: str
                         ) -> GraduationConfirmation:
     """Send an application back for the student to redo (e.g. details do not match the letter)."""
@@ -107,7 +107,7 @@ def confirmation_return(*, actor: User, confirmation: GraduationConfirmation, re
     return confirmation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def confirmation_confirm(*, actor: User, confirmation: GraduationConfirmation, letter_checked: bool = False
                          ) -> GraduationConfirmation:
     """同意 / 确认 [000 八]: write the application to the records and close it."""

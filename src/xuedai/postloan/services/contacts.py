@@ -30,7 +30,7 @@ def _date(value, label: str, errors: dict, key: str) -> dt.date | None:
         return None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contact_record(*, actor: User, borrower: Borrower, data: dict) -> ContactLog:
     """Log one contact. Fields: contacted_on (default today), channel, result, note, next_step,
     next_contact_on. A 失联 result also flags the borrower for the county."""
@@ -82,7 +82,7 @@ def lost_contact_flag(*, actor: User, borrower: Borrower, reason: str) -> LostCo
     return flag
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def lost_contact_resolve(*, actor: User, flag: LostContactFlag, found: bool, resolution: str
                          ) -> LostContactFlag:
     """The county's trace result (or the university closing a flag when the student calls back)."""

@@ -12,7 +12,7 @@ from ..models import LetterRecord
 from .common import UNIVERSITY_SIDE, require
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def letter_record(*, actor: User, borrower: Borrower, passed: bool, note: str = "") -> LetterRecord:
     require(actor, UNIVERSITY_SIDE, "只有高校或院系经办人可以登记还款确认书。")
     letter, _created = LetterRecord.objects.update_or_create(

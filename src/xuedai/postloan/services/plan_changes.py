@@ -3,9 +3,9 @@ seed [000 七] (专升本: apply for the 就学信息变更 with the admission l
 
 The student applies (maker); staff approve (checker). The new self-pay start is computed with the
 engine's rule (core.subsidy.self_pay_start, the contract's policy rule) and shown before the student
-confirms. Approval writes self_pay_from / maturity_date onto the contract (loans.terms reads them);
-an approved plan's instalments are read through engine_inputs.approved_instalments (latest decision
-wins) by loans.terms, which the ledger and the calculator both use.
+confirms. Approval writes self_pay_from / maturity_date onto the contract (loans.terms reads them)
+and records an approved plan's instalments as a loans terms change (loans.services.terms_changes;
+latest decision wins), which loans.terms — the ledger's and the calculator's terms — reads.
 """
 
 import datetime as dt
@@ -19,6 +19,8 @@ from xuedai.audit.services import audit_record
 from xuedai.core.daycount import MonthDay, add_years
 from xuedai.core.schedule import Instalment, PlanError, settlement_dates, validate_plan
 from xuedai.core.subsidy import self_pay_start
+from xuedai.loans.models import TermsChangeKind
+from xuedai.loans.services import terms_change_record
 from xuedai.orgs.models import Role
 from xuedai.origination.models import LIVE_STATES, Contract
 
@@ -84,7 +86,7 @@ def preview(contract: Contract, kind: str, new_graduation: dt.date | None) -> di
     return out
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_change_apply(*, actor, contract: Contract, kind: str, on: dt.date, instalments=(),
                       new_graduation: dt.date | None = None, admission_letter=None) -> PlanChange:
     if contract.state not in LIVE_STATES:
@@ -127,7 +129,7 @@ def plan_change_apply(*, actor, contract: Contract, kind: str, on: dt.date, inst
     return change
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_change_decide(*, actor, change: PlanChange, approve: bool, note: str = "") -> PlanChange:
     require(actor, DECIDE_ROLES, "只有县资助中心或高校贷款经办人可以审核还款计划变更")
     change = PlanChange.objects.select_for_update(of=("self",)).get(pk=change.pk)
@@ -147,6 +149,11 @@ def plan_change_decide(*, actor, change: PlanChange, approve: bool, note: str = 
             fields.append("maturity_date")
         if fields:
             contract.save(update_fields=fields)
+        if change.kind == PlanChangeKind.PLAN and change.instalments:
+            terms_change_record(actor=actor, contract=contract, kind=TermsChangeKind.CHOSEN_PLAN,
+                                instalments=[Instalment(dt.date.fromisoformat(i["due"]), Decimal(i["amount"]))
+                                             for i in change.instalments],
+                                source=f"还款计划变更 #{change.pk}")
     change.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     change.decided_by, change.decided_at, change.decision_note = actor, timezone.now(), note[:200]
     change.save()

@@ -55,7 +55,7 @@ def check_evidence(upload) -> None:
         raise ValidationError("证明材料不能超过 5 MB")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def certificate_request(*, actor, contract: Contract, reason: str, evidence=None,
                         on: dt.date | None = None) -> OverdueCertificate:
     reason = (reason or "").strip()
@@ -77,7 +77,7 @@ def certificate_request(*, actor, contract: Contract, reason: str, evidence=None
     return certificate
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def certificate_decide(*, actor, certificate: OverdueCertificate, approve: bool, note: str = "",
                        ) -> OverdueCertificate:
     require(actor, CERTIFICATE_ROLES, "只有县资助中心或高校贷款经办人可以审核非恶意逾期证明")

@@ -9,11 +9,11 @@ The university officer (or the county operator) records; a supervisor or another
   stopped; the borrower pays interest from the 1st of the next month
   (core.subsidy.status_change_self_pay_start);
 - suspension and return: the subsidy resumes on the 1st of the month of return
-  (core.subsidy.subsidy_resumes_on) — recorded here; loans.terms must pass the suspension to
-  core.subsidy.borrower_periods for the ledger to follow (it reads only self_pay_from today);
+  (core.subsidy.subsidy_resumes_on) — recorded here and, for the engine, as a loans terms change
+  that loans.terms passes to core.subsidy.borrower_periods;
 - graduates going abroad repay in full: the contract is accelerated to the next deduction day;
 - transfer: refused while any principal is outstanding ("requires full repayment first");
-- death: the 损失 classification flag.
+- death: the 损失 classification flag (a loans terms change the classification reads).
 """
 
 import datetime as dt
@@ -24,8 +24,12 @@ from django.utils import timezone
 
 from xuedai.audit.services import audit_record
 from xuedai.core.subsidy import status_change_self_pay_start, subsidy_resumes_on
+from xuedai.loans.models import TermsChangeKind
+from xuedai.loans.services import terms_change_record
+from xuedai.locks import lock_objects
 from xuedai.orgs.models import Role
 from xuedai.origination.models import LIVE_STATES, Contract, ContractState
+from xuedai.origination.services.transitions import contracts_move
 
 from ..models import RequestStatus, StatusChange, StatusChangeKind
 from ..rules import next_rededuction_date
@@ -47,7 +51,7 @@ def transfer_blocker(contract: Contract) -> str | None:
     return None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def status_change_record(*, actor, contract: Contract, kind: str, handled_on: dt.date,
                          returned_on: dt.date | None = None, after_graduation: bool = False,
                          note: str = "") -> StatusChange:
@@ -67,20 +71,16 @@ def status_change_record(*, actor, contract: Contract, kind: str, handled_on: dt
 
 
 def _stop_undisbursed(actor, change: StatusChange) -> list[str]:
-    stopped = list(Contract.objects.select_for_update(of=("self",))
-                   .filter(borrower=change.contract.borrower, state__in=UNDISBURSED,
-                           disbursed_on__isnull=True))
-    for contract in stopped:
-        # origination has no 停发 transition yet; 已谢绝 is the state that keeps loans from disbursing.
-        before = contract.state
-        contract.state = ContractState.DECLINED
-        contract.save(update_fields=["state"])
-        audit_record(actor=actor, action="postloan.undisbursed_stop", obj=contract,
-                     before={"state": before}, after={"state": contract.state, "because": change.kind})
+    """停发: the borrower's approved, not yet paid-out contracts stop (the table's "stop" row),
+    locked in primary-key order first (xuedai.locks)."""
+    stopped = lock_objects(Contract.objects.filter(borrower=change.contract.borrower, state__in=UNDISBURSED,
+                                                   disbursed_on__isnull=True))
+    contracts_move([c.pk for c in stopped], action="stop", actor=actor,
+                   comment=f"学籍变动（{change.get_kind_display()}）确认，停止发放")
     return [c.contract_no for c in stopped]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def status_change_decide(*, actor, change: StatusChange, approve: bool) -> StatusChange:
     require(actor, CONFIRM_ROLES, "只有负责人或高校贷款经办人可以确认学籍变动")
     change = StatusChange.objects.select_for_update(of=("self",)).select_related("contract").get(pk=change.pk)
@@ -121,7 +121,13 @@ def _apply(actor, change: StatusChange, contract: Contract) -> None:
             contract.maturity_date = due
             fields.append("maturity_date")
         change.accelerated_to = min(due, contract.maturity_date)
+    if change.kind == K.SUSPENSION:
+        terms_change_record(actor=actor, contract=contract, kind=TermsChangeKind.SUSPENSION,
+                            starts_on=change.handled_on, ends_on=change.returned_on,
+                            source=f"学籍变动 #{change.pk}")
     if change.kind == K.DEATH:
         change.loss_flag = True
+        terms_change_record(actor=actor, contract=contract, kind=TermsChangeKind.DEATH,
+                            starts_on=change.handled_on, source=f"学籍变动 #{change.pk}")
     if fields:
         contract.save(update_fields=fields)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
+from xuedai.audit.services import audit_export
 from xuedai.documents.pdf import pdf_response
 from xuedai.loans.amount_due import borrower_due, contract_due
 from xuedai.origination.models import LIVE_STATES, ContractState
@@ -120,6 +121,7 @@ def settlement_pdf(request, pk: int):
     contract = sel.contract_get(request.user, pk)
     if contract.state != ContractState.SETTLED:
         raise Http404("合同尚未结清")
+    audit_export(actor=request.user, document="已结清凭证.pdf", obj=contract, subject=contract.borrower)
     return pdf_response(settlement_certificate_pdf(contract, businessdate.today()),
                         f"已结清凭证-{contract.contract_no}.pdf")
 
@@ -147,4 +149,6 @@ def certificate_pdf(request, pk: int):
         data = non_malicious_certificate_pdf(certificate, businessdate.today())
     except ValidationError as exc:
         raise Http404(exc.messages[0]) from exc
+    audit_export(actor=request.user, document="非恶意逾期证明.pdf", obj=certificate,
+                 subject=certificate.contract.borrower)
     return pdf_response(data, f"非恶意逾期证明-{certificate.pk}.pdf")

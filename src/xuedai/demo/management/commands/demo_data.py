@@ -1,4 +1,4 @@
-"""`xuedai demo-data --students N [--reset] [--seed S]`: a realistic Sichuan province (issue 2 §7).
+"""`xuedai demo-data --students N [--reset] [--seed S]`: a realistic Sichuan province (README: demo data).
 
 PostgreSQL loads through COPY (a million students in about two minutes); SQLite, the demo default,
 through executemany — the same generator, the same rows for the same seed.

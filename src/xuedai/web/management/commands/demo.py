@@ -4,25 +4,11 @@ import signal
 import subprocess
 import sys
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from xuedai.demo.marker import mark_demo_database
 from xuedai.orgs.models import Organisation
-
-
-def demo_marker_path():
-    return settings.VAR_DIR / "demo-database"
-
-
-def mark_demo_database() -> None:
-    """Record which database `xuedai demo` serves, so `xuedai totp` works for it and no other."""
-    demo_marker_path().write_text(str(settings.DATABASES["default"]["NAME"]))
-
-
-def is_demo_database() -> bool:
-    marker = demo_marker_path()
-    return marker.exists() and marker.read_text() == str(settings.DATABASES["default"]["NAME"])
 
 
 class Command(BaseCommand):

@@ -1,4 +1,9 @@
-"""`xuedai serve [--port 8000]`: the web site under gunicorn on 127.0.0.1."""
+"""`xuedai serve [--port 8000]`: the web site under gunicorn on 127.0.0.1.
+
+The access log goes to stdout through ``xuedai.web.gunicorn_logger.MaskedGunicornLogger``: no full or
+partial ID number or mobile number in it, whatever a query string or a ``Referer`` carries. Behind
+a TLS proxy on the same machine, gunicorn takes ``X-Forwarded-Proto`` from 127.0.0.1 only (its
+``forwarded_allow_ips`` default), as Django's ``SECURE_PROXY_SSL_HEADER`` does from the proxy."""
 
 import os
 import sys
@@ -16,5 +21,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, host, workers, **options):
         argv = [sys.executable, "-m", "gunicorn", "xuedai.wsgi:application", "--bind", f"{host}:{port}",
-                "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--timeout", "120"]
+                "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--timeout", "120",
+                "--logger-class", "xuedai.web.gunicorn_logger.MaskedGunicornLogger"]
         os.execv(sys.executable, argv)

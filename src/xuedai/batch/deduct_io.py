@@ -1,0 +1,177 @@
+"""The 扣款明细表 at scale: one CSV per channel run, written by PostgreSQL's COPY … (FORMAT csv).
+
+Same lines as ``loans.deduction.services.deduction_prepare`` (seed [001] 三; DOMAIN.md §4 Channels
+and Overdue): every live account owing on the 20th — due and overdue principal and interest, plus
+penalties charged and accrued to the day — less waiting credit; in the columns of the
+layouts the caller passes (``loans.deduction.layouts``: Alipay, or the agent-bank version for
+counties served by one). The
+loans engineer writes the .xlsx for normal sizes; past Excel's 1,048,576 rows it is this CSV
+(UTF-8 with a BOM so Excel opens it in Chinese).
+
+Penalty accrued to the day: for each overdue account, its unpaid principal and interest items by
+due day are read from the postings, each accrues from the later of its due day and the account's
+last penalty charge (a payment or a waiver charges and restarts the engine's accrual) to the
+deduction day, and :func:`xuedai.batch.penalty_kernel.penalty_by_account` sums them exactly and rounds
+罚息 and 复利 separately — the engine's running ``Accrual`` (``core.engine._Contract``). The result is
+also cached on the account (``penalty_accrued`` / ``penalty_accrued_on``), as
+``loans.services.penalty_accrue`` does. Early-repayment lines are left to the scalar service.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from xuedai.batch import io
+from xuedai.batch.exact import MULT_SCALE, RATE_SCALE, to_date
+from xuedai.batch.io import LIVE, Timings
+from xuedai.batch.penalty_kernel import penalty_by_account
+
+PRINCIPAL_KINDS = ("principal", "pay_principal", "pay_overdue_principal", "defer_principal")
+INTEREST_KINDS = ("interest", "pay_interest", "pay_overdue_interest", "waive_interest")
+RESET_KINDS = ("pay_penalty", "pay_compound", "pay_overdue_interest", "pay_overdue_principal",
+               "pay_interest", "pay_principal", "penalty", "compound", "waive_penalty")
+OWING = f"""
+    FROM loans_loanaccount a JOIN origination_contract c ON c.id = a.contract_id
+    WHERE c.state IN {LIVE} AND a.opened_on < %(on)s
+      AND (a.principal_due > 0 OR a.interest_due > 0 OR a.penalty_due > 0)
+"""
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def accrued_penalties(conn, on: int) -> tuple[np.ndarray, np.ndarray, Timings]:
+    """(account ids, penalty + compound accrued to ``on`` in fen) of the accounts overdue on ``on``."""
+    timings = Timings()
+    params = {"on": to_date(on)}
+    started = time.perf_counter()
+    accounts = io.copy_out(conn, [
+        io.Column("id", "a.contract_id"),
+        io.Column("rate", f"(c.annual_rate * {RATE_SCALE})::int8"),
+        io.Column("multiplier", f"(p.penalty_multiplier * {MULT_SCALE})::int8"),
+    ], f"{OWING.replace('WHERE', 'JOIN policies_policyversion p ON p.id = c.policy_version_id WHERE')}"
+       " AND a.oldest_unpaid_due < %(on)s ORDER BY 1", params)
+    if len(accounts["id"]) == 0:
+        return accounts["id"], accounts["id"], timings
+    io.temp_table(conn, "batch_overdue", {"id": accounts["id"]})
+    kind = "COALESCE(r.kind, p.kind)"
+    sign = (f"(CASE WHEN p.kind = 'reversal' THEN -1 ELSE 1 END) * "
+            f"(CASE WHEN {kind} IN ('principal', 'interest') THEN 1 ELSE -1 END)")
+    items = io.copy_out(conn, [
+        io.Column("id", "p.account_id"),
+        io.Column("due", io.day_sql("COALESCE(r.due_on, p.due_on)"), 4),
+        io.Column("is_principal", f"({kind} IN {_sql_list(PRINCIPAL_KINDS)})::int4", 4),
+        io.Column("unpaid", f"(SUM({sign} * p.amount) * 100)::int8"),
+    ], f"""FROM loans_posting p JOIN batch_overdue o ON o.id = p.account_id
+           LEFT JOIN loans_posting r ON r.id = p.reverses_id
+          WHERE {kind} IN {_sql_list(PRINCIPAL_KINDS + INTEREST_KINDS)}
+          GROUP BY 1, 2, 3 HAVING SUM({sign} * p.amount) > 0""")
+    resets = io.copy_out(conn, [
+        io.Column("id", "p.account_id"),
+        io.Column("day", io.day_sql("MAX(p.business_date)"), 4),
+    ], f"""FROM loans_posting p JOIN batch_overdue o ON o.id = p.account_id
+          WHERE p.kind IN {_sql_list(RESET_KINDS)} GROUP BY 1""")
+    timings.read_s = time.perf_counter() - started
+    started = time.perf_counter()
+    ids = accounts["id"]  # sorted (ORDER BY 1): rows are found by binary search
+    row = np.searchsorted(ids, items["id"])
+    last_reset = np.zeros(len(ids), dtype=np.int64)
+    last_reset[np.searchsorted(ids, resets["id"])] = resets["day"]
+    start = np.maximum(items["due"], last_reset[row])
+    rate, mult = accounts["rate"][row], accounts["multiplier"][row]
+    total = np.zeros(len(ids), dtype=np.int64)
+    for is_principal in (1, 0):  # 罚息 and 复利 round separately (engine: penalty, compound)
+        sel = items["is_principal"] == is_principal
+        total += penalty_by_account(row[sel], len(ids), items["unpaid"][sel], rate[sel], start[sel], on,
+                                    mult[sel])
+    timings.compute_s = time.perf_counter() - started
+    timings.rows = len(ids)
+    return ids, total, timings
+
+
+def _text(expression: str) -> str:
+    """A text column as the CSV must carry it: a leading ' before = + - @ tab CR, so a borrower
+    named "=cmd|…" stays text in Excel (the escape xuedai.documents.cells.escape_csv_text writes)."""
+    return (f"CASE WHEN left({expression}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+            f"THEN chr(39) || {expression} ELSE {expression} END")
+
+
+def _expressions() -> dict[str, str]:
+    penalty = "(a.penalty_due + COALESCE(t.accrued, 0)::numeric / 100)"
+    amount = f"GREATEST(a.principal_due + a.interest_due + {penalty} - a.credit, 0)"
+    return {
+        "seq": "row_number() OVER (ORDER BY a.contract_id)", "contract_no": _text("c.contract_no"),
+        "name": _text("b.name"), "id_number": _text("b.id_number"),
+        "channel_account": _text("a.channel_account"),
+        "county": _text("COALESCE(k.name, '')"), "agent_bank": _text("COALESCE(ab.name, '')"),
+        "kind": "CASE WHEN a.oldest_unpaid_due < %(on)s THEN '逾期还款' ELSE '到期还款' END",
+        "principal": "a.principal_due", "interest": "a.interest_due",
+        "penalty": f"{penalty}::numeric(14, 2)", "amount": f"{amount}::numeric(14, 2)",
+        "result": "''", "paid": "''", "reason": "''", "_amount": amount,
+    }
+
+
+def write_file(conn, on: int, path: Path, layout, *, agent_bank_id: int | None = None) -> int:
+    """Write one channel run's file (Alipay: counties without an agent bank) in ``layout`` (its
+    ``keys`` and ``headers``: ``loans.deduction.layouts``); returns its lines."""
+    expr = _expressions()
+    select = ", ".join(expr[key] for key in layout.keys)
+    bank = "k.agent_bank_id = %(bank)s" if agent_bank_id else "k.agent_bank_id IS NULL"
+    query = f"""
+        SELECT {select}
+          {OWING.replace('WHERE', '''JOIN borrowers_borrower b ON b.id = c.borrower_id
+          LEFT JOIN orgs_organisation k ON k.id = c.county_id
+          LEFT JOIN orgs_organisation ab ON ab.id = k.agent_bank_id
+          LEFT JOIN batch_penalty t ON t.id = a.contract_id WHERE''')}
+           AND {bank} AND {expr['_amount']} > 0
+         ORDER BY a.contract_id"""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = -1  # the header is counted below
+    with path.open("wb") as handle, conn.cursor() as cur:
+        handle.write("\ufeff".encode())  # BOM: Excel reads the file as UTF-8 (Chinese headers)
+        with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT csv, HEADER false)",
+                      {"on": to_date(on), "bank": agent_bank_id}) as copy:
+            handle.write((",".join(layout.headers) + "\n").encode())
+            lines += 1
+            for block in copy:
+                handle.write(block)
+                lines += bytes(block).count(b"\n")
+    return lines
+
+
+def deduction_files(conn, on: int, directory: Path, layouts) -> tuple[list[tuple[Path, Path]], Timings]:
+    """Every channel run's 扣款明细表 for the deduction day ``on`` (caller's transaction), in
+    ``layouts["alipay"]`` / ``layouts["agent_bank"]``.
+
+    Each file is written under a temporary name beside its own: returns (final path, written path)
+    pairs, and the caller renames them once its transaction has committed — so a file under its
+    final name is always whole and always matches the committed penalty cache."""
+    ids, accrued, timings = accrued_penalties(conn, on)
+    started = time.perf_counter()
+    io.temp_table(conn, "batch_penalty", {"id": ids, "accrued": accrued})
+    io.execute(conn, """
+        UPDATE loans_loanaccount a SET penalty_accrued = t.accrued::numeric / 100,
+               penalty_accrued_on = %(on)s, updated_at = now()
+          FROM batch_penalty t WHERE a.contract_id = t.id""", {"on": to_date(on)})
+    with conn.cursor() as cur:
+        cur.execute("SELECT DISTINCT agent_bank_id FROM orgs_organisation WHERE agent_bank_id IS NOT NULL")
+        banks = [None, *sorted(r[0] for r in cur.fetchall())]
+    written, lines = [], 0
+    day = to_date(on)
+    for bank in banks:
+        name = f"{day:%Y%m%d}-{'扣款明细表' if bank is None else f'批量扣款信息表(代理行版)-{bank}'}.csv"
+        path = directory / name
+        part = path.with_name(f".{path.name}.part")
+        count = write_file(conn, on, part, layouts["agent_bank" if bank else "alipay"], agent_bank_id=bank)
+        if count:
+            written.append((path, part))
+            lines += count
+        else:
+            part.unlink()
+    timings.write_s = time.perf_counter() - started
+    timings.rows, timings.postings = lines, len(ids)
+    return written, timings
