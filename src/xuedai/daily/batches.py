@@ -22,12 +22,16 @@ class BatchKind:
     help: str
 
 
+# What each batch does, as the page says it (DOMAIN.md §4 settlement and overdue, §6 classification).
 KINDS = {k.code: k for k in [
     BatchKind("settlement", "结息", "loans.settlement",
-              "每年12月20日（及到期日）结息：贴息记应收财政，自付利息与到期本金记应还（DOMAIN §4）。"),
-    BatchKind("penalty", "计提罚息复利", "loans.penalty", "逾期本金计罚息、逾期利息计复利，计至当日（DOMAIN §4）。"),
-    BatchKind("classification", "五级分类", "loans.classification", "季末（3月31日、6月30日、9月30日、12月31日）五级分类（DOMAIN §6）。"),
-    BatchKind("day", "当日全部批处理", "loans.day", "按业务日历依次运行当日应运行的全部批处理（结息、扣款、季末分类等）。"),
+              "每年12月20日（及到期日）结息：贴息记应收财政，自付利息与到期本金记应还。"),
+    BatchKind("penalty", "计提罚息复利", "loans.penalty",
+              "逾期本金计罚息、逾期利息计复利，计至当日。"),
+    BatchKind("classification", "五级分类", "loans.classification",
+              "季末（3月31日、6月30日、9月30日、12月31日）五级分类。"),
+    BatchKind("day", "当日全部批处理", "loans.day",
+              "按业务日历依次运行当日应运行的全部批处理（结息、扣款、季末分类等）。"),
 ]}
 RUNS = {"settlement": settlement_batch, "penalty": penalty_batch, "classification": classification_batch}
 
@@ -41,7 +45,8 @@ def check(code: str, on: dt.date) -> BatchKind:
     if kind is None:
         raise BatchRefused("请选择批处理类型。")
     if code == "classification" and not is_quarter_end(on):
-        raise BatchRefused(f"五级分类只在季末运行（3月31日、6月30日、9月30日、12月31日），{on:%Y-%m-%d}不是季末。")
+        raise BatchRefused("五级分类只在季末运行（3月31日、6月30日、9月30日、12月31日），"
+                           f"{on:%Y-%m-%d}不是季末。")
     return kind
 
 
