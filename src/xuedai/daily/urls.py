@@ -2,7 +2,11 @@
 
 from django.urls import path
 
-from . import views
+from . import relief_views, views
 
 app_name = "daily"
-urlpatterns = [path("batches/", views.batch_page, name="batches")]
+urlpatterns = [
+    path("batches/", views.batch_page, name="batches"),
+    path("relief/", relief_views.relief_list, name="relief_list"),
+    path("relief/<int:pk>/", relief_views.relief_detail, name="relief"),
+]
