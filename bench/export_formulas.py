@@ -23,7 +23,7 @@ def _copy_csv() -> list:
     """The batch kernel's COPY … (FORMAT csv) text columns, on PostgreSQL."""
     from django.db import connection
 
-    from xuedai.batch.deduct import _text
+    from xuedai.batch.deduct_io import _text
 
     if connection.vendor != "postgresql":
         return []

@@ -69,7 +69,7 @@ def test_the_download_pages_keep_names_as_text(client, province, media):
 def test_the_copy_written_deduction_csv_escapes_text(db):
     if connection.vendor != "postgresql":
         pytest.skip("COPY needs PostgreSQL")
-    from xuedai.batch.deduct import _text
+    from xuedai.batch.deduct_io import _text
 
     names = [*PAYLOADS, "张伟", "\t=1"]
     values = ", ".join(["(%s::text)"] * len(names))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include(("xuedai.reports.audit_urls", "audit"))),
     path("calculator/", include("xuedai.calculator.urls")),
     path("jobs/", include("xuedai.jobs.urls")),
+    path("daily/", include("xuedai.daily.urls")),
     path("loans/", include("xuedai.loans.urls")),
     path("postloan/", include("xuedai.postloan.urls")),
     path("api/v1/", include("xuedai.api_urls")),

@@ -128,7 +128,10 @@ def _more(row: list, width: int, share: int) -> str | None:
         return None
     if share % 2 or not owed.is_finite() or not paid.is_finite():
         return None  # half the time: any amount (more than owed, less than before …)
-    return str((paid + (owed - paid) * share / 100).quantize(Decimal("0.01")))
+    try:
+        return str((paid + (owed - paid) * share / 100).quantize(Decimal("0.01")))
+    except ArithmeticError:  # too many digits to quantize (1e26): any amount, as above
+        return None
 
 
 def _xlsx_value(value):

@@ -70,6 +70,7 @@ ACTION_LABELS = {
     "loans.posting_reverse": "冲正分录",
     "loans.relief_apply": "适用免息延期政策",
     "loans.relief_batch": "批量适用免息延期政策",
+    "loans.relief_programme_create": "录入免息延期政策",
     "loans.terms_change_record": "记录贷款条件变更",
     "loans.deduction_import": "导入扣款回盘文件",
     "loans.deduction_post": "回盘入账",

@@ -40,6 +40,8 @@ STAFF_MENU = [
     NavItem("政策版本", "policies:list", None),
     NavItem("机构", "orgs:list", frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR})),
     NavItem("审计日志", "audit:list", frozenset({Role.AUDITOR, Role.ADMIN})),
+    NavItem("批处理", "daily:batches", frozenset({Role.ADMIN})),
+    NavItem("免息延期", "daily:relief_list", frozenset({Role.ADMIN})),
     NavItem("后台任务", "jobs:list", frozenset({Role.ADMIN, Role.OPERATOR, Role.SUPERVISOR})),
 ]
 STUDENT_MENU = [
