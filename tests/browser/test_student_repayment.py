@@ -51,11 +51,11 @@ def test_student_repayment_on_a_phone(phone_page):
     page = phone_page
     borrower, contract, settled = _student()
     log_in(page, borrower.id_number)
-    assert page.locator("#year-due-amount").is_visible()
+    assert page.locator("#year-due .due-amount").is_visible()
     assert "2026-12-20" in page.locator("#year-due").inner_text()
     _fits(page)
     page.goto("/postloan/me/loans/")
-    assert page.locator("#year-due-date").inner_text() == "2026-12-20"
+    assert page.locator("#year-due .due-date").inner_text() == "2026-12-20"
     _fits(page)
     page.goto(f"/postloan/me/contracts/{contract.pk}/")
     page.locator("#whole-plan summary").click()

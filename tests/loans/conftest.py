@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
+from tests.postloan.conftest import world  # noqa: F401 — the post-loan world, for loans.amount_due
 from xuedai.origination.models import Contract, ContractState
 from xuedai.policies.models import PolicyVersion
 

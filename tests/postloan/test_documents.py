@@ -55,7 +55,8 @@ def test_reminder_card_is_card_sized_front_and_back(world, tmp_path):
     text = assert_renders(pdf, "还款提醒卡", "还款须知", b.name, tmp_path=tmp_path)
     flat = "".join(text.split())
     assert "2026年12月20日" in flat and "665.08" in flat  # 545.00 + 120.08
-    assert "代理行：三台县农村信用联社" in flat  # 三台县 collects through its agent bank
+    # 三台县 collects through its agent bank: the money goes to the county centre (loans.channels).
+    assert "代理行还款：请将足额款项交至三台县学生资助管理中心，由三台县农村信用联社代为划转" in flat
     assert b.id_number not in flat and b.mobile not in flat
 
 
@@ -67,7 +68,8 @@ def test_card_names_the_alipay_account_where_there_is_no_agent_bank(world):
     LoanAccount.objects.create(contract=contract, opened_on=contract.disbursed_on,
                                channel_account=f"zxdk{b.pk:08d}@alipay.cdb")
     flat = "".join(assert_no_missing_glyphs(reminder_card_pdf(b, TODAY)).split())
-    assert f"支付宝账户：zxdk{b.pk:08d}@alipay.cdb" in flat
+    assert f"支付宝账户zxdk****{b.pk % 10000:04d}@alipay.cdb（本人还款账户）" in flat
+    assert f"zxdk{b.pk:08d}@alipay.cdb" not in flat  # the account is shown masked
 
 
 def test_letter_summary_per_department_pdf_and_xlsx(world, tmp_path):

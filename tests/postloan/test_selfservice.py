@@ -28,10 +28,10 @@ def test_loans_page_shows_this_years_due_and_channel(world, client):
     login(client, contract.borrower.user)
     html = client.get(reverse("postloan:my_loans")).content.decode()
     assert "2026-12-20" in html and "逾期未还" in html
-    from xuedai.postloan.plans import payment_channel
-    assert payment_channel(contract.borrower, [contract]) in html and "10 天" in html
+    from xuedai.loans.amount_due import contract_due
+    assert contract_due(contract, businessdate.today()).channel.where in html and "10 天" in html
     home = client.get(reverse("home")).content.decode()
-    assert 'id="year-due-amount"' in home and "本年应还金额在年度结息后显示" not in home
+    assert 'id="year-due"' in home and 'class="card-number due-amount"' in home
 
 
 def test_contract_page_explains_postings_and_other_students_get_404(world, client):

@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "user_unlock": "解除锁定",
     "user_create": "创建用户",
     "organisation_create": "创建机构",
+    "demo_data_build": "生成演示数据",
+    "postloan_assign": "分配贷后责任人",
     "admin.create": "后台新增",
     "admin.change": "后台修改",
     "admin.delete": "后台删除",

@@ -69,8 +69,17 @@ def copy_columns(conn, table: str, n: int, values: Mapping[str, object]) -> int:
     units of the column's scale, timestamps as :func:`now_micros`). Other NOT NULL columns get
     neutral values. A binary block needs one width per column, so rows are grouped by which dates
     are NULL and how long each string is, one block per group."""
+    names, blocks = column_blocks(table, columns_of(conn, table), n, values)
+    return io.copy_in(conn, table, names, blocks)
+
+
+def column_blocks(table: str, columns: list[tuple[str, str, bool, bool, int]], n: int,
+                  values: Mapping[str, object]) -> tuple[list[str], list[Block]]:
+    """The column names and binary blocks :func:`copy_columns` writes, for ``columns`` as
+    :func:`columns_of` reads them — so a caller streaming many chunks into one COPY reads the
+    catalog once and names the same columns for every chunk."""
     layout = []
-    for name, pg_type, nullable, has_default, scale in columns_of(conn, table):
+    for name, pg_type, nullable, has_default, scale in columns:
         if name in values:
             value = values[name]
         elif nullable or has_default:
@@ -107,7 +116,7 @@ def copy_columns(conn, table: str, n: int, values: Mapping[str, object]) -> int:
                     value = None
             _encode(block, pg_type, scale, value)
         blocks.append(block)
-    return io.copy_in(conn, table, [name for name, *_ in layout], blocks)
+    return [name for name, *_ in layout], blocks
 
 
 def fixed_text(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:

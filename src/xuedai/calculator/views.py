@@ -3,11 +3,9 @@ from django.shortcuts import render
 
 from xuedai import businessdate
 from xuedai.core.quote import QuoteError, quote
-from xuedai.origination.models import LIVE_STATES, Contract
+from xuedai.loans.amount_due import borrower_due
 
 from .forms import QuoteForm
-from .payments import payments_for_contract
-from .plans import contract_plan
 
 
 def quote_page(request):
@@ -25,14 +23,9 @@ def quote_page(request):
 
 @login_required
 def my_plan(request):
-    """A student's page: what is due this year, and when, and the whole plan."""
+    """A student's page: what is due, when and where, and each contract's whole plan — the same
+    answer as every other student page (loans.amount_due)."""
     today = businessdate.today()
-    contracts = (
-        Contract.objects.filter(
-            borrower__user=request.user, state__in=LIVE_STATES, disbursed_on__isnull=False
-        )
-        .select_related("policy_version")
-        .order_by("academic_year")
-    )
-    plans = [contract_plan(c, today, payments_for_contract(c)) for c in contracts]
-    return render(request, "calculator/my_plan.html", {"plans": plans, "today": today})
+    borrower = getattr(request.user, "borrower", None) if request.user.is_student else None
+    due = borrower_due(borrower, today) if borrower is not None else None
+    return render(request, "calculator/my_plan.html", {"due": due, "today": today})

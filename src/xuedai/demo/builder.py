@@ -7,7 +7,8 @@ it can simply be run again (ARCHITECTURE principle 7).
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -19,13 +20,17 @@ from django.utils import timezone
 from xuedai import businessdate
 from xuedai.borrowers.models import Borrower, CoBorrower, EmergencyContact
 from xuedai.jobs.models import BusinessDate
+from xuedai.loans.maintenance import posting_references_trusted
+from xuedai.loans.models import EarlyRepaymentApplication, LoanAccount, Posting
 from xuedai.orgs.models import Role, User
 from xuedai.orgs.services import user_create
 from xuedai.origination.models import Contract
 
+from . import workload
 from .contracts import make_contracts
 from .copy_writer import BulkWriter
 from .households import make_co_borrowers, make_contacts
+from .ledger import NO_DATE, apply_to, build_ledger
 from .logins import DEMO_STUDENT_NAME
 from .names import MOBILE_PREFIXES
 from .orgs import build_orgs, build_staff, demo_password_hash
@@ -33,8 +38,10 @@ from .people import BUSINESS_DATE, make_students, mobiles
 from .policy import PolicyLookup
 from .render import World
 from .reset import reset_demo
+from .season import split_applications
 
-BULK_MODELS = [Borrower, CoBorrower, EmergencyContact, Contract]
+BULK_MODELS = [Borrower, CoBorrower, EmergencyContact, Contract, LoanAccount, Posting,
+               EarlyRepaymentApplication, *workload.MODELS]
 
 
 @contextmanager
@@ -123,39 +130,46 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
         with progress.stage("机构与账号 organisations & staff"):
             tree = build_orgs()
             password_hash = demo_password_hash()
-            build_staff(tree, password_hash)
+            users = {u.username: u.pk for u in build_staff(tree, password_hash)}
 
         with progress.stage("生成数据 generate (NumPy)", students):
             rng = np.random.default_rng(seed)
             people = make_students(students, rng)
             lookup = PolicyLookup()
-            plan = make_contracts(people, lookup, rng)
+            plan, applications = split_applications(make_contracts(people, lookup, rng))
             co = make_co_borrowers(people, plan.first_year, plan.last_year, rng)
             kin = make_contacts(people, co, rng)
             writer = BulkWriter(connection, timezone.now())
             base = {"borrower": writer.next_id(Borrower), "co_borrower": writer.next_id(CoBorrower),
-                    "contact": writer.next_id(EmergencyContact), "contract": writer.next_id(Contract)}
+                    "contact": writer.next_id(EmergencyContact), "contract": writer.next_id(Contract),
+                    "posting": writer.next_id(Posting),
+                    "early_repayment": writer.next_id(EarlyRepaymentApplication),
+                    **{key: writer.next_id(model) for model, key in workload.KEYS.items()}}
             world = World(students=people, plan=plan, co=co, kin=kin, lookup=lookup,
                           tree=tree, base=base, vendor=connection.vendor)
 
-        restore = []
-        if indexes != "keep":
-            with progress.stage("暂时删除索引与外键 drop indexes"):
-                restore = writer.drop_secondary(BULK_MODELS)
-
-        tables: list[tuple[str, type, Callable, int]] = [
-            ("借款学生 borrowers", Borrower, world.borrowers, people.n),
-            ("共同借款人 co-borrowers", CoBorrower, world.co_borrowers, people.n),
-            ("紧急联系人 emergency contacts", EmergencyContact, world.contacts, people.n),
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The ledger and the season's paperwork are NumPy work on the contracts alone (no
+            # database): computed while the students are written, NumPy releasing the GIL.
+            pending = pool.submit(_ledger_and_season, world, applications, users, rng)
+            restore = []
+            if indexes != "keep":
+                with progress.stage("暂时删除索引与外键 drop indexes"):
+                    restore = writer.drop_secondary(BULK_MODELS, primary_too=(Posting,))
+            _load(writer, progress, chunk, [
+                ("借款学生 borrowers", Borrower, world.borrowers, people.n),
+                ("共同借款人 co-borrowers", CoBorrower, world.co_borrowers, people.n),
+                ("紧急联系人 emergency contacts", EmergencyContact, world.contacts, people.n)])
+            with progress.stage("账务与待办 ledger & season (NumPy)"):
+                ledger, season = pending.result()
+        _load(writer, progress, chunk, [
             ("借款合同 contracts", Contract, world.contracts, plan.n),
-        ]
-        for label, model, render, total in tables:
-            with progress.stage(label, total), writer.table(model) as sink:
-                start = time.perf_counter()
-                for lo in range(0, total, chunk):
-                    hi = min(lo + chunk, total)
-                    sink(render(lo, hi), hi - lo)
-                    progress.tick(label, hi, total, start)
+            ("贷款账户 loan accounts", LoanAccount, world.accounts, ledger.n),
+            ("分录 postings", Posting, world.postings, len(ledger.postings["row"])),
+            ("提前还款 early repayments", EarlyRepaymentApplication, world.early_repayments,
+             int((ledger.early_on != NO_DATE).sum())),
+            *season.tables(),
+        ], binary={LoanAccount: world.account_values, Posting: world.posting_values})
 
         if restore:
             with progress.stage(f"重建索引与外键 rebuild ({len(restore)})"):
@@ -165,9 +179,38 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
             writer.reset_sequences(BULK_MODELS)
             if people.n:
                 _demo_student_user(base["borrower"], password_hash, people)
+            workload.finish_season(season)
             writer.analyze(BULK_MODELS)
             _pin_business_date(out)
     return progress
+
+
+def _ledger_and_season(world: World, applications, users: dict[str, int], rng):
+    """Every paid-out contract's ledger (ledger.py), written back on the contracts, then the season's
+    paperwork around them (workload.py)."""
+    ledger = build_ledger(world.plan, world.students, world.lookup, rng)
+    apply_to(world.plan, ledger)
+    world.attach_ledger(ledger)
+    return ledger, workload.plan_season(world, applications, users, rng)
+
+
+def _load(writer: BulkWriter, progress: Progress, chunk: int, tables: list[tuple[str, type, Callable, int]],
+          binary: dict | None = None) -> None:
+    """Write each table in chunks; on PostgreSQL the tables in ``binary`` (model → typed-column
+    renderer) go through binary COPY in large statements (each one reads the catalog)."""
+    binary = binary if writer.vendor == "postgresql" else {}
+    for label, model, render, total in tables:
+        sink_for, step = writer.table, chunk
+        if model in (binary or {}):
+            sink_for, render, step = writer.binary_table, binary[model], max(chunk, 1_000_000)
+        # Each posting's account comes from the same array as the accounts just written.
+        trusted = posting_references_trusted(writer.connection) if model is Posting else nullcontext()
+        with progress.stage(label, total), trusted, sink_for(model) as sink:
+            start = time.perf_counter()
+            for lo in range(0, total, step):
+                hi = min(lo + step, total)
+                sink(render(lo, hi), hi - lo)
+                progress.tick(label, hi, total, start)
 
 
 def _demo_student_user(borrower_pk: int, password_hash: str, people) -> User:

@@ -70,6 +70,18 @@ def money(yuan: np.ndarray) -> list[Part]:
     return [number(yuan, 9), const(".00", len(yuan))]
 
 
+def money_fen(fen: np.ndarray) -> list[Part]:
+    """Integer fen as a decimal(…, 2) text: 10358 → "103.58"."""
+    fen = np.asarray(fen, dtype=np.int64)
+    return [number(fen // 100), const(".", len(fen)), digits(fen % 100, 2)]
+
+
+def day_text(day_numbers: np.ndarray, no_date: int) -> Part:
+    """The kernels' day numbers (days since 1970-01-01) as dates; ``no_date`` → \\N."""
+    d = np.asarray(day_numbers, dtype=np.int64)
+    return dates(np.where(d == no_date, np.datetime64("NaT"), d.astype("datetime64[D]")))
+
+
 def dates(days: np.ndarray) -> Part:
     """datetime64[D] → "YYYY-MM-DD"; NaT → \\N."""
     d = np.asarray(days, dtype="datetime64[D]")
@@ -92,6 +104,20 @@ def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     dom = doy - (153 * mp + 2) // 5 + 1
     month = np.where(mp < 10, mp + 3, mp - 9)
     return yoe + era * 400 + (month <= 2), month, dom
+
+
+def timestamps(days: np.ndarray, minutes: np.ndarray | int, vendor: str) -> list:
+    """Beijing 09:00 + ``minutes`` on each day, as the database stores a timestamp: UTC (01:00 + …),
+    with the zone on PostgreSQL; NaT → NULL."""
+    d = np.asarray(days, dtype="datetime64[D]")
+    total = 60 + np.broadcast_to(np.asarray(minutes, dtype=np.int64), d.shape)
+    n = len(d)
+    parts = [dates(d), const(" ", n), digits(total // 60, 2), const(":", n), digits(total % 60, 2),
+             const(":00+00" if vendor == "postgresql" else ":00", n)]
+    missing = np.isnat(d)
+    if not missing.any():
+        return parts
+    return [nullable(np.hstack(parts), missing)]
 
 
 def nullable(part: Part, missing: np.ndarray) -> Part:

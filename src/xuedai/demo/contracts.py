@@ -21,29 +21,52 @@ from .policy import PolicyLookup
 
 STATES = ["applied", "signed", "receipted", "in_review", "returned", "approved", "disbursed",
           "repaying", "overdue", "settled", "declined", "refused", "withdrawn",
-          "in_notice", "office_reviewed", "office_sent", "bank_checked", "qualified"]
+          "in_notice", "office_reviewed", "office_sent", "bank_checked", "qualified", "application"]
 # Issue 4 adds the 生源地 and campus steps; on a schema without them, each folds into the state that
 # covered it before.
 FALLBACK = {"signed": "in_review", "receipted": "in_review", "returned": "in_review", "refused": "declined",
             "in_notice": "in_review", "office_reviewed": "in_review", "office_sent": "in_review",
-            "bank_checked": "in_review", "qualified": "approved"}
+            "bank_checked": "in_review", "qualified": "approved", "application": "applied"}
 (APPLIED, SIGNED, RECEIPTED, IN_REVIEW, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED,
- DECLINED, REFUSED, WITHDRAWN, IN_NOTICE, OFFICE_REVIEWED, OFFICE_SENT, BANK_CHECKED, QUALIFIED
- ) = range(len(STATES))
-# The 2026 season on 20 November (DOMAIN.md §3.1): most home-county contracts are in the county
-# batches or approved, the first disbursements have run; a few were returned, declined, refused or
-# lapsed without a receipt.
-CURRENT_MIX = {APPLIED: 6, SIGNED: 5, RECEIPTED: 7, IN_REVIEW: 24, RETURNED: 3, APPROVED: 22, DISBURSED: 18,
-               DECLINED: 4, REFUSED: 2, WITHDRAWN: 9}
-# Campus loans of the year (§3.2): department review and 公示, the loan office, the bank, then the
-# contract is signed in person (approved) and paid out.
-CAMPUS_MIX = {IN_NOTICE: 5, OFFICE_REVIEWED: 6, OFFICE_SENT: 8, BANK_CHECKED: 10, QUALIFIED: 12,
-              APPROVED: 15, DISBURSED: 36, REFUSED: 4, WITHDRAWN: 4}
-# Campus states before the contract is signed.
-UNSIGNED = [APPLIED, IN_NOTICE, OFFICE_REVIEWED, OFFICE_SENT, BANK_CHECKED, QUALIFIED]
+ DECLINED, REFUSED, WITHDRAWN, IN_NOTICE, OFFICE_REVIEWED, OFFICE_SENT, BANK_CHECKED, QUALIFIED,
+ APPLICATION) = range(len(STATES))
+# APPLICATION is not a contract: the student's online application, waiting for the county to turn
+# it into one (新增合同); season.split_applications takes those rows out of the contracts.
+
+# The 2026 season on 20 November (DOMAIN.md §3.1), county by county: each county is at one step of
+# its year, so every role has work waiting. A county that has reported its batch can no longer add
+# contracts (the year is locked, [001 附件三 四.1]); 三台县, where the demo's county staff work, is
+# still accepting, so its operator can create contracts and its supervisor has a batch to report.
+ACCEPTING, COUNTY_SUBMITTED, PROVINCE_AUDITED, PROVINCE_SUBMITTED, BANK_REVIEWED = range(5)
+COUNTY_STAGES = [ACCEPTING, BANK_REVIEWED, COUNTY_SUBMITTED, PROVINCE_AUDITED, PROVINCE_SUBMITTED,
+                 PROVINCE_SUBMITTED, BANK_REVIEWED, BANK_REVIEWED, BANK_REVIEWED, BANK_REVIEWED]
+STAGE_MIX = {
+    # Online applications, contracts waiting for the supervisor, for receipts, for the summary; the
+    # rest summarised in a batch the supervisor has not reported yet.
+    ACCEPTING: {APPLICATION: 10, APPLIED: 10, SIGNED: 16, RECEIPTED: 14, IN_REVIEW: 44, DECLINED: 3},
+    COUNTY_SUBMITTED: {IN_REVIEW: 88, DECLINED: 4, WITHDRAWN: 8},
+    PROVINCE_AUDITED: {IN_REVIEW: 88, DECLINED: 4, WITHDRAWN: 8},
+    # The bank is half-way through the batch: some reviewed (审查) and waiting for the approver.
+    PROVINCE_SUBMITTED: {IN_REVIEW: 30, BANK_CHECKED: 20, APPROVED: 32, RETURNED: 4, REFUSED: 2, DECLINED: 4,
+                         WITHDRAWN: 8},
+    # Reviewed: approved waiting for the payout, the first disbursements, returned contracts the county
+    # has to fix and resubmit.
+    BANK_REVIEWED: {APPROVED: 24, DISBURSED: 52, RETURNED: 5, REFUSED: 3, DECLINED: 4, WITHDRAWN: 8},
+}
+# Campus loans of the year (§3.2): entered and waiting for the department, department review and
+# 公示, the loan office, the bank, then the contract is signed in person (approved) and paid out.
+CAMPUS_MIX = {APPLIED: 5, IN_NOTICE: 5, OFFICE_REVIEWED: 6, OFFICE_SENT: 8, IN_REVIEW: 6, BANK_CHECKED: 10,
+              QUALIFIED: 12, APPROVED: 15, DISBURSED: 36, REFUSED: 4, WITHDRAWN: 4}
+# Days from a campus application to each step's state (院系初审 then 5 days of 公示, the loan office,
+# the province within 3 working days, the bank within 5): the in-progress ones are dated from them.
+CAMPUS_STEP_DAYS = {APPLIED: 0, IN_NOTICE: 2, OFFICE_REVIEWED: 8, OFFICE_SENT: 9, IN_REVIEW: 11,
+                    BANK_CHECKED: 13, QUALIFIED: 14}
+CAMPUS_SIGNED_AFTER = 16
+# States before the contract is signed (campus: until the signing after the bank's approval).
+UNSIGNED = [APPLICATION, APPLIED, IN_NOTICE, OFFICE_REVIEWED, OFFICE_SENT, BANK_CHECKED, QUALIFIED]
 # States that went through the university's electronic receipt (电子回执, home-county loans).
-RECEIPTED_STATES = [RECEIPTED, IN_REVIEW, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE, SETTLED,
-                    DECLINED, REFUSED]
+RECEIPTED_STATES = [RECEIPTED, IN_REVIEW, BANK_CHECKED, RETURNED, APPROVED, DISBURSED, REPAYING, OVERDUE,
+                    SETTLED, DECLINED, REFUSED]
 
 
 def state_codes() -> list[str]:
@@ -135,7 +158,10 @@ def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) 
     # --- state ---------------------------------------------------------------------------------------
     current = year == CURRENT_YEAR
     state = np.full(n, DISBURSED)
-    state[current] = draw_mix(rng, CURRENT_MIX, int(current.sum()))
+    stage = np.array(COUNTY_STAGES)[s.county[b]]
+    for step, mix in STAGE_MIX.items():
+        rows = np.flatnonzero(current & (stage == step))
+        state[rows] = draw_mix(rng, mix, len(rows))
     g_status, g_overdue_year = _graduate_status(s, rng)
     state = np.where(graduated, g_status[b], state)
     # A past year that never paid out: declined by the county, refused by the bank, or lapsed.
@@ -154,12 +180,28 @@ def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) 
     product = np.where(on_campus, CAMPUS, HOME_COUNTY)
     # Campus loans have their own steps and skip the county ones (receipt, batch, county decline).
     this_year = on_campus & current
-    state[this_year] = draw_mix(rng, CAMPUS_MIX, int(this_year.sum()))
+    # The demo's university (四川大学, its officer's and department's logins) sees every step, and
+    # so does the province as a whole.
+    demo_university = s.university[b] == 0
+    for rows in (np.flatnonzero(this_year & demo_university), np.flatnonzero(this_year & ~demo_university)):
+        state[rows] = draw_mix(rng, CAMPUS_MIX, len(rows))
     state = np.where(on_campus & (state == DECLINED), REFUSED, state)
 
     # --- dates ----------------------------------------------------------------------------------------
+    # A campus application still on its way reached its present step a few days ago (the steps'
+    # clocks are days, [003 第十二–十五条]): the stragglers of the season, entered in November.
+    waiting = this_year & among(state, *CAMPUS_STEP_DAYS)
+    step_days = np.zeros(len(STATES), dtype=np.int64)
+    step_days[list(CAMPUS_STEP_DAYS)] = list(CAMPUS_STEP_DAYS.values())
+    applied = np.where(waiting, day(year, 11, 18) - step_days[state] - rng.integers(0, 3, n), applied)
     signed = np.minimum(applied + rng.integers(0, 21, n), day(year, 10, 25))
-    signed = np.where(among(state, *UNSIGNED), NAT, signed)
+    # A campus contract is signed in person after the bank's approval (14 days after the application).
+    signed = np.where(on_campus, applied + CAMPUS_SIGNED_AFTER + rng.integers(0, 6, n), signed)
+    # A 生源地 contract is signed at the county's check; a campus one after the bank's approval (not
+    # while the bank has it in review or checked either).
+    unsigned = np.where(on_campus, among(state, *UNSIGNED) | (state == IN_REVIEW),
+                        among(state, APPLICATION, APPLIED))
+    signed = np.where(unsigned, NAT, signed)
     money_out = among(state, DISBURSED, REPAYING, OVERDUE, SETTLED)
     disbursed = np.where(money_out, day(year, 11, 10) + rng.integers(0, 11, n), NAT)
 

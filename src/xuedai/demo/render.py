@@ -9,12 +9,26 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from xuedai.loans.models import Kind
 from xuedai.origination.models import Contract
 
 from . import names
-from .columns import const, dates, digits, gather, money, nullable, number, vocab
+from .columns import (
+    const,
+    dates,
+    day_text,
+    digits,
+    gather,
+    money,
+    money_fen,
+    nullable,
+    number,
+    timestamps,
+    vocab,
+)
 from .contracts import PRODUCTS, Contracts, state_codes
 from .households import CONTACT_RELATIONS, RELATIONS, CoBorrowers, Contacts
+from .ledger import KINDS, NO_DATE, K, Ledger
 from .orgs import DemoTree
 from .people import LEVEL_CODES, Students, day, id_number_bytes, id_regions, mobiles
 from .places import COUNTIES, UNIVERSITIES
@@ -31,7 +45,11 @@ class World:
     kin: Contacts  # emergency contacts
     lookup: PolicyLookup
     tree: DemoTree
-    base: dict[str, int]  # first id of each table: borrower, co_borrower, contact, contract
+    base: dict[str, int]  # first id of each table: borrower, co_borrower, contact, contract, posting …
+    ledger: Ledger | None = None
+    # Per contract row, from the season (render_work.WorkRows.contract_people, season.Batches):
+    # batch (-1), archive_no (0), created_by / checked_by / receipted_by (-1), checked_at (NaT).
+    workflow: dict = field(default_factory=dict)
     vendor: str = "postgresql"  # booleans are t/f in COPY text, 1/0 for SQLite
     v: dict = field(default_factory=dict)  # encoded vocabularies, built once
 
@@ -52,15 +70,28 @@ class World:
             "no_prefix": vocab(["SY", "XY"]),  # 生源地 / 校园地
             "rate": vocab(self.lookup.rates or ["0"]),
             "bool": vocab(["f", "t"] if self.vendor == "postgresql" else ["0", "1"]),
+            "kind": vocab([str(k) for k in KINDS]),
+            "memo": vocab([*(f"学费住宿费支付至{u.name}" for u in UNIVERSITIES),
+                           "生活费支付至借款学生支付宝账户", "结息", "提前还款",
+                           "批量扣款信息表(代理行版)", "扣款明细表"]),
         }
+        if self.ledger is not None:
+            self.attach_ledger(self.ledger)
         self.county_code = np.array([int(c.code) for c in COUNTIES])
         self.university_code = np.array([int(u.region_code) for u in UNIVERSITIES])
         self.county_id = np.array(self.tree.county_ids)
+        self.agent_county = np.array([bool(c.agent_bank) for c in COUNTIES])
         self.university_id = np.array(self.tree.university_ids)
         self.department_id = np.concatenate([np.array(d) for d in self.tree.department_ids])
         self.version_id = self.lookup.ids() if self.lookup.versions else np.zeros(1, dtype=np.int64)
         self.town_start = np.r_[0, np.cumsum([len(c.towns) for c in COUNTIES])[:-1]]
         self.town_count = np.array([len(c.towns) for c in COUNTIES])
+
+    def attach_ledger(self, ledger: Ledger) -> None:
+        """The ledger (ledger.py) of the paid-out contracts, and each contract row's account row."""
+        self.ledger = ledger
+        self.ledger_row = np.full(self.plan.n, -1, dtype=np.int64)  # -1: no account
+        self.ledger_row[ledger.contract] = np.arange(ledger.n)
 
     # ---- shared pieces ------------------------------------------------------------------------------
 
@@ -185,9 +216,112 @@ class World:
             # Issue 4's origination fields (written when the model has them).
             "receipted_on": [dates(k.receipted_on[sl])],
             "is_renewal": [gather(self.v["bool"], k.is_renewal[sl].astype(np.int64))],
+            # origination.rules.repayment_alipay_account: printed on a 生源地 contract, none where
+            # the county's agent bank collects (or on a campus contract).
+            "alipay_account": [blank(np.hstack([const("zxdk", hi - lo), digits(self.base["borrower"] + b, 8),
+                                                const("@alipay.cdb", hi - lo)]),
+                                     campus | self.agent_county[s.county[b]])],
         }
+        w = self.workflow
+        if w:
+            for name in ("created_by", "checked_by", "receipted_by"):
+                fields[f"{name}_id"] = [nullable(number(np.maximum(w[name][sl], 0)), w[name][sl] < 0)]
+            batch = w["batch"][sl]
+            fields["batch_id"] = [nullable(number(self.base["batch"] + np.maximum(batch, 0)), batch < 0)]
+            fields["archive_no"] = [nullable(number(w["archive_no"][sl]), batch < 0)]
+            fields["checked_at"] = timestamps(w["checked_at"][sl], 90, self.vendor)
         have = {f.attname for f in Contract._meta.concrete_fields}
         return {name: parts for name, parts in fields.items() if name in have or name not in OPTIONAL}
+
+
+    # ---- the ledger (ledger.py) ------------------------------------------------------------------
+
+    def account_values(self, lo: int, hi: int) -> dict:
+        """Accounts [lo, hi) as typed columns (``batch.tablecopy.copy_columns``): fen, day numbers,
+        UTF-8 ``S`` arrays; :meth:`accounts` renders the same as text."""
+        g, sl = self.ledger, slice(lo, hi)
+        contract = g.contract[sl]
+        borrower = self.base["borrower"] + self.plan.borrower[contract]
+        # loans.services.servicing.channel_account_for: named after the contract holder.
+        n = len(borrower)
+        name = np.hstack([const("zxdk", n), digits(borrower, 8), const("@alipay.cdb", n)])
+        channel = np.ascontiguousarray(name).view(f"S{name.shape[1]}").ravel()
+        overdue = g.oldest_unpaid[sl] < g.as_of
+        return {"contract_id": self.base["contract"] + contract,
+                "opened_on": self.plan.disbursed_on[contract].astype(np.int64),
+                "channel_account": channel,
+                "principal_outstanding": g.principal_outstanding[sl], "principal_due": g.principal_due[sl],
+                "interest_due": g.interest_due[sl], "penalty_due": 0, "credit": 0,
+                "subsidy_receivable": g.subsidy_receivable[sl], "penalty_accrued": g.penalty_accrued[sl],
+                "penalty_accrued_on": np.where(overdue, g.as_of, NO_DATE),
+                "last_settled_on": g.last_settled[sl], "oldest_unpaid_due": g.oldest_unpaid[sl]}
+
+    def accounts(self, lo: int, hi: int) -> dict:
+        v, n = self.account_values(lo, hi), hi - lo
+        text = {"contract_id": [number(v["contract_id"])], "opened_on": [day_text(v["opened_on"], NO_DATE)],
+                "channel_account": [text_part(v["channel_account"])]}
+        for name in ("principal_outstanding", "principal_due", "interest_due", "subsidy_receivable",
+                     "penalty_accrued"):
+            text[name] = money_fen(v[name])
+        for name in ("penalty_due", "credit"):
+            text[name] = [const("0", n)]
+        for name in ("penalty_accrued_on", "last_settled_on", "oldest_unpaid_due"):
+            text[name] = [day_text(v[name], NO_DATE)]
+        return text
+
+    def posting_values(self, lo: int, hi: int) -> dict:
+        """Postings [lo, hi) as typed columns (``batch.tablecopy.copy_columns`` takes them as they
+        are: day numbers, fen, UTF-8 ``S`` arrays); :meth:`postings` renders the same as text."""
+        p, sl = self.ledger.postings, slice(lo, hi)
+        contract = self.ledger.contract[p["row"][sl]]
+        kind = p["kind"][sl].astype(np.int64)
+        return {
+            "id": self.base["posting"] + np.arange(lo, hi, dtype=np.int64),
+            "account_id": self.base["contract"] + contract,
+            "business_date": p["day"][sl].astype(np.int64),
+            "kind": self.v["kind"][kind],
+            "amount": p["fen"][sl],
+            "due_on": p["due"][sl].astype(np.int64),
+            "memo": self.v["memo"][self.memo(kind, contract, p["day"][sl])],
+        }
+
+    def postings(self, lo: int, hi: int) -> dict:
+        v = self.posting_values(lo, hi)
+        return {"id": [number(v["id"])], "account_id": [number(v["account_id"])],
+                "business_date": [day_text(v["business_date"], NO_DATE)], "kind": [text_part(v["kind"])],
+                "amount": money_fen(v["amount"]), "due_on": [day_text(v["due_on"], NO_DATE)],
+                "memo": [text_part(v["memo"])]}
+
+    def memo(self, kind: np.ndarray, contract: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """What the services write (an index into the memo vocabulary): the payee of a disbursement
+        (contract_disburse), 结息 on a settlement, the channel's file on a deduction
+        (loans.deduction), 提前还款 on its day."""
+        s, k = self.students, self.plan
+        channel = np.array([1 if c.agent_bank else 0 for c in COUNTIES])[s.county[k.borrower[contract]]]
+        channel = np.where(k.product[contract] == 1, 0, channel)
+        early = day == self.ledger.early_on[self.ledger_row[contract]]
+        settlement = np.isin(kind, (K[Kind.SUBSIDY_INTEREST], K[Kind.INTEREST], K[Kind.PRINCIPAL]))
+        other = len(UNIVERSITIES) + np.select(
+            [kind == K[Kind.DISBURSE_STUDENT], settlement & ~early, early, channel == 1], [0, 1, 2, 3], 4)
+        return np.where(kind == K[Kind.DISBURSE_UNIVERSITY], s.university[k.borrower[contract]], other)
+
+    def early_repayments(self, lo: int, hi: int) -> dict:
+        g = self.ledger
+        rows = np.flatnonzero(g.early_on != NO_DATE)[lo:hi]
+        n = len(rows)
+        return {
+            "id": [number(self.base["early_repayment"] + np.arange(lo, hi))],
+            "account_id": [number(self.base["contract"] + g.contract[rows])],
+            "applied_on": [day_text(g.early_applied[rows], NO_DATE)],
+            "deduct_on": [day_text(g.early_on[rows], NO_DATE)],
+            "principal": [const("\\N", n)],  # None: repay everything
+            "status": [const("done", n)],
+        }
+
+
+def text_part(values: np.ndarray) -> np.ndarray:
+    """An ``S`` array (NUL-padded UTF-8) as a text part."""
+    return np.ascontiguousarray(values).view(np.uint8).reshape(len(values), values.dtype.itemsize)
 
 
 def blank(part: np.ndarray, empty: np.ndarray) -> np.ndarray:

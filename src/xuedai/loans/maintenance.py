@@ -1,5 +1,5 @@
-"""The one sanctioned way past the ledger's guards (append-only postings, permanent accounts):
-wiping a whole demo database.
+"""The sanctioned ways past the ledger's guards: wiping a whole demo database, and loading the demo
+province's postings without the per-statement reference check.
 
 ``xuedai demo-data --reset`` empties every table hanging from the demo's contracts. PostgreSQL
 does it with TRUNCATE (a table privilege, not a row DELETE, so the row triggers do not fire);
@@ -10,6 +10,7 @@ SQLite has only DELETE, which the triggers refuse. Wrap such a wipe in :func:`le
         ... DELETE FROM loans_posting ...
 
 Never use it to correct a posting: corrections are reversals (services.ledger.posting_reverse).
+:func:`posting_references_trusted` lifts only the reference check, for the demo builder's load.
 """
 
 from __future__ import annotations
@@ -57,3 +58,34 @@ def ledger_purge_allowed(connection) -> Iterator[None]:
                 for table, trigger in _PG_GUARDS:
                     cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's FKs are INITIALLY DEFERRED
+
+
+# The reference check of postings (migration 0004's statement trigger).
+_REFERENCE_TRIGGER = ("loans_posting", "loans_posting_references")
+
+
+@contextlib.contextmanager
+def posting_references_trusted(connection) -> Iterator[None]:
+    """A bulk load of postings whose references the loader guarantees, without the statement check.
+
+    Migration 0004's trigger keeps every row a statement inserts for one join against the accounts:
+    for the tens of millions of postings of a demo province that costs as much as the load itself,
+    and checking them once afterwards (an anti-join over every posting) still costs a fifth of it.
+    The demo builder renders each posting's account from the same array as the accounts it writes
+    first, so the check cannot fail there; its tests check the loaded ledger against the accounts.
+    Nothing else may use this. The trigger is back on when the block ends (also on error; a
+    failed load is rolled back with the caller's transaction). SQLite keeps its row trigger.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table, trigger = _REFERENCE_TRIGGER
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")

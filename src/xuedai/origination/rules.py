@@ -186,6 +186,16 @@ def borrowers_with_contract(borrower_ids: Iterable[int], year: int, *, exclude_p
                .exclude(state__in=ENDED_STATES).exclude(pk=exclude_pk).values_list("borrower_id", flat=True))
 
 
+# A contract whose money went out (or was about to) makes the next one a renewal (续贷 [001 二.1]).
+BORROWED_STATES = (ContractState.APPROVED, *LIVE_STATES, ContractState.SETTLED, ContractState.WRITTEN_OFF)
+
+
+def renewing_borrowers(borrower_ids: Iterable[int]) -> set[int]:
+    """The borrowers among ``borrower_ids`` who borrowed 生源地 before: their next contract is 续贷."""
+    return set(Contract.objects.filter(borrower_id__in=list(borrower_ids), product=Product.HOME_COUNTY,
+                                       state__in=BORROWED_STATES).values_list("borrower_id", flat=True))
+
+
 def borrowers_refused(borrower_ids: Iterable[int], year: int) -> set[int]:
     return set(Contract.objects.filter(borrower_id__in=list(borrower_ids), academic_year=year,
                                        state=ContractState.REFUSED).values_list("borrower_id", flat=True))

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 from xuedai.borrowers.rules import mobile_error
+from xuedai.core.deposits import next_deduction_day
 
 from .models import EmploymentStatus
 
@@ -109,18 +110,5 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), end - dt.timedelta(days=1)
 
 
-def next_rededuction_date(day: dt.date) -> dt.date:
-    """The next re-deduction of an overdue amount: the 20th of each later month, never 20 Nov
-    ([001 附件四]; DOMAIN.md §4 Overdue). After a failed run on 2026-10-20 → 2026-12-20; on
-    2026-12-20 → 2027-01-20; on 2026-12-05 → 2026-12-20."""
-    candidate = dt.date(day.year, day.month, 20)
-    while candidate <= day or candidate.month == 11:
-        month = candidate.month % 12 + 1
-        candidate = dt.date(candidate.year + (month == 1), month, 20)
-    return candidate
-
-
-def deposit_deadline(due_on: dt.date, days_before: int) -> dt.date:
-    """The day the money must be in the channel account: [001 附件四] asks for ≥ 10 days before the
-    due date (the policy's deposit_days_before); with 0 the due date itself. 12-20, 10 → 12-10."""
-    return due_on - dt.timedelta(days=days_before)
+# The deposit and re-deduction days are the loans' rule (core.deposits), one implementation.
+next_rededuction_date = next_deduction_day

@@ -1,10 +1,6 @@
 """Reads for the servicing pages, scoped to the acting user (ARCHITECTURE principle 4): a student
 sees their own contracts, staff their organisation's subtree; anything else is a 404."""
 
-import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -67,26 +63,3 @@ def plan_change_get(user, pk: int) -> PlanChange:
     if found is None:
         raise Http404("没有这条变更申请")
     return found
-
-
-@dataclass(frozen=True)
-class YearDue:
-    """What the student must have in the account, and by when (DOMAIN.md §9 "not knowing what is
-    due this year")."""
-
-    on: dt.date | None  # the next settlement with something to pay
-    amount: Decimal  # interest + principal due that day, all live contracts
-    due_now: Decimal  # overdue, payable at once
-    deposit_by: dt.date | None
-
-
-def year_due(borrower, today: dt.date) -> YearDue:
-    from . import plans, rules
-
-    contracts = plans.live_contracts(borrower)
-    plan = plans.borrower_plan(borrower, today, contracts)
-    row = plan.next_due
-    if row is None:
-        return YearDue(None, Decimal("0.00"), plan.due_now, None)
-    days = plans.deposit_days(contracts)
-    return YearDue(row.on, row.total, plan.due_now, rules.deposit_deadline(row.on, days))

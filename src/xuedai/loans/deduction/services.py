@@ -30,6 +30,7 @@ from xuedai.core.money import ZERO
 from xuedai.jobs.runner import Job, job_execute
 from xuedai.origination.models import LIVE_STATES
 
+from ..channels import collecting_agent_bank
 from ..models import (
     Channel,
     DeductionLine,
@@ -70,8 +71,8 @@ class _OpenRun:
 
 
 def _run_for(on: dt.date, account: LoanAccount, runs: dict) -> _OpenRun:
-    county = account.contract.county
-    agent = county.agent_bank if county is not None else None
+    # The channel every page names for this contract (loans.channels).
+    agent = collecting_agent_bank(account.contract)
     key = agent.pk if agent else None
     if key not in runs:
         channel = Channel.AGENT_BANK if agent else Channel.ALIPAY

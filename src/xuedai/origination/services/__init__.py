@@ -10,6 +10,7 @@ from .contracts import (
     contracts_check,
     contracts_create,
     contracts_from_applications,
+    new_contract_refusal,
 )
 from .deadlines import season_set, withdraw_all_due, withdraw_unreceived
 from .receipts import receipt_record, receipts_import
@@ -19,6 +20,6 @@ __all__ = [
     "NewContract", "application_cancel", "application_submit", "application_update", "bank_decide",
     "bank_decide_rest", "batch_submit", "batch_transition", "contract_resubmit",
     "contract_transition", "contract_update", "contracts_check", "contracts_create",
-    "contracts_from_applications", "receipt_record", "receipts_import", "season_set", "student_register",
-    "withdraw_all_due", "withdraw_unreceived",
+    "contracts_from_applications", "new_contract_refusal", "receipt_record", "receipts_import", "season_set",
+    "student_register", "withdraw_all_due", "withdraw_unreceived",
 ]

@@ -19,7 +19,7 @@ from xuedai.policies.products import Product
 from xuedai.policies.selectors import PolicyNotFound, policy_for
 
 from .. import rules
-from ..models import LIVE_STATES, Application, ApplicationState, Contract, ContractState
+from ..models import Application, ApplicationState, Contract
 from ..workflow import APPLICATION_TRANSITIONS, IllegalTransition, transition_for
 from .transitions import application_move
 
@@ -45,9 +45,7 @@ def last_co_borrower(borrower: Borrower) -> CoBorrower | None:
 
 
 def is_renewal(borrower: Borrower) -> bool:
-    return Contract.objects.filter(borrower=borrower, product=Product.HOME_COUNTY,
-                                   state__in=[ContractState.APPROVED, *LIVE_STATES, ContractState.SETTLED,
-                                              ContractState.WRITTEN_OFF]).exists()
+    return borrower.pk in rules.renewing_borrowers([borrower.pk])
 
 
 def _errors(borrower: Borrower, data: dict, year: int, *, exclude_pk: int | None) -> list[str]:

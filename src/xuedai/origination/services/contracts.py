@@ -106,6 +106,11 @@ def contracts_create(*, actor: User, items: list[NewContract], comment: str = ""
         item.term_years = item.term_years or rules.default_term(policy, item.borrower, year)
     ids = [item.borrower.pk for item in items]
     taken, refused = rules.borrowers_with_contract(ids, year), rules.borrowers_refused(ids, year)
+    # 从学生新增: a borrower who borrowed before renews (the online application says so itself).
+    renewing = rules.renewing_borrowers(i.borrower.pk for i in items if i.application is None)
+    for item in items:
+        if item.application is None:
+            item.is_renewal = item.borrower.pk in renewing
     co_problems = rules.co_borrower_problems(policy, [(i.borrower, i.co_borrower) for i in items], today)
     errors, seen = [], set()
     for n, item in enumerate(items, start=1):
@@ -132,6 +137,33 @@ def contracts_create(*, actor: User, items: list[NewContract], comment: str = ""
     applications_move([i.application.pk for i in items if i.application is not None], actor=actor,
                       action="accept")
     return contracts
+
+
+def new_contract_refusal(actor: User, borrower: Borrower) -> str | None:
+    """Why ``actor`` cannot create this year's 生源地 contract for ``borrower`` from the borrower's
+    page (从学生新增), "" when they can, None when the question does not arise (not a county
+    operator). The same checks contracts_create makes, answered before the form is filled in."""
+    try:
+        county = operator_county(actor)
+    except IllegalTransition:
+        return None
+    today = businessdate.today()
+    year = rules.academic_year_of(today)
+    if borrower.county_id != county.pk:
+        return f"{borrower.name}的户籍不在{county.name}，生源地贷款须在户籍所在县办理。"
+    if rules.year_locked(county, year):
+        return rules.locked_message(county, year)
+    if problem := rules.acceptance_error(rules.season_of(county, year), today):
+        return problem
+    if borrower.graduation_date and borrower.graduation_date < dt.date(year, 9, 1):
+        return f"{borrower.name}已于{borrower.graduation_date:%Y年%-m月}毕业。"
+    if problem := rules.one_per_year_error(borrower, year):
+        return problem
+    if rules.duplicate_application_error(borrower, year):
+        return "该学生已在线申请本学年贷款：请在生源地贷款受理页勾选其在线申请后「新增合同」。"
+    if not borrower.co_borrowers.filter(is_active=True).exists():
+        return "请先在本页登记共同借款人。"
+    return ""
 
 
 def contracts_from_applications(*, actor: User, applications: list[Application]) -> list[Contract]:

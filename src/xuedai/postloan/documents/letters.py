@@ -8,6 +8,7 @@ student and contract numbers identify the letter, and the summary circulates bet
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from xuedai.borrowers.models import Borrower
 from xuedai.documents.amounts import amount_in_words, money
@@ -15,10 +16,13 @@ from xuedai.documents.context import cn_date, percent
 from xuedai.documents.pdf import render_pdf
 from xuedai.documents.xlsx import Column, xlsx_table
 from xuedai.identity.masking import mask_id_number, mask_phone
+from xuedai.loans.amount_due import borrower_due
 from xuedai.policies.products import Product
 
-from .. import plans, rules
+from .. import rules
 from ..models import LetterRecord
+
+ZERO = Decimal("0.00")
 
 SUMMARY_TITLE = "还款确认书汇总表"
 SIGN_LINES = ("院系经办人（签字）：", "院系负责人（签字）：", "院系（盖章）：", "日期：　　年　　月　　日")
@@ -32,12 +36,12 @@ def letter_title(contracts) -> str:
 
 
 def letter_context(borrower: Borrower, today: dt.date) -> dict:
-    contracts = plans.live_contracts(borrower)
-    plan = plans.borrower_plan(borrower, today, contracts)
-    days = plans.deposit_days(contracts)
+    """The letter's plan from loans.amount_due: the same amounts, days and channel as every page."""
+    due = borrower_due(borrower, today)
+    contracts = [c.contract for c in due.contracts]
     co = borrower.co_borrowers.filter(is_active=True).order_by("pk").first()
     contact = borrower.emergency_contacts.order_by("pk").first()
-    total = sum((c.amount for c in contracts), plans.ZERO)
+    total = sum((c.amount for c in contracts), ZERO)
     return {
         "title": letter_title(contracts), "borrower": borrower, "today": cn_date(today),
         "masked_id": mask_id_number(borrower.id_number), "mobile": mask_phone(borrower.mobile),
@@ -50,10 +54,10 @@ def letter_context(borrower: Borrower, today: dt.date) -> dict:
                       for c in contracts],
         "total": money(total), "total_words": amount_in_words(total),
         "rows": [{"on": cn_date(r.on), "interest": money(r.interest), "principal": money(r.principal),
-                  "total": money(r.total), "deposit_by": cn_date(rules.deposit_deadline(r.on, days))}
-                 for r in plan.rows if r.total > 0],
-        "due_now": money(plan.due_now) if plan.due_now > 0 else "",
-        "channel": plans.payment_channel(borrower, contracts), "deposit_days": days,
+                  "total": money(r.total), "deposit_by": cn_date(r.deposit_by)} for r in due.upcoming],
+        "due_now": money(due.overdue.total) if due.overdue else "",
+        "channel": "；".join(c.where for c in due.channels),
+        "deposit_days": due.deposit_days,
         "deadline": cn_date(rules.confirmation_deadline(borrower.graduation_year)),
     }
 
@@ -89,12 +93,11 @@ def summary_rows(borrowers: Iterable[Borrower], year: int, today: dt.date) -> li
                LetterRecord.objects.filter(borrower__in=[b.pk for b in items], graduation_year=year)}
     rows = []
     for n, b in enumerate(items, start=1):
-        contracts = plans.live_contracts(b)
-        plan = plans.borrower_plan(b, today, contracts)
-        nxt = plan.next_due
+        due = borrower_due(b, today)
+        contracts = [c.contract for c in due.contracts]
+        nxt = due.next
         rows.append([n, b.student_no, b.name, mask_id_number(b.id_number), b.major, len(contracts),
-                     sum((c.amount for c in contracts), plans.ZERO),
-                     sum((c.outstanding_principal for c in contracts), plans.ZERO),
+                     sum((c.amount for c in contracts), ZERO), due.outstanding,
                      nxt.on if nxt else None, nxt.total if nxt else None, mask_phone(b.mobile),
                      _employment(b), _letter_state(letters.get(b.pk))])
     return rows
@@ -107,7 +110,7 @@ def summary_heading(department, year: int) -> str:
 def letter_summary_xlsx(borrowers, department, year: int, today: dt.date) -> bytes:
     rows = summary_rows(borrowers, year, today)
     total = ["合计", f"{len(rows)}人", "", "", "", sum(r[5] for r in rows),
-             sum((r[6] for r in rows), plans.ZERO), sum((r[7] for r in rows), plans.ZERO), "", "", "", "", ""]
+             sum((r[6] for r in rows), ZERO), sum((r[7] for r in rows), ZERO), "", "", "", "", ""]
     return xlsx_table(SUMMARY_TITLE, SUMMARY_COLUMNS, [*rows, total],
                       title_line=summary_heading(department, year), footer_lines=SIGN_LINES)
 
@@ -122,7 +125,7 @@ def letter_summary_pdf(borrowers, department, year: int, today: dt.date) -> byte
 
     printed = [[cell(i, v) for i, v in enumerate(r)] for r in rows]
     total = ["合计", f"{len(rows)}人", "", "", "", sum(r[5] for r in rows),
-             money(sum((r[6] for r in rows), plans.ZERO)), money(sum((r[7] for r in rows), plans.ZERO)),
+             money(sum((r[6] for r in rows), ZERO)), money(sum((r[7] for r in rows), ZERO)),
              "", "", "", "", ""]
     return render_pdf("documents/summary_table.html", {
         "title": SUMMARY_TITLE, "heading": summary_heading(department, year),

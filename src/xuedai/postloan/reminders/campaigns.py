@@ -15,12 +15,12 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from xuedai.borrowers.models import Borrower
+from xuedai.core.deposits import overdue_deduction
 from xuedai.jobs.runner import batch_run
+from xuedai.loans.amount_due import borrower_due
 from xuedai.loans.models import LoanAccount
 from xuedai.origination.models import LIVE_STATES, Contract
 
-from .. import plans
-from .. import rules as calendar
 from ..models import CampaignKind, Reminder, ReminderCampaign
 from . import rules, texts
 from .channels import Recipient, ReminderChannel, configured_channels
@@ -46,14 +46,14 @@ def _already_reminded(borrower: Borrower, campaign: ReminderCampaign) -> bool:
 
 def compose(kind: str, borrower: Borrower, today: dt.date, campaign: ReminderCampaign | None = None,
             contract_ids: list[int] | None = None) -> tuple[str, dt.date | None] | None:
-    """The text for one borrower, and the due date it is about — or None when the rule says no."""
-    contracts = plans.live_contracts(borrower)
-    if not contracts:
+    """The text for one borrower, and the due date it is about — or None when the rule says no.
+    Amounts, days and channel are loans.amount_due's, the answer every page gives."""
+    due = borrower_due(borrower, today)
+    if not due.contracts:
         return None
-    plan = plans.borrower_plan(borrower, today, contracts)
-    nxt = plan.next_due
-    channel = plans.payment_channel(borrower, contracts, short=True)
-    context = texts.base_context(borrower, channel)
+    nxt = due.next
+    overdue_now = due.overdue.total if due.overdue else Decimal(0)
+    context = texts.base_context(borrower, "、".join(c.short for c in due.channels))
     if kind == CampaignKind.ANNUAL_DUE:
         if not rules.annual_notice_due(nxt.on if nxt else None, today):
             return None
@@ -63,12 +63,11 @@ def compose(kind: str, borrower: Borrower, today: dt.date, campaign: ReminderCam
         if campaign is not None and _already_reminded(borrower, campaign):
             return None
         context |= texts.amounts(nxt.interest, nxt.principal)
-        context |= {"due_on": texts.day(nxt.on), "deposit_by": texts.day(
-            calendar.deposit_deadline(nxt.on, plans.deposit_days(contracts)))}
+        context |= {"due_on": texts.day(nxt.on), "deposit_by": texts.day(nxt.deposit_by)}
         return texts.reminder_text(kind, context), nxt.on
     if kind == CampaignKind.INTENSIFIED:
         owed, credit = _owed_on_accounts(borrower)
-        due_now = max(owed, plan.due_now) if owed else plan.due_now
+        due_now = max(owed, overdue_now) if owed else overdue_now
         if not rules.intensified_target(nxt.on if nxt else None, due_now > 0, today):
             return None
         amount_due = (nxt.total if nxt else Decimal(0)) + due_now
@@ -84,12 +83,11 @@ def compose(kind: str, borrower: Borrower, today: dt.date, campaign: ReminderCam
         return texts.reminder_text(kind, context), due_on
     if kind == CampaignKind.FAILED_DEDUCTION:
         owed, _ = _owed_on_accounts(borrower, contract_ids)
-        amount = owed if owed > 0 else plan.due_now
-        rededuct = calendar.next_rededuction_date(today)
+        amount = owed if owed > 0 else overdue_now
+        # The newer rule: deposit by the 15th, re-deducted on the 20th (DOMAIN.md §1; core.deposits).
+        deposit_by, rededuct = overdue_deduction(today)
         context |= {"amount": texts.money(amount), "business_date": texts.day(today),
-                    "rededuct_on": texts.day(rededuct),
-                    # The newer rule: deposit by the 15th, re-deducted on the 20th (DOMAIN.md §1).
-                    "deposit_by": texts.day(rededuct.replace(day=15))}
+                    "rededuct_on": texts.day(rededuct), "deposit_by": texts.day(deposit_by)}
         return texts.reminder_text(kind, context), rededuct
     raise ValueError(f"unknown campaign kind {kind!r}")
 

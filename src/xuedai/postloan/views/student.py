@@ -14,12 +14,10 @@ from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
 from xuedai.audit.services import audit_export
-from xuedai.calculator.payments import payments_for_contract
-from xuedai.calculator.plans import contract_plan
 from xuedai.documents.pdf import pdf_response
+from xuedai.loans.amount_due import borrower_due, contract_due
 from xuedai.origination.models import LIVE_STATES, ContractState
 
-from .. import plans, rules
 from .. import servicing_selectors as sel
 from ..documents.certificates import non_malicious_certificate_pdf, settlement_certificate_pdf
 from ..services.selfservice import certificate_request, early_repayment_request, was_overdue
@@ -34,17 +32,22 @@ def _account(contract):
     return LoanAccount.objects.filter(pk=contract.pk).select_related("contract__policy_version").first()
 
 
+def _live(contract, today) -> bool:
+    disbursed = contract.disbursed_on
+    return contract.state in LIVE_STATES and disbursed is not None and disbursed <= today
+
+
 @login_required
 def my_loans(request):
-    """本年应还: the next amount and day over all live contracts, where to deposit it and by when."""
+    """下次应还: the next amount and day over all live contracts, where to deposit it and by when
+    (loans.amount_due, the answer every student page gives)."""
     borrower = own_borrower(request.user)
     today = businessdate.today()
     contracts = list(sel.contracts_in_scope(request.user).filter(borrower=borrower, state__in=SHOWN_STATES)
                      .order_by("academic_year", "pk"))
-    live = [c for c in contracts if c.state in LIVE_STATES and c.disbursed_on]
+    live = [c for c in contracts if _live(c, today)]
     return render(request, "postloan/student/loans.html", {
-        "borrower": borrower, "contracts": contracts, "due": sel.year_due(borrower, today),
-        "channel": plans.payment_channel(borrower, live), "deposit_days": plans.deposit_days(live) or 10,
+        "borrower": borrower, "contracts": contracts, "due": borrower_due(borrower, today, live),
         "today": today,
     })
 
@@ -65,28 +68,15 @@ def my_contract(request, pk: int):
     contract = sel.contract_get(request.user, pk)
     today = businessdate.today()
     account = _account(contract)
-    plan = None
-    if contract.state in LIVE_STATES and contract.disbursed_on and contract.disbursed_on <= today:
-        plan = contract_plan(contract, today, payments_for_contract(contract))
-    days = plans.deposit_days([contract])
-    next_due = plan.next_due if plan else None
-    deposit_by = rules.deposit_deadline(_date(next_due["date"]), days) if next_due else None
+    due = contract_due(contract, today, account) if _live(contract, today) else None
     return render(request, "postloan/student/contract.html", {
-        "borrower": borrower, "contract": contract, "account": account, "plan": plan,
-        "deposit_by": deposit_by, "deposit_days": days or 10,
-        "channel": plans.payment_channel(borrower, [contract]),
+        "borrower": borrower, "contract": contract, "account": account, "due": due,
         "postings": _explained_postings(account, contract) if account else [],
         "early": account.early_repayments.order_by("-deduct_on") if account else [],
         "status_changes": contract.status_changes.all(), "plan_changes": contract.plan_changes.all(),
         "certificates": contract.overdue_certificates.all(), "can_request_certificate": was_overdue(contract),
         "settled": contract.state == ContractState.SETTLED, "today": today,
     })
-
-
-def _date(iso: str):
-    import datetime as dt
-
-    return dt.date.fromisoformat(iso)
 
 
 @require_POST
@@ -106,10 +96,23 @@ def my_early_repayment(request, pk: int):
     except (InvalidOperation, ValidationError) as exc:
         report(request, exc if isinstance(exc, ValidationError) else ValidationError("请输入正确的金额"))
     else:
-        what = f"提前归还本金 {application.principal} 元" if application.principal else "全部提前还款"
-        messages.success(request, f"已提交{what}申请，扣款日为 {application.deduct_on:%Y年%-m月%-d日}。"
-                                  f"请在扣款日前将足额资金存入还款账户。")
+        messages.success(request, early_repayment_confirmation(application, contract_due(
+            contract, businessdate.today(), _account(contract))))
     return redirect("postloan:my_contract", pk=contract.pk)
+
+
+def early_repayment_confirmation(application, due) -> str:
+    """The confirmation says the amount and day every page now shows (loans.amount_due)."""
+    what = f"提前归还本金 {application.principal:,.2f} 元" if application.principal else "全部提前还款"
+    text = f"已提交{what}申请，扣款日为 {application.deduct_on:%Y年%-m月%-d日}。"
+    planned = next((d for d in due.upcoming if d.early and d.on == application.deduct_on), None)
+    if planned is not None:
+        text += (f"届时应还 {planned.total:,.2f} 元（本金 {planned.principal:,.2f} 元、利息 "
+                 f"{planned.interest:,.2f} 元），请最迟于 {planned.deposit_by:%Y年%-m月%-d日} 扣款前存入"
+                 f"{due.channel.where}。")
+    else:
+        text += "请在扣款日前将足额资金存入还款账户。"
+    return text
 
 
 @login_required
