@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import servicing_selectors as sel
+from .. import request_selectors as sel
 from ..models import RequestStatus
 from ..services.selfservice import certificate_decide
 from .common import report, staff_required

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from xuedai import businessdate
 
-from .. import servicing_selectors as sel
+from .. import request_selectors as sel
 from ..models import PlanChangeKind, RequestStatus, StatusChangeKind
 from ..services import plan_changes, status_changes
 from .common import report, staff_required

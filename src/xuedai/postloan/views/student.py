@@ -18,7 +18,7 @@ from xuedai.documents.pdf import pdf_response
 from xuedai.loans.amount_due import borrower_due, contract_due
 from xuedai.origination.models import LIVE_STATES, ContractState
 
-from .. import servicing_selectors as sel
+from .. import request_selectors as sel
 from ..documents.certificates import non_malicious_certificate_pdf, settlement_certificate_pdf
 from ..services.selfservice import certificate_request, early_repayment_request, was_overdue
 from .common import own_borrower, report
