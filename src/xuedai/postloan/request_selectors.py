@@ -1,5 +1,6 @@
 """Reads for the post-loan request pages (status changes, plan changes, certificates), scoped to the
-acting user (ARCHITECTURE principle 4): a student sees their own contracts, staff their organisation's subtree; anything else is a 404."""
+acting user (ARCHITECTURE principle 4): a student sees their own contracts, staff their
+organisation's subtree; anything else is a 404."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
