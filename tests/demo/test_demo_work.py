@@ -119,3 +119,14 @@ def test_the_county_operator_may_create_a_contract_from_a_borrower_page(demo):
         assert new_contract_refusal(demo["county_sup"], declined) is None  # not an operator
         locked = Borrower.objects.filter(county=demo["county_op2"].organisation).first()
         assert "已汇总上报" in new_contract_refusal(demo["county_op2"], locked)
+
+
+def test_a_new_contract_number_has_the_demo_numbers_format_and_follows_them(demo):
+    from xuedai.origination.numbering import next_contract_numbers
+
+    county = User.objects.get(username="county_op").organisation
+    demo_no = (Contract.objects.filter(county=county, academic_year=2026, product="home_county")
+               .order_by("-contract_no").first().contract_no)
+    [new] = next_contract_numbers(county, "SY", 2026)
+    assert len(new) == len(demo_no) == 20 and new[:12] == demo_no[:12] == f"SY2026{county.region_code}"
+    assert int(new[12:]) == int(demo_no[12:]) + 1
