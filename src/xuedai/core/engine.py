@@ -6,8 +6,9 @@ settlements (贴息, the borrower's interest, principal due) and the contract's 
 How the timeline is walked, and why:
 
 - Normal interest accrues on the principal that has not yet fallen due, over stretches that break
-  only where that principal or the payer changes — a settlement, the self-pay start, an early
-  repayment — never at a payment of overdue amounts (DOMAIN.md §4 Day count). Each settlement rounds
+  only where that principal, the payer or the rate changes — a settlement, the self-pay start, an
+  early repayment, a rate change (``LoanTerms.rate_changes``) — never at a payment of overdue
+  amounts (DOMAIN.md §4 Day count). Penalty and compound interest follow the rate in force each day. Each settlement rounds
   the state's and the borrower's accruals once, separately.
 - Principal that falls due leaves the normal-interest base on its due day whether or not it is paid:
   if unpaid at the end of that day it accrues penalty interest instead (DOMAIN.md §4 Overdue), and
@@ -132,24 +133,25 @@ class _Contract:
         t = self.terms
         overdue_principal = self._unpaid("principal")
         overdue_interest = self._unpaid("interest")
-        self.penalty += penalty_accrual(
-            overdue_principal, t.annual_rate, t.penalty_multiplier, self.last_day, day
-        )
-        self.compound += penalty_accrual(
-            overdue_interest, t.annual_rate, t.penalty_multiplier, self.last_day, day
-        )
+        # The penalty rate follows the contract rate day by day: 130 % of the rate in force.
+        for start, end, rate in t.by_rate(self.last_day, day):
+            self.penalty += penalty_accrual(overdue_principal, rate, t.penalty_multiplier, start, end)
+            self.compound += penalty_accrual(overdue_interest, rate, t.penalty_multiplier, start, end)
         self.last_day = day
 
     def normal_accrual_to(self, day: date) -> tuple[Accrual, Accrual]:
         """(state's, borrower's) normal interest on the not-yet-due principal for [period start, day)."""
         state, borrower = Accrual(), Accrual()
         t = self.terms
-        for start, end, payer in split_by_payer(self.period_start, day, t.borrower_periods):
-            accrual = stretch_accrual(self.not_yet_due, t.annual_rate, start, end, t.basis)
-            if payer == "state":
-                state += accrual
-            else:
-                borrower += accrual
+        # A stretch breaks where the payer or the rate changes (DOMAIN.md §4; core.rates): each
+        # piece is weighed on its own, the pieces' exact accruals summed, rounded once at settlement.
+        for payer_start, payer_end, payer in split_by_payer(self.period_start, day, t.borrower_periods):
+            for start, end, rate in t.by_rate(payer_start, payer_end):
+                accrual = stretch_accrual(self.not_yet_due, rate, start, end, t.basis)
+                if payer == "state":
+                    state += accrual
+                else:
+                    borrower += accrual
         return state, borrower
 
     # -- events ---------------------------------------------------------------------------------
