@@ -8,8 +8,8 @@ How the timeline is walked, and why:
 - Normal interest accrues on the principal that has not yet fallen due, over stretches that break
   only where that principal, the payer or the rate changes — a settlement, the self-pay start, an
   early repayment, a rate change (``LoanTerms.rate_changes``) — never at a payment of overdue
-  amounts (DOMAIN.md §4 Day count). Penalty and compound interest follow the rate in force each day. Each settlement rounds
-  the state's and the borrower's accruals once, separately.
+  amounts (DOMAIN.md §4 Day count). Penalty and compound interest follow the rate in force each
+  day. Each settlement rounds the state's and the borrower's accruals once, separately.
 - Principal that falls due leaves the normal-interest base on its due day whether or not it is paid:
   if unpaid at the end of that day it accrues penalty interest instead (DOMAIN.md §4 Overdue), and
   the borrower's unpaid interest accrues compound interest, both per day at /360.

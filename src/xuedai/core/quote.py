@@ -332,7 +332,8 @@ def quote(request: Mapping[str, Any]) -> dict[str, Any]:
     }
     if terms.rate_changes:
         answer["rate_periods"] = [
-            {"from": p.start.isoformat(), "until": p.end and p.end.isoformat(), "annual_rate": str(p.annual_rate)}
+            {"from": p.start.isoformat(), "until": p.end and p.end.isoformat(),
+             "annual_rate": str(p.annual_rate)}
             for p in rate_periods(terms.disbursed_on, terms.annual_rate, terms.rate_changes, as_of)
         ]
     return answer

@@ -44,7 +44,8 @@ def check_rate_changes(changes: Sequence[RateChange], disbursed_on: date) -> Non
         if change.effective_from <= disbursed_on:
             raise ValueError(f"第 {index + 1} 次利率调整的生效日应晚于放款日 {disbursed_on.isoformat()}")
         if previous is not None and change.effective_from <= previous:
-            raise ValueError(f"第 {index + 1} 次利率调整的生效日应晚于上一次（{previous.isoformat()}），按日期升序排列")
+            raise ValueError(f"第 {index + 1} 次利率调整的生效日应晚于上一次（{previous.isoformat()}），"
+                             "按日期升序排列")
         previous = change.effective_from
 
 
@@ -105,8 +106,9 @@ def rate_periods(disbursed_on: date, signing_rate: Decimal, changes: Sequence[Ra
                  until: date | None = None) -> list[RatePeriod]:
     """The contract's rate periods from disbursement, for the borrower's statement.
 
-    >>> [(p.start.isoformat(), p.end and p.end.isoformat(), str(p.annual_rate)) for p in
-    ...  rate_periods(date(2022, 9, 10), Decimal("0.0375"), [RateChange(date(2023, 1, 1), Decimal("0.0315"))])]
+    >>> cut = [RateChange(date(2023, 1, 1), Decimal("0.0315"))]
+    >>> [(p.start.isoformat(), p.end and p.end.isoformat(), str(p.annual_rate))
+    ...  for p in rate_periods(date(2022, 9, 10), Decimal("0.0375"), cut)]
     [('2022-09-10', '2023-01-01', '0.0375'), ('2023-01-01', None, '0.0315')]
     """
     periods: list[RatePeriod] = []
