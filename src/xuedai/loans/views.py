@@ -30,6 +30,7 @@ from .deduction.services import ImportError_, deduction_import, deduction_post, 
 from .explain import explain
 from .forms import ResultUploadForm
 from .models import Kind
+from .rate_statement import rate_history
 from .services.ledger import account_terms
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +51,7 @@ def account_detail(request, contract_id: int):
         "grades": account.grades.order_by("-as_of")[:8],
         "early": account.early_repayments.order_by("-deduct_on"),
         "reliefs": account.reliefs.select_related("programme"),
-        "owed": account.amount_owed,
+        "owed": account.amount_owed, "rate_periods": rate_history(contract),
     })
 
 
