@@ -120,3 +120,50 @@ def test_the_worked_example_in_the_kernel() -> None:
     rate, days, rates = period_rates(ids, first, exact.day(date(2022, 12, 20)), _col([375000]), _col([1]),
                                      exact.days([date(2023, 1, 1)]), _col([315000]))
     assert days is None and int(rate[0]) == 375000
+
+
+@st.composite
+def overdue_accounts(draw: st.DrawFn):
+    on = date(2026, 12, 20)
+    accounts = []
+    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+        signing = draw(st.integers(min_value=0, max_value=2_000_000))
+        days = sorted(draw(st.sets(st.integers(min_value=1, max_value=1500), max_size=4)))
+        changes = [(on - timedelta(days=d), draw(st.integers(min_value=0, max_value=2_000_000)))
+                   for d in reversed(days)]
+        items = [(on - timedelta(days=draw(st.integers(min_value=0, max_value=1200))),
+                  draw(st.integers(min_value=1, max_value=2_000_000))) for _ in range(draw(st.integers(1, 4)))]
+        accounts.append((signing, changes, items))
+    return on, accounts
+
+
+@PROPERTY
+@given(case=overdue_accounts(), multiplier=st.sampled_from([130, 150]))
+def test_penalty_follows_the_rate_in_force_like_the_core(case, multiplier: int) -> None:
+    from xuedai.batch.penalty_kernel import penalty_by_account
+    from xuedai.batch.rate_kernel import stretches_by_rate
+    from xuedai.core.interest import Accrual
+    from xuedai.core.overdue import penalty_accrual
+    from xuedai.core.rates import split_by_rate
+
+    on, accounts = case
+    mult = Decimal(multiplier) / 100
+    want = []
+    item_account, start, amount, signing_col, change_rows = [], [], [], [], []
+    for k, (signing, changes, items) in enumerate(accounts):
+        core_changes = [RateChange(d, Decimal(r) / exact.RATE_SCALE) for d, r in changes]
+        total = Accrual()
+        for since, unpaid in items:
+            for a, b, rate in split_by_rate(since, on, Decimal(signing) / exact.RATE_SCALE, core_changes):
+                total += penalty_accrual(exact.yuan(unpaid), rate, mult, a, b)
+            item_account.append(k)
+            start.append(exact.day(since))
+            amount.append(unpaid)
+            signing_col.append(signing)
+        want.append(exact.fen(total.rounded()))
+        change_rows += [(k, exact.day(d), r) for d, r in changes]
+    piece, rate, a, b = stretches_by_rate(_col(item_account), _col(start), exact.day(on), _col(signing_col),
+                                          _col([r[0] for r in change_rows]), _col([r[1] for r in change_rows]),
+                                          _col([r[2] for r in change_rows]))
+    got = penalty_by_account(_col(item_account)[piece], len(accounts), _col(amount)[piece], rate, a, b, multiplier)
+    assert [int(x) for x in got] == want

@@ -51,9 +51,11 @@ def period_rates(ids: np.ndarray, period_start: np.ndarray, on: int, signing_rat
     found = sorted_ids[at] == change_id
     row, day, new = order[at[found]], change_day[found], change_rate[found]
     before = day <= period_start[row]
-    # The rate on the period start: the last change on or before it (rows are sorted by day, and in
-    # a fancy-index assignment the last write to a row wins).
-    rate[row[before]] = new[before]
+    # The rate on the period start: the last change on or before it (changes are sorted by day, so
+    # the highest change index per row; np.maximum.at, not a fancy assignment with repeated rows).
+    last = np.full(len(ids), -1, dtype=np.int64)
+    np.maximum.at(last, row[before], np.flatnonzero(before))
+    rate = np.where(last >= 0, new[np.maximum(last, 0)], rate)
     inside = ~before & (day < on)
     row, day, new = row[inside], day[inside], new[inside]
     if len(row) == 0:
@@ -106,3 +108,35 @@ def split_numerators(start: np.ndarray, cut: np.ndarray, on: int, rate: np.ndarr
         state += rates[:, j] * w_state
         borrower += rates[:, j] * w_borrower
     return state, borrower
+
+
+def stretches_by_rate(item_account: np.ndarray, start: np.ndarray, on: int, rate: np.ndarray,
+                      change_account: np.ndarray, change_day: np.ndarray,
+                      change_rate: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cut each overdue stretch ``[start_i, on)`` where its account's rate changes: the penalty rate
+    follows the rate in force day by day (``core.engine`` accrue_overdue_to over
+    ``LoanTerms.by_rate``). ``rate`` is each stretch's signing rate; ``change_*`` the accounts'
+    changes before ``on``, sorted by account then day. Returns the pieces as (stretch index, rate,
+    start, end); penalty is linear in days, so the pieces' exact sum is the stretch's penalty."""
+    n = len(start)
+    ends = np.full(n, on, dtype=np.int64)
+    if len(change_account) == 0 or n == 0:
+        return np.arange(n), np.asarray(rate, dtype=np.int64), np.asarray(start, dtype=np.int64), ends
+    lo = np.searchsorted(change_account, item_account, "left")
+    hi = np.searchsorted(change_account, item_account, "right")
+    counts = hi - lo
+    item = np.repeat(np.arange(n), counts)
+    j = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
+    day = change_day[j]
+    before = day <= start[item]
+    last = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last, item[before], j[before])
+    first_rate = np.where(last >= 0, change_rate[np.maximum(last, 0)], rate)
+    inside = ~before & (day < on)
+    np.minimum.at(ends, item[inside], day[inside])  # the first piece ends at the first change inside
+    item_in, j_in = item[inside], j[inside]
+    following = np.minimum(j_in + 1, len(change_day) - 1)
+    has_next = (j_in + 1 < hi[item_in]) & (change_day[following] < on)
+    next_end = np.where(has_next, change_day[following], on)
+    return (np.concatenate([np.arange(n), item_in]), np.concatenate([first_rate, change_rate[j_in]]),
+            np.concatenate([start, day[inside]]), np.concatenate([ends, next_end]))
