@@ -36,7 +36,9 @@ def schedules(draw: st.DrawFn, case: Case) -> list[tuple[date, int]]:
     rates = [case.rate_units]
     changes = []
     for offset in offsets:
-        rate = draw(st.sampled_from([rates[-1], 285000, 315000]) | st.integers(min_value=0, max_value=2_000_000))
+        rate = draw(
+            st.sampled_from([rates[-1], 285000, 315000]) | st.integers(min_value=0, max_value=2_000_000)
+        )
         rates.append(rate)
         changes.append((case.disbursed + timedelta(days=offset), rate))
     return changes
@@ -49,8 +51,10 @@ def repriced(draw: st.DrawFn) -> tuple[Case, list[tuple[date, int]]]:
 
 
 def _core_terms(case: Case, changes: list[tuple[date, int]]):
-    return replace(case.terms(), rate_changes=tuple(
-        RateChange(day, Decimal(rate) / exact.RATE_SCALE) for day, rate in changes))
+    return replace(
+        case.terms(),
+        rate_changes=tuple(RateChange(day, Decimal(rate) / exact.RATE_SCALE) for day, rate in changes),
+    )
 
 
 def _kernel(on_day, **cols):
@@ -61,12 +65,14 @@ def _kernel(on_day, **cols):
 @PROPERTY
 @given(portfolio=st.lists(repriced(), min_size=1, max_size=12), chunk=st.sampled_from([1, 3, 1 << 15]))
 def test_settlement_kernel_with_rate_changes_equals_core(portfolio, chunk: int) -> None:
-    expected = [{row.on: row for row in simulate(_core_terms(c, ch), c.maturity).settlements}
-                for c, ch in portfolio]
+    expected = [
+        {row.on: row for row in simulate(_core_terms(c, ch), c.maturity).settlements} for c, ch in portfolio
+    ]
     cases_ = [c for c, _ in portfolio]
     ids = _col([7 * i + 3 for i in range(len(cases_))])[::-1].copy()  # not in id order, like a COPY
-    change_rows = sorted((int(ids[i]), exact.day(day), rate) for i, (_, ch) in enumerate(portfolio)
-                         for day, rate in ch)
+    change_rows = sorted(
+        (int(ids[i]), exact.day(day), rate) for i, (_, ch) in enumerate(portfolio) for day, rate in ch
+    )
     change_id, change_day, change_rate = (_col([r[k] for r in change_rows]) for k in range(3))
     principal = _col([c.principal_fen for c in cases_])
     cols = {
@@ -84,21 +90,40 @@ def test_settlement_kernel_with_rate_changes_equals_core(portfolio, chunk: int) 
     period_start = cols["disbursed_on"].copy()
     for on in sorted(set().union(*expected)):
         on_day = exact.day(on)
-        rate, change_on, change_rate_ = period_rates(ids, period_start, on_day, signing,
-                                                      change_id, change_day, change_rate)
+        rate, change_on, change_rate_ = period_rates(
+            ids, period_start, on_day, signing, change_id, change_day, change_rate
+        )
         waived = np.array([on.year in c.waived_years for c in cases_])
-        result = map_chunks(_kernel, len(cases_), chunk=chunk, on_day=on_day, not_yet_due=not_yet_due,
-                            period_start=period_start, rate=rate, interest_waived=waived,
-                            change_on=change_on, change_rate=change_rate_, **cols)
-        for i, case in enumerate(cases_):
+        result = map_chunks(
+            _kernel,
+            len(cases_),
+            chunk=chunk,
+            on_day=on_day,
+            not_yet_due=not_yet_due,
+            period_start=period_start,
+            rate=rate,
+            interest_waived=waived,
+            change_on=change_on,
+            change_rate=change_rate_,
+            **cols,
+        )
+        for i in range(len(cases_)):
             row = expected[i].get(on)
-            got = (bool(result["settles"][i]), int(result["subsidy_interest"][i]),
-                   int(result["borrower_interest"][i]), int(result["principal_due"][i]))
+            got = (
+                bool(result["settles"][i]),
+                int(result["subsidy_interest"][i]),
+                int(result["borrower_interest"][i]),
+                int(result["principal_due"][i]),
+            )
             if row is None:
                 assert got == (False, 0, 0, 0), (portfolio[i], on)
                 continue
-            want = (True, exact.fen(row.subsidy_interest), exact.fen(row.borrower_interest),
-                    exact.fen(row.principal_due))
+            want = (
+                True,
+                exact.fen(row.subsidy_interest),
+                exact.fen(row.borrower_interest),
+                exact.fen(row.principal_due),
+            )
             assert got == want, (portfolio[i], on)
         not_yet_due = not_yet_due - result["principal_due"]
         period_start = np.where(result["settles"], on_day, period_start)
@@ -108,17 +133,33 @@ def test_the_worked_example_in_the_kernel() -> None:
     # 10 000 yuan disbursed 2022-09-10 at 3.75 %, subsidised, cut to 3.15 % from 2023-01-01.
     ids, start = _col([1]), exact.days([date(2022, 12, 20)])
     on = exact.day(date(2023, 12, 20))
-    rate, days, rates = period_rates(ids, start, on, _col([375000]), _col([1]),
-                                     exact.days([date(2023, 1, 1)]), _col([315000]))
-    result = settle.settle(on, principal=_col([1_000_000]), not_yet_due=_col([1_000_000]), rate=rate,
-                           disbursed_on=exact.days([date(2022, 9, 10)]), maturity=exact.days([date(2036, 9, 20)]),
-                           period_start=start, self_pay_from=_col([int(exact.NO_DATE)]),
-                           first_principal_due=_col([int(exact.NO_DATE)]), changes=sparse(days, rates))
+    rate, days, rates = period_rates(
+        ids, start, on, _col([375000]), _col([1]), exact.days([date(2023, 1, 1)]), _col([315000])
+    )
+    result = settle.settle(
+        on,
+        principal=_col([1_000_000]),
+        not_yet_due=_col([1_000_000]),
+        rate=rate,
+        disbursed_on=exact.days([date(2022, 9, 10)]),
+        maturity=exact.days([date(2036, 9, 20)]),
+        period_start=start,
+        self_pay_from=_col([int(exact.NO_DATE)]),
+        first_principal_due=_col([int(exact.NO_DATE)]),
+        changes=sparse(days, rates),
+    )
     assert int(result.subsidy_interest[0]) == 32138  # 12.5 + 308.875 = 321.375 → 321.38
     # The period before: no change inside it, the signing rate on its start.
     first = exact.days([date(2022, 9, 10)])
-    rate, days, rates = period_rates(ids, first, exact.day(date(2022, 12, 20)), _col([375000]), _col([1]),
-                                     exact.days([date(2023, 1, 1)]), _col([315000]))
+    rate, days, rates = period_rates(
+        ids,
+        first,
+        exact.day(date(2022, 12, 20)),
+        _col([375000]),
+        _col([1]),
+        exact.days([date(2023, 1, 1)]),
+        _col([315000]),
+    )
     assert days is None and int(rate[0]) == 375000
 
 
@@ -129,10 +170,17 @@ def overdue_accounts(draw: st.DrawFn):
     for _ in range(draw(st.integers(min_value=1, max_value=6))):
         signing = draw(st.integers(min_value=0, max_value=2_000_000))
         days = sorted(draw(st.sets(st.integers(min_value=1, max_value=1500), max_size=4)))
-        changes = [(on - timedelta(days=d), draw(st.integers(min_value=0, max_value=2_000_000)))
-                   for d in reversed(days)]
-        items = [(on - timedelta(days=draw(st.integers(min_value=0, max_value=1200))),
-                  draw(st.integers(min_value=1, max_value=2_000_000))) for _ in range(draw(st.integers(1, 4)))]
+        changes = [
+            (on - timedelta(days=d), draw(st.integers(min_value=0, max_value=2_000_000)))
+            for d in reversed(days)
+        ]
+        items = [
+            (
+                on - timedelta(days=draw(st.integers(min_value=0, max_value=1200))),
+                draw(st.integers(min_value=1, max_value=2_000_000)),
+            )
+            for _ in range(draw(st.integers(1, 4)))
+        ]
         accounts.append((signing, changes, items))
     return on, accounts
 
@@ -162,8 +210,16 @@ def test_penalty_follows_the_rate_in_force_like_the_core(case, multiplier: int) 
             signing_col.append(signing)
         want.append(exact.fen(total.rounded()))
         change_rows += [(k, exact.day(d), r) for d, r in changes]
-    piece, rate, a, b = stretches_by_rate(_col(item_account), _col(start), exact.day(on), _col(signing_col),
-                                          _col([r[0] for r in change_rows]), _col([r[1] for r in change_rows]),
-                                          _col([r[2] for r in change_rows]))
-    got = penalty_by_account(_col(item_account)[piece], len(accounts), _col(amount)[piece], rate, a, b, multiplier)
+    piece, rate, a, b = stretches_by_rate(
+        _col(item_account),
+        _col(start),
+        exact.day(on),
+        _col(signing_col),
+        _col([r[0] for r in change_rows]),
+        _col([r[1] for r in change_rows]),
+        _col([r[2] for r in change_rows]),
+    )
+    got = penalty_by_account(
+        _col(item_account)[piece], len(accounts), _col(amount)[piece], rate, a, b, multiplier
+    )
     assert [int(x) for x in got] == want

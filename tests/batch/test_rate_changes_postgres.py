@@ -29,18 +29,31 @@ def test_kernel_settlement_and_penalty_with_rate_changes_reconcile_with_the_engi
     contracts = list(Contract.objects.select_related("policy_version").order_by("pk"))
     for contract in contracts:
         account_take_on(actor=None, contract=contract, as_of=dt.date(2026, 11, 30))
-    repriced = [c for c in contracts if c.pk % 3 == 0 and c.maturity_date > dt.date(2026, 7, 1)
-                and c.disbursed_on < dt.date(2026, 1, 1)]
+    repriced = [
+        c
+        for c in contracts
+        if c.pk % 3 == 0 and c.maturity_date > dt.date(2026, 7, 1) and c.disbursed_on < dt.date(2026, 1, 1)
+    ]
     for contract in repriced:
-        RateChange.objects.create(contract=contract, effective_from=dt.date(2026, 1, 1),
-                                  annual_rate=contract.annual_rate - D("0.0025"), reason="lpr",
-                                  rule_version=contract.policy_version)
+        RateChange.objects.create(
+            contract=contract,
+            effective_from=dt.date(2026, 1, 1),
+            annual_rate=contract.annual_rate - D("0.0025"),
+            reason="lpr",
+            rule_version=contract.policy_version,
+        )
         if contract.pk % 2 == 0:
-            RateChange.objects.create(contract=contract, effective_from=dt.date(2026, 7, 1),
-                                      annual_rate=contract.annual_rate - D("0.0035"), reason="lpr",
-                                      rule_version=contract.policy_version)
+            RateChange.objects.create(
+                contract=contract,
+                effective_from=dt.date(2026, 7, 1),
+                annual_rate=contract.annual_rate - D("0.0035"),
+                reason="lpr",
+                rule_version=contract.policy_version,
+            )
     assert len(repriced) >= 10
-    timings = loans_settlement(portfolio.BENCH_DAY, settle_leftovers=settle_leftovers, chunk=100, connections=1)
+    timings = loans_settlement(
+        portfolio.BENCH_DAY, settle_leftovers=settle_leftovers, chunk=100, connections=1
+    )
     assert timings.rows > 0
     differences = list(reconcile(as_of=portfolio.BENCH_DAY))
     assert differences == []

@@ -32,19 +32,28 @@ def accounts(province):
     already settled (out of reach)."""
     made = []
     for county in province.counties:
-        contract = make_contract(province, county=county, amount="8000.00", rate="0.06550",
-                                 disbursed_on=dt.date(2018, 10, 15), self_pay_from=dt.date(2022, 9, 1),
-                                 maturity=dt.date(2032, 12, 20))
+        contract = make_contract(
+            province,
+            county=county,
+            amount="8000.00",
+            rate="0.06550",
+            disbursed_on=dt.date(2018, 10, 15),
+            self_pay_from=dt.date(2022, 9, 1),
+            maturity=dt.date(2032, 12, 20),
+        )
         made.append(contract_disburse(actor=None, contract=contract, on=dt.date(2018, 10, 15)))
     return made
 
 
 def _notice():
-    return PolicyVersion.objects.get(product="home_county", region_code="", effective_from=dt.date(2023, 9, 1))
+    return PolicyVersion.objects.get(
+        product="home_county", region_code="", effective_from=dt.date(2023, 9, 1)
+    )
 
 
-def test_the_province_sees_which_contracts_the_2023_cut_reprices_and_registers_them(client, province, accounts,
-                                                                                    monkeypatch):
+def test_the_province_sees_which_contracts_the_2023_cut_reprices_and_registers_them(
+    client, province, accounts, monkeypatch
+):
     from xuedai import businessdate
 
     monkeypatch.setattr(businessdate, "today", lambda: dt.date(2023, 10, 9))
@@ -76,8 +85,14 @@ def test_the_statement_explains_each_rate_period(client, province, accounts):
     account = accounts[0]
     contract = account.contract
     notice = _notice()
-    RateChange.objects.create(contract=contract, effective_from=dt.date(2023, 9, 1), annual_rate=D("0.03600"),
-                              reason="notice", rule_version=notice, lpr_published_on=dt.date(2023, 8, 21))
+    RateChange.objects.create(
+        contract=contract,
+        effective_from=dt.date(2023, 9, 1),
+        annual_rate=D("0.03600"),
+        reason="notice",
+        rule_version=notice,
+        lpr_published_on=dt.date(2023, 8, 21),
+    )
     for year in range(2018, 2024):
         settlement_post(actor=None, account=account, on=dt.date(year, 12, 20))
     posting = Posting.objects.get(account=account, kind=Kind.INTEREST, business_date=dt.date(2023, 12, 20))
@@ -89,8 +104,14 @@ def test_the_statement_explains_each_rate_period(client, province, accounts):
     # The borrower's own page lists the periods and why.
     from xuedai.orgs.services import user_create
 
-    student = user_create(actor=None, username="stu-rate", organisation=None, roles=[Role.STUDENT],
-                          real_name=contract.borrower.name, password=factories.PASSWORD)
+    student = user_create(
+        actor=None,
+        username="stu-rate",
+        organisation=None,
+        roles=[Role.STUDENT],
+        real_name=contract.borrower.name,
+        password=factories.PASSWORD,
+    )
     contract.borrower.user = student
     contract.borrower.save(update_fields=["user"])
     login(client, student)

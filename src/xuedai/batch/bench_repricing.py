@@ -37,22 +37,26 @@ def reprice(conn, share: float) -> int:
     """Write the rate changes of the ``repriced`` run; returns the contracts repriced."""
     tenths = round(share * 10)
     with conn.cursor() as cur:
-        cur.execute("""
+        cur.execute(
+            """
             INSERT INTO loans_ratechange (contract_id, effective_from, annual_rate, reason, rule_version_id,
                                           lpr_published_on, recorded_at)
             SELECT c.id, %(first)s, c.annual_rate - 0.0025, 'lpr', c.policy_version_id, NULL, now()
               FROM origination_contract c
              WHERE c.contract_no LIKE %(prefix)s AND c.id %% 10 < %(tenths)s
                AND c.disbursed_on < %(first)s AND c.maturity_date > %(first)s""",
-                    {"first": FIRST_CUT, "prefix": portfolio.PREFIX + "%", "tenths": tenths})
+            {"first": FIRST_CUT, "prefix": portfolio.PREFIX + "%", "tenths": tenths},
+        )
         repriced = cur.rowcount
-        cur.execute("""
+        cur.execute(
+            """
             INSERT INTO loans_ratechange (contract_id, effective_from, annual_rate, reason, rule_version_id,
                                           lpr_published_on, recorded_at)
             SELECT r.contract_id, %(second)s, r.annual_rate - 0.0010, 'lpr', r.rule_version_id, NULL, now()
               FROM loans_ratechange r JOIN origination_contract c ON c.id = r.contract_id
              WHERE r.effective_from = %(first)s AND c.id %% 3 = 0 AND c.maturity_date > %(second)s""",
-                    {"first": FIRST_CUT, "second": SECOND_CUT})
+            {"first": FIRST_CUT, "second": SECOND_CUT},
+        )
     conn.commit()
     with conn.cursor() as cur:
         cur.execute("ANALYZE loans_ratechange")
@@ -78,7 +82,9 @@ def scalar_check(conn, on: int, size: int) -> dict:
     kernel = compute(on, cols, policies, changes)
     by_id: dict[int, list[RateChange]] = {}
     for cid, day, rate in zip(changes["id"], changes["day"], changes["rate"], strict=True):
-        by_id.setdefault(int(cid), []).append(RateChange(exact.to_date(day), Decimal(int(rate)) / exact.RATE_SCALE))
+        by_id.setdefault(int(cid), []).append(
+            RateChange(exact.to_date(day), Decimal(int(rate)) / exact.RATE_SCALE)
+        )
     pv = cols["policy"]
     day = exact.to_date(on)
     same = 0
@@ -136,15 +142,21 @@ def run(loans: int, *, share: float, chunk: int, settle_leftovers=None, sample: 
 
 
 def table(report: dict) -> str:
-    lines = [f"settlement at {report['loans']:,} contracts, {report['repriced_share']:.0%} repriced vs none "
-             f"({report.get('repriced_contracts', 0):,} repriced; kernel = core on "
-             f"{report.get('repriced_sample', 0):,} repriced: {report.get('repriced_kernel_equals_scalar')})",
-             f"{'run':<10}{'rows':>12}{'read s':>9}{'compute s':>11}{'write s':>9}{'total s':>9}"
-             f"{'loans/s in batch':>18}"]
+    lines = [
+        f"settlement at {report['loans']:,} contracts, {report['repriced_share']:.0%} repriced vs none "
+        f"({report.get('repriced_contracts', 0):,} repriced; kernel = core on "
+        f"{report.get('repriced_sample', 0):,} repriced: {report.get('repriced_kernel_equals_scalar')})",
+        f"{'run':<10}{'rows':>12}{'read s':>9}{'compute s':>11}{'write s':>9}{'total s':>9}"
+        f"{'loans/s in batch':>18}",
+    ]
     for name in ("none", "repriced"):
         s = report[name]
-        lines.append(f"{name:<10}{s['rows']:>12,}{s['read_s']:>9.2f}{s['compute_s']:>11.3f}{s['write_s']:>9.2f}"
-                     f"{s['end_to_end_s']:>9.2f}{s.get('compute_loans_per_s_in_batch') or 0:>18,}")
-    lines.append(f"repriced / none = {report['repriced_over_none']} (target ≤ 1.2: "
-                 f"{'✓' if report['within_20_percent'] else '✗'})")
+        lines.append(
+            f"{name:<10}{s['rows']:>12,}{s['read_s']:>9.2f}{s['compute_s']:>11.3f}{s['write_s']:>9.2f}"
+            f"{s['end_to_end_s']:>9.2f}{s.get('compute_loans_per_s_in_batch') or 0:>18,}"
+        )
+    lines.append(
+        f"repriced / none = {report['repriced_over_none']} (target ≤ 1.2: "
+        f"{'✓' if report['within_20_percent'] else '✗'})"
+    )
     return "\n".join(lines)

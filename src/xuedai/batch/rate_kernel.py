@@ -34,9 +34,15 @@ class PeriodRates:
         return len(self.rows)
 
 
-def period_rates(ids: np.ndarray, period_start: np.ndarray, on: int, signing_rate: np.ndarray,
-                 change_id: np.ndarray, change_day: np.ndarray,
-                 change_rate: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+def period_rates(
+    ids: np.ndarray,
+    period_start: np.ndarray,
+    on: int,
+    signing_rate: np.ndarray,
+    change_id: np.ndarray,
+    change_day: np.ndarray,
+    change_rate: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """(rate in force on each row's period start, and dense ``(n, K)`` change days and rates inside
     the period — NO_DATE padded; None when no row has one) from the chunk's change rows
     (``change_*``: recorded changes before ``on`` of the chunk's contracts, sorted by contract then
@@ -80,8 +86,14 @@ def sparse(days: np.ndarray | None, rates: np.ndarray | None) -> PeriodRates | N
     return PeriodRates(rows, days[rows], rates[rows])
 
 
-def split_numerators(start: np.ndarray, cut: np.ndarray, on: int, rate: np.ndarray, changes: PeriodRates,
-                     actual_360: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def split_numerators(
+    start: np.ndarray,
+    cut: np.ndarray,
+    on: int,
+    rate: np.ndarray,
+    changes: PeriodRates,
+    actual_360: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per changed row, ``Σ rate × weight`` of the state's stretch ``[start, cut)`` and the borrower's
     ``[cut, on)``, each cut at the rate changes (``start``, ``cut``, ``rate``, ``actual_360`` are the
     changed rows' values)."""
@@ -102,7 +114,9 @@ def split_numerators(start: np.ndarray, cut: np.ndarray, on: int, rate: np.ndarr
         state_end, borrower_start = np.minimum(b, cut), np.maximum(a, cut)
         if actual_360 is not None:
             w_state = np.where(actual_360, actual_weight(a, state_end), pboc_weight(a, state_end))
-            w_borrower = np.where(actual_360, actual_weight(borrower_start, b), pboc_weight(borrower_start, b))
+            w_borrower = np.where(
+                actual_360, actual_weight(borrower_start, b), pboc_weight(borrower_start, b)
+            )
         else:
             w_state, w_borrower = pboc_weight(a, state_end), pboc_weight(borrower_start, b)
         state += rates[:, j] * w_state
@@ -110,9 +124,15 @@ def split_numerators(start: np.ndarray, cut: np.ndarray, on: int, rate: np.ndarr
     return state, borrower
 
 
-def stretches_by_rate(item_account: np.ndarray, start: np.ndarray, on: int, rate: np.ndarray,
-                      change_account: np.ndarray, change_day: np.ndarray,
-                      change_rate: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def stretches_by_rate(
+    item_account: np.ndarray,
+    start: np.ndarray,
+    on: int,
+    rate: np.ndarray,
+    change_account: np.ndarray,
+    change_day: np.ndarray,
+    change_rate: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cut each overdue stretch ``[start_i, on)`` where its account's rate changes: the penalty rate
     follows the rate in force day by day (``core.engine`` accrue_overdue_to over
     ``LoanTerms.by_rate``). ``rate`` is each stretch's signing rate; ``change_*`` the accounts'
@@ -138,5 +158,9 @@ def stretches_by_rate(item_account: np.ndarray, start: np.ndarray, on: int, rate
     following = np.minimum(j_in + 1, len(change_day) - 1)
     has_next = (j_in + 1 < hi[item_in]) & (change_day[following] < on)
     next_end = np.where(has_next, change_day[following], on)
-    return (np.concatenate([np.arange(n), item_in]), np.concatenate([first_rate, change_rate[j_in]]),
-            np.concatenate([start, day[inside]]), np.concatenate([ends, next_end]))
+    return (
+        np.concatenate([np.arange(n), item_in]),
+        np.concatenate([first_rate, change_rate[j_in]]),
+        np.concatenate([start, day[inside]]),
+        np.concatenate([ends, next_end]),
+    )

@@ -14,8 +14,9 @@ Mirrors, per contract, what :meth:`xuedai.core.engine._Contract.settle` does on 
 - a relief programme's waiver of the year's borrower interest (``LoanTerms.interest_waived_years``).
 
 A rate change inside the period (``core.rates``; a contract's rate schedule) breaks the stretch:
-``rate`` is the rate in force on the period start and ``changes`` (:class:`~xuedai.batch.rate_kernel.PeriodRates`)
-the changes inside the period, computed vectorised for those rows only (``batch.rate_kernel``).
+``rate`` is the rate in force on the period start and ``changes``
+(:class:`~xuedai.batch.rate_kernel.PeriodRates`) the changes inside the period, computed vectorised
+for those rows only (``batch.rate_kernel``).
 
 A contract with suspension periods (more than one borrower period) is outside this kernel: the
 caller runs it through the scalar core.

@@ -44,8 +44,9 @@ def check_rate_changes(changes: Sequence[RateChange], disbursed_on: date) -> Non
         if change.effective_from <= disbursed_on:
             raise ValueError(f"第 {index + 1} 次利率调整的生效日应晚于放款日 {disbursed_on.isoformat()}")
         if previous is not None and change.effective_from <= previous:
-            raise ValueError(f"第 {index + 1} 次利率调整的生效日应晚于上一次（{previous.isoformat()}），"
-                             "按日期升序排列")
+            raise ValueError(
+                f"第 {index + 1} 次利率调整的生效日应晚于上一次（{previous.isoformat()}），按日期升序排列"
+            )
         previous = change.effective_from
 
 
@@ -102,8 +103,9 @@ class RatePeriod:
     annual_rate: Decimal
 
 
-def rate_periods(disbursed_on: date, signing_rate: Decimal, changes: Sequence[RateChange],
-                 until: date | None = None) -> list[RatePeriod]:
+def rate_periods(
+    disbursed_on: date, signing_rate: Decimal, changes: Sequence[RateChange], until: date | None = None
+) -> list[RatePeriod]:
     """The contract's rate periods from disbursement, for the borrower's statement.
 
     >>> cut = [RateChange(date(2023, 1, 1), Decimal("0.0315"))]

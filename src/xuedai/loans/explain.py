@@ -36,7 +36,8 @@ def explain(posting: Posting, *, contract, settlement_days: list[dt.date]) -> st
     self_pay = contract.self_pay_from
     if kind == Kind.SUBSIDY_INTEREST:
         end = min(on, self_pay) if self_pay and self_pay > start else on
-        return (f"贴息：{_d(start)}至{_d(end)}在校期间的利息（{period_rates_text(contract, start, end)}）由财政承担，"
+        rates = period_rates_text(contract, start, end)
+        return (f"贴息：{_d(start)}至{_d(end)}在校期间的利息（{rates}）由财政承担，"
                 f"记入应收贴息，借款人不需偿还")
     if kind == Kind.INTEREST:
         begin = max(start, self_pay) if self_pay else start

@@ -66,18 +66,23 @@ def notices_reaching(version: PolicyVersion, region_code: str) -> list[tuple[dt.
     """Later versions whose rate applies to existing contracts of ``version`` in the region, with
     the day each reaches them, in order."""
     later = versions_for_region(version.product, region_code).filter(
-        rate_applies_to_existing=True, effective_from__gt=version.effective_from)
+        rate_applies_to_existing=True, effective_from__gt=version.effective_from
+    )
     reaching = []
     for notice in later:
         _, notice_reset = reset_rule(notice)
-        on = notice.effective_from if notice_reset == NoticeReset.NOTICE_DATE else _next_january(
-            notice.effective_from)
+        on = (
+            notice.effective_from
+            if notice_reset == NoticeReset.NOTICE_DATE
+            else _next_january(notice.effective_from)
+        )
         reaching.append((on, notice))
     return sorted(reaching, key=lambda pair: (pair[0], pair[1].effective_from, pair[1].region_code))
 
 
-def _rule_on(day: dt.date, version: PolicyVersion,
-             notices: list[tuple[dt.date, PolicyVersion]]) -> PolicyVersion:
+def _rule_on(
+    day: dt.date, version: PolicyVersion, notices: list[tuple[dt.date, PolicyVersion]]
+) -> PolicyVersion:
     rule = version
     for on, notice in notices:
         if on <= day:
@@ -153,15 +158,17 @@ class PlannedChange:
         return CoreRateChange(self.effective_from, self.annual_rate)
 
 
-def changes_from(points: list[Breakpoint], *, signing_rate: Decimal, disbursed_on: dt.date,
-                 maturity: dt.date) -> list[PlannedChange]:
+def changes_from(
+    points: list[Breakpoint], *, signing_rate: Decimal, disbursed_on: dt.date, maturity: dt.date
+) -> list[PlannedChange]:
     """One contract's changes: the breakpoints strictly inside its life where its rate moves."""
     changes, rate = [], signing_rate
     for point in points:
         if not disbursed_on < point.on < maturity or point.annual_rate == rate:
             continue
-        changes.append(PlannedChange(point.on, point.annual_rate, point.reason, point.rule,
-                                     point.lpr_published_on))
+        changes.append(
+            PlannedChange(point.on, point.annual_rate, point.reason, point.rule, point.lpr_published_on)
+        )
         rate = point.annual_rate
     return changes
 
@@ -179,5 +186,9 @@ def schedule_for(contract, until: dt.date) -> list[PlannedChange]:
         return []
     region = province_of(contract_region(contract))
     points = breakpoints(contract.policy_version, region, contract.disbursed_on, until)
-    return changes_from(points, signing_rate=contract.annual_rate, disbursed_on=contract.disbursed_on,
-                        maturity=contract.maturity_date)
+    return changes_from(
+        points,
+        signing_rate=contract.annual_rate,
+        disbursed_on=contract.disbursed_on,
+        maturity=contract.maturity_date,
+    )

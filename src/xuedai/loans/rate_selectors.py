@@ -45,7 +45,10 @@ def notices() -> QuerySet[PolicyVersion]:
 
 def reaching_day(notice: PolicyVersion) -> dt.date:
     _, notice_reset = reset_rule(notice)
-    if notice_reset == NoticeReset.NOTICE_DATE or (notice.effective_from.month, notice.effective_from.day) == (1, 1):
+    if notice_reset == NoticeReset.NOTICE_DATE or (
+        notice.effective_from.month,
+        notice.effective_from.day,
+    ) == (1, 1):
         return notice.effective_from
     return dt.date(notice.effective_from.year + 1, 1, 1)
 
@@ -65,30 +68,55 @@ def repricing(user, notice: PolicyVersion) -> Repricing:
     on = reaching_day(notice)
     rate = rule_rate(notice, on)
     new_rate, lpr = (rate[0], rate[1]) if rate else (None, None)
-    before = (RateChange.objects.filter(contract=OuterRef("contract"), effective_from__lt=on)
-              .order_by("-effective_from").values("annual_rate")[:1])
+    before = (
+        RateChange.objects.filter(contract=OuterRef("contract"), effective_from__lt=on)
+        .order_by("-effective_from")
+        .values("annual_rate")[:1]
+    )
     region = Q()
     if notice.region_code:  # a provincial notice reaches its own province only
-        region = (Q(contract__county__region_code__startswith=notice.region_code)
-                  | Q(contract__county__isnull=True, contract__university__region_code__startswith=notice.region_code))
-    accounts = (LoanAccount.objects.filter(account_scope_q(user)).filter(region)
-                .filter(contract__state__in=LIVE, contract__product=notice.product,
-                        contract__policy_version__effective_from__lt=notice.effective_from,
-                        contract__disbursed_on__lt=on, contract__maturity_date__gt=on)
-                .annotate(old_rate=Coalesce(Subquery(before), F("contract__annual_rate")),
-                          registered=Exists(RateChange.objects.filter(contract=OuterRef("contract"),
-                                                                      effective_from=on))))
+        region = Q(contract__county__region_code__startswith=notice.region_code) | Q(
+            contract__county__isnull=True, contract__university__region_code__startswith=notice.region_code
+        )
+    accounts = (
+        LoanAccount.objects.filter(account_scope_q(user))
+        .filter(region)
+        .filter(
+            contract__state__in=LIVE,
+            contract__product=notice.product,
+            contract__policy_version__effective_from__lt=notice.effective_from,
+            contract__disbursed_on__lt=on,
+            contract__maturity_date__gt=on,
+        )
+        .annotate(
+            old_rate=Coalesce(Subquery(before), F("contract__annual_rate")),
+            registered=Exists(RateChange.objects.filter(contract=OuterRef("contract"), effective_from=on)),
+        )
+    )
     if new_rate is None:
         accounts = accounts.none()
     else:
         accounts = accounts.exclude(old_rate=new_rate)
     # A year's interest the cut takes off the outstanding principal (an indication for the page).
     cut = Value(new_rate or Decimal(0), output_field=DecimalField(max_digits=7, decimal_places=5))
-    saving = ExpressionWrapper(F("principal_outstanding") * (F("old_rate") - cut),
-                               output_field=DecimalField(max_digits=20, decimal_places=7))
-    by_county = list(accounts.values("contract__county__name").annotate(
-        contracts=Count("pk"), outstanding=Sum("principal_outstanding"), saving=Sum(saving),
-        registered_count=Count("pk", filter=Q(registered=True))).order_by("contract__county__name"))
-    total = accounts.aggregate(contracts=Count("pk"), outstanding=Sum("principal_outstanding"),
-                               saving=Sum(saving), registered_count=Count("pk", filter=Q(registered=True)))
+    saving = ExpressionWrapper(
+        F("principal_outstanding") * (F("old_rate") - cut),
+        output_field=DecimalField(max_digits=20, decimal_places=7),
+    )
+    by_county = list(
+        accounts.values("contract__county__name")
+        .annotate(
+            contracts=Count("pk"),
+            outstanding=Sum("principal_outstanding"),
+            saving=Sum(saving),
+            registered_count=Count("pk", filter=Q(registered=True)),
+        )
+        .order_by("contract__county__name")
+    )
+    total = accounts.aggregate(
+        contracts=Count("pk"),
+        outstanding=Sum("principal_outstanding"),
+        saving=Sum(saving),
+        registered_count=Count("pk", filter=Q(registered=True)),
+    )
     return Repricing(notice, on, new_rate, lpr, accounts, by_county, total)

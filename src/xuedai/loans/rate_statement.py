@@ -25,8 +25,14 @@ def rate_history(contract) -> list[dict]:
     ``why`` — the signing rate, then each recorded change that moved the rate."""
     if contract.disbursed_on is None:
         return []
-    rows = [{"start": contract.disbursed_on, "end": None, "rate": contract.annual_rate,
-             "why": "借款合同签订时的执行年利率"}]
+    rows = [
+        {
+            "start": contract.disbursed_on,
+            "end": None,
+            "rate": contract.annual_rate,
+            "why": "借款合同签订时的执行年利率",
+        }
+    ]
     changes = sorted(contract.rate_changes.all(), key=lambda r: r.effective_from) if contract.pk else []
     for change in changes:
         if change.annual_rate == rows[-1]["rate"]:
@@ -44,7 +50,7 @@ def rate_history(contract) -> list[dict]:
 
 
 def period_rates_text(contract, start: dt.date, end: dt.date) -> str:
-    """"年利率3.15%", or, when the rate changed inside ``[start, end)``, each piece with its dates —
+    """ "年利率3.15%", or, when the rate changed inside ``[start, end)``, each piece with its dates —
     the interest of the whole period is computed piece by piece and rounded once."""
     pieces = split_by_rate(start, end, contract.annual_rate, rate_changes(contract))
     if len(pieces) <= 1:

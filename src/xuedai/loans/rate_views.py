@@ -19,7 +19,14 @@ from xuedai.orgs.scope import sees_everything
 from .rate_selectors import notices, reaching_day, repricing
 from .services.rates import rate_changes_post
 
-VIEW_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.AUDITOR, Role.ADMIN)
+VIEW_ROLES = (
+    Role.OPERATOR,
+    Role.SUPERVISOR,
+    Role.BANK_REVIEWER,
+    Role.BANK_APPROVER,
+    Role.AUDITOR,
+    Role.ADMIN,
+)
 
 
 def may_register(user) -> bool:
@@ -27,8 +34,11 @@ def may_register(user) -> bool:
     if user.is_superuser or user.has_role(Role.ADMIN):
         return True
     org = user.organisation
-    return user.has_role(Role.SUPERVISOR) and org is not None and org.kind in ("province_centre",
-                                                                               "province_loan_office")
+    return (
+        user.has_role(Role.SUPERVISOR)
+        and org is not None
+        and org.kind in ("province_centre", "province_loan_office")
+    )
 
 
 def _province(user) -> str | None:
@@ -47,11 +57,22 @@ def repricing_list(request):
 def repricing_detail(request, pk: int):
     notice = get_object_or_404(notices(), pk=pk)
     result = repricing(request.user, notice)
-    page = Paginator(result.accounts.select_related("contract__borrower", "contract__county")
-                     .order_by("contract__county__name", "contract_id"), 50).get_page(request.GET.get("page"))
-    return render(request, "loans/repricing_detail.html", {
-        "r": result, "page": page, "today": businessdate.today(), "may_register": may_register(request.user),
-    })
+    page = Paginator(
+        result.accounts.select_related("contract__borrower", "contract__county").order_by(
+            "contract__county__name", "contract_id"
+        ),
+        50,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "loans/repricing_detail.html",
+        {
+            "r": result,
+            "page": page,
+            "today": businessdate.today(),
+            "may_register": may_register(request.user),
+        },
+    )
 
 
 @roles_required(Role.SUPERVISOR, Role.ADMIN)
@@ -62,7 +83,9 @@ def repricing_register(request, pk: int):
         return redirect("loans:repricing", notice.pk)
     today = businessdate.today()
     result = rate_changes_post(actor=request.user, until=today, province=_province(request.user))
-    text = f"已登记截至{today:%Y-%m-%d}的利率调整：{len(result.contracts):,}份合同、{result.changes:,}次调整。"
+    text = (
+        f"已登记截至{today:%Y-%m-%d}的利率调整：{len(result.contracts):,}份合同、{result.changes:,}次调整。"
+    )
     if result.late:
         text += f"另有{len(result.late):,}份合同的调整生效日早于其最近一次结息，未登记（已结利息不改写）。"
     messages.success(request, text)

@@ -26,15 +26,17 @@ class RateChangeReason(models.TextChoices):
 
 
 class RateChange(models.Model):
-    contract = models.ForeignKey("origination.Contract", verbose_name="借款合同", on_delete=models.PROTECT,
-                                 related_name="rate_changes")
+    contract = models.ForeignKey(
+        "origination.Contract", verbose_name="借款合同", on_delete=models.PROTECT, related_name="rate_changes"
+    )
     # The first day interest runs at the new rate (the day before still earns the old one).
     effective_from = models.DateField("生效日期")
     annual_rate = models.DecimalField("调整后年利率", max_digits=7, decimal_places=5)
     reason = models.CharField("调整原因", max_length=8, choices=RateChangeReason.choices)
     # Whose rate rule gave the new rate (the signing version, or the notice that reached it).
-    rule_version = models.ForeignKey("policies.PolicyVersion", verbose_name="利率规则依据",
-                                     on_delete=models.PROTECT, related_name="+")
+    rule_version = models.ForeignKey(
+        "policies.PolicyVersion", verbose_name="利率规则依据", on_delete=models.PROTECT, related_name="+"
+    )
     # LPR-minus rules: the 5-year-plus LPR publication the rate was set from.
     lpr_published_on = models.DateField("LPR 公布日", null=True, blank=True)
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
@@ -45,8 +47,10 @@ class RateChange(models.Model):
         ordering = ["contract", "effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "effective_from"], name="uniq_rate_change_day"),
-            models.CheckConstraint(condition=models.Q(annual_rate__gte=0) & models.Q(annual_rate__lt=1),
-                                   name="rate_change_rate_fraction"),
+            models.CheckConstraint(
+                condition=models.Q(annual_rate__gte=0) & models.Q(annual_rate__lt=1),
+                name="rate_change_rate_fraction",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -64,12 +68,18 @@ class NoticeReset(models.TextChoices):
 
 
 class RateResetRule(models.Model):
-    policy_version = models.OneToOneField("policies.PolicyVersion", verbose_name="政策版本",
-                                          on_delete=models.PROTECT, related_name="rate_reset_rule")
-    lpr_reset = models.CharField("LPR 调整生效规则", max_length=12, choices=LprReset.choices,
-                                 default=LprReset.NEXT_JANUARY)
-    notice_reset = models.CharField("存量合同调整生效规则", max_length=12, choices=NoticeReset.choices,
-                                    default=NoticeReset.NOTICE_DATE)
+    policy_version = models.OneToOneField(
+        "policies.PolicyVersion",
+        verbose_name="政策版本",
+        on_delete=models.PROTECT,
+        related_name="rate_reset_rule",
+    )
+    lpr_reset = models.CharField(
+        "LPR 调整生效规则", max_length=12, choices=LprReset.choices, default=LprReset.NEXT_JANUARY
+    )
+    notice_reset = models.CharField(
+        "存量合同调整生效规则", max_length=12, choices=NoticeReset.choices, default=NoticeReset.NOTICE_DATE
+    )
 
     class Meta:
         verbose_name = "利率重定价规则"

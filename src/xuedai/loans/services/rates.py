@@ -67,26 +67,41 @@ def groups(province: str | None = None) -> list[tuple[int, str, dt.date]]:
     """(signing version id, province, earliest disbursement) of the live contracts."""
     where = f" AND {PROVINCE_SQL} = %(province)s" if province is not None else ""
     with connection.cursor() as cur:
-        cur.execute(f"SELECT c.policy_version_id, {PROVINCE_SQL}, MIN(c.disbursed_on) {CONTRACTS_SQL}{where}"
-                    " GROUP BY 1, 2 ORDER BY 1, 2", {"province": province})
-        return [(v, p or "", d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)))
-                for v, p, d in cur.fetchall()]
+        cur.execute(
+            f"SELECT c.policy_version_id, {PROVINCE_SQL}, MIN(c.disbursed_on) {CONTRACTS_SQL}{where}"
+            " GROUP BY 1, 2 ORDER BY 1, 2",
+            {"province": province},
+        )
+        return [
+            (v, p or "", d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)))
+            for v, p, d in cur.fetchall()
+        ]
 
 
 def _params(version_id: int, province: str, point: Breakpoint) -> dict:
-    return {"version": version_id, "province": province, "on": point.on, "rate": str(point.annual_rate),
-            "reason": point.reason, "rule": point.rule.pk, "lpr": point.lpr_published_on}
+    return {
+        "version": version_id,
+        "province": province,
+        "on": point.on,
+        "rate": str(point.annual_rate),
+        "reason": point.reason,
+        "rule": point.rule.pk,
+        "lpr": point.lpr_published_on,
+    }
 
 
 def _post_point(cur, params: dict, now, result: RatePostResult) -> None:
     cur.execute(f"SELECT c.id {REACHED_SQL} AND NOT {NOT_SETTLED_SQL}", params)
     result.late.update(row[0] for row in cur.fetchall())
-    cur.execute(f"""
+    cur.execute(
+        f"""
         INSERT INTO loans_ratechange (contract_id, effective_from, annual_rate, reason, rule_version_id,
                                       lpr_published_on, recorded_at)
         SELECT c.id, %(on)s, CAST(%(rate)s AS NUMERIC), %(reason)s, %(rule)s, %(lpr)s, %(now)s
         {REACHED_SQL} AND {NOT_SETTLED_SQL}
-        RETURNING contract_id""", {**params, "now": now})
+        RETURNING contract_id""",
+        {**params, "now": now},
+    )
     ids = [row[0] for row in cur.fetchall()]
     result.changes += len(ids)
     result.contracts.update(ids)
@@ -108,9 +123,19 @@ def rate_changes_post(*, actor, until: dt.date, province: str | None = None) -> 
                 _post_point(cur, _params(version_id, group_province, point), now, result)
     if result.changes:
         ids = RateChange.objects.filter(recorded_at=now).values_list("pk", flat=True)
-        audit_bulk(actor=actor, action="loans.rate_changes_post", model=RateChange, ids=ids,
-                   what=f"{len(result.contracts)}份合同利率调整",
-                   after={"until": until, "province": province or "全部", "changes": result.changes,
-                          "contracts": len(result.contracts), "late": len(result.late),
-                          "by_day": {d.isoformat(): n for d, n in sorted(result.by_day.items())}})
+        audit_bulk(
+            actor=actor,
+            action="loans.rate_changes_post",
+            model=RateChange,
+            ids=ids,
+            what=f"{len(result.contracts)}份合同利率调整",
+            after={
+                "until": until,
+                "province": province or "全部",
+                "changes": result.changes,
+                "contracts": len(result.contracts),
+                "late": len(result.late),
+                "by_day": {d.isoformat(): n for d, n in sorted(result.by_day.items())},
+            },
+        )
     return result

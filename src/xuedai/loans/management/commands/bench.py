@@ -21,8 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--in-place", action="store_true",
                             help="不复制数据库，直接消耗基准组合 / run on the portfolio itself (no copy)")
         parser.add_argument("--repriced", type=float, default=None,
-                            help="只测结息：无利率调整与该比例合同调整利率各一次 / the settlement with none and "
-                                 "this share of contracts repriced, one run (e.g. 0.3)")
+                            help="只测结息：无利率调整与该比例合同调整利率各一次 / the settlement "
+                                 "with none and this share of contracts repriced, one run (e.g. 0.3)")
         parser.add_argument("--dense", action="store_true",
                             help="五级分类为每户写记录 / a grade record for every account (else sparse)")
 
@@ -38,8 +38,8 @@ class Command(BaseCommand):
         if repriced is not None:
             if not 0 < repriced <= 1:
                 raise CommandError("--repriced 应在 0 到 1 之间（如 0.3）")
-            report = bench_repricing.run(loans, share=repriced, chunk=chunk, settle_leftovers=settle_leftovers,
-                                         sample=sample, out=out)
+            report = bench_repricing.run(loans, share=repriced, chunk=chunk,
+                                         settle_leftovers=settle_leftovers, sample=sample, out=out)
             self.stdout.write(_dumps(report) if json else bench_repricing.table(report))
             return
         report = bench.run(loans, chunk=chunk, layouts=kernel_layouts(), settle_leftovers=settle_leftovers,
