@@ -345,3 +345,26 @@ def simulate(
         early_repayments=tuple(contract.outcomes),
         state=contract.state(as_of),
     )
+
+
+def owed_items(
+    terms: LoanTerms,
+    on: date,
+    payments: Iterable[Payment] = (),
+    early_repayments: Sequence[EarlyRepayment] = (),
+) -> list[Owed]:
+    """What a payment on ``on`` would find owed on this contract, item by item: the amounts due
+    and unpaid at the end of ``on``'s settlement (and the day's earlier payments), plus the penalty
+    and compound interest a payment charges first (accrued to ``on``, rounded as ``pay`` does).
+
+    The input of :func:`xuedai.core.allocation.split_across_contracts`: spreading one payment over
+    a borrower's contracts needs each contract's items, not only its totals (DOMAIN.md §4
+    Allocation: category by category, the oldest contract first within each).
+    """
+    contract = walk(_Contract(terms), on, payments, early_repayments)
+    owed = [Owed(i.kind, i.due_on, i.unpaid) for i in contract.items if i.unpaid > 0]
+    for kind, accrual in (("penalty", contract.penalty), ("compound", contract.compound)):
+        amount = accrual.rounded()
+        if amount > 0:
+            owed.append(Owed(kind, on, amount))  # type: ignore[arg-type]
+    return owed
