@@ -78,8 +78,34 @@ def test_more_than_owed_waits_as_credit_on_the_oldest_contract(two_contracts):
 
 
 def test_bad_input_is_refused_and_nothing_is_saved(two_contracts):
-    borrower, (older, _) = two_contracts
+    borrower, _ = two_contracts
     before = Posting.objects.count()
     with pytest.raises(ServicingError, match="还款金额"):
         borrower_repayment_post(actor=None, borrower=borrower, on=dt.date(2020, 1, 20), amount="0")
     assert Posting.objects.count() == before
+
+
+def test_the_counter_page_previews_the_split_and_posts_it(client, province, two_contracts, monkeypatch):
+    from django.urls import reverse
+
+    from tests.web.helpers import login
+    from xuedai import businessdate
+    from xuedai.orgs.models import Role
+
+    borrower, (older, newer) = two_contracts
+    monkeypatch.setattr(businessdate, "today", lambda: dt.date(2020, 1, 20))
+    login(client, factories.make_user(province.counties[0], Role.OPERATOR))
+    account_page = client.get(reverse("loans:account_detail", args=[older.pk])).content.decode()
+    assert 'id="counter-payment"' in account_page
+    url = reverse("loans:borrower_payment", args=[borrower.pk])
+    preview = client.get(url, {"amount": "1800.00"}).content.decode()
+    assert "1,613.73" in preview and "186.27" in preview and 'id="confirm"' in preview
+    assert borrower.id_number not in preview  # masked
+    assert "还款金额" in client.get(url, {"amount": "-5"}).content.decode()
+    assert not Posting.objects.filter(business_date=dt.date(2020, 1, 20)).exists()  # preview writes nothing
+    response = client.post(url, {"amount": "1800.00", "confirm": "1"}, follow=True)
+    assert "已入账 1800.00 元" in response.content.decode()
+    assert Posting.objects.filter(account=newer, kind=Kind.PAY_OVERDUE_PRINCIPAL, amount=D("72.54")).exists()
+    other = factories.make_user(province.counties[1], Role.OPERATOR)
+    login(client, other)
+    assert client.get(url).status_code == 404
