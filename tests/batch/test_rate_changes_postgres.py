@@ -16,6 +16,7 @@ from xuedai.loans.batches import settle_leftovers
 from xuedai.loans.models import LoanAccount, RateChange
 from xuedai.loans.reconcile import reconcile
 from xuedai.loans.services import account_take_on, penalty_accrue
+from xuedai.loans.services.misuse import misuse_flag
 from xuedai.origination.models import Contract
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -61,12 +62,19 @@ def test_kernel_settlement_and_penalty_with_rate_changes_reconcile_with_the_engi
     # The deduction run's penalty kernel on 20 Jan: overdue accounts' penalty at the rate in force
     # equals the scalar service's (the engine's walk).
     on = dt.date(2027, 1, 20)
+    # Misuse flagged on 5 Jan for a few overdue accounts: 150 % from that day (issue 12 item 3).
+    late = portfolio.BENCH_DAY + dt.timedelta(days=1)
+    overdue = list(LoanAccount.objects.filter(oldest_unpaid_due__lt=late)
+                   .select_related("contract__policy_version").order_by("pk")[:4])
+    for account in overdue:
+        misuse_flag(actor=None, account=account, on=dt.date(2027, 1, 5), reason="测试：挪用")
     connection.ensure_connection()
     with connection.connection.transaction():
         ids, accrued, _ = accrued_penalties(connection.connection, exact.day(on))
     assert len(ids) > 0
     overdue_repriced = [i for i in ids if i in {c.pk for c in repriced}]
     assert overdue_repriced  # some repriced accounts are overdue too
+    assert {a.pk for a in overdue} & {int(i) for i in ids}  # and some flagged ones
     for account_id, fen in zip(ids, accrued, strict=True):
         account = LoanAccount.objects.select_related("contract__policy_version").get(pk=int(account_id))
         penalty_accrue(account=account, on=on)

@@ -188,6 +188,8 @@ def _without(field: str) -> dict[str, Any]:
         ({**BASE, "penalty_multiplier": "abc"}, "penalty_multiplier", "十进制"),
         ({**BASE, "principle_plan": []}, "principle_plan", "未知字段"),
         ({**BASE, "rate_changes": {"from": "2020-01-01"}}, "rate_changes", "应为列表"),
+        ({**BASE, "misuse_from": "2018-09-01"}, "misuse_from", "晚于 disbursed_on"),
+        ({**BASE, "misuse_from": "2020-02-30"}, "misuse_from", "不是存在的日期"),
         (
             {**BASE, "rate_changes": [{"from": "2020-01-01"}]},
             "rate_changes[0].annual_rate",
@@ -259,7 +261,7 @@ def test_every_request_field_is_covered_by_a_refusal_test() -> None:
     # keeps the table above honest when a field is added to the request
     tested = {"annual_rate", "principal", "disbursed_on", "maturity", "as_of", "basis", "self_pay_from"}
     tested |= {"settlement_day", "principal_from", "principal_plan", "payments", "penalty_multiplier"}
-    tested |= {"rate_changes"}
+    tested |= {"rate_changes", "misuse_from"}
     assert tested == set(FIELDS)
 
 
@@ -393,3 +395,16 @@ def test_a_cut_splits_between_subsidy_and_borrower_and_penalty_follows_the_rate(
     }
     assert quote(later)["as_of"]["penalty_interest"] == "0.32"
     assert quote({**later, "rate_changes": CUT["rate_changes"]})["as_of"]["penalty_interest"] == "0.34"
+
+
+def test_misuse_switches_the_penalty_multiplier_from_its_day() -> None:
+    # BASE paid to 2020, then 1500 principal and 339.00 interest due 2021-12-20 left unpaid; on
+    # 2022-01-20 (31 days)
+    # at 130 %: 1500 × 0.07345 × 31/360 = 9.487 and 339 × 0.07345 × 31/360 = 2.144 → 9.49 + 2.14.
+    # Misuse flagged 2022-01-05: 16 days at 130 %, then 15 at 150 % (8.475 %):
+    # 1500 × (0.07345 × 16 + 0.08475 × 15)/360 = 1500 × 2.44645/360 = 10.193… → 10.19;
+    # 339 × 2.44645/360 = 2.3037… → 2.30; 12.49 in all (against 11.63).
+    paid = [{"on": "2019-12-20", "amount": "103.58"}, {"on": "2020-12-20", "amount": "339.00"}]
+    request = {**BASE, "as_of": "2022-01-20", "payments": paid}
+    assert quote(request)["as_of"]["penalty_interest"] == "11.63"
+    assert quote({**request, "misuse_from": "2022-01-05"})["as_of"]["penalty_interest"] == "12.49"

@@ -109,3 +109,35 @@ def test_the_counter_page_previews_the_split_and_posts_it(client, province, two_
     other = factories.make_user(province.counties[1], Role.OPERATOR)
     login(client, other)
     assert client.get(url).status_code == 404
+
+
+def test_a_supervisor_flags_misuse_and_penalty_uses_the_misuse_multiplier(client, province, two_contracts,
+                                                                        monkeypatch):
+    from django.urls import reverse
+
+    from tests.web.helpers import login
+    from xuedai import businessdate
+    from xuedai.loans.models import TermsChange
+    from xuedai.loans.services import penalty_accrue
+    from xuedai.orgs.models import Role
+
+    _, (older, _newer) = two_contracts
+    monkeypatch.setattr(businessdate, "today", lambda: dt.date(2020, 1, 5))
+    operator = factories.make_user(province.counties[0], Role.OPERATOR)
+    login(client, operator)
+    page = client.get(reverse("loans:account_detail", args=[older.pk])).content.decode()
+    assert 'id="misuse-form"' not in page
+    assert client.post(reverse("loans:misuse_flag", args=[older.pk]), {"reason": "x"}).status_code == 403
+    login(client, factories.make_user(province.counties[0], Role.SUPERVISOR))
+    url = reverse("loans:misuse_flag", args=[older.pk])
+    response = client.post(url, {"reason": " "}, follow=True)
+    assert "挪用原因：请填写" in response.content.decode()
+    assert not TermsChange.objects.filter(kind="misuse").exists()
+    response = client.post(url, {"reason": "贷款用于购买手机，经学校核实"}, follow=True)
+    html = response.content.decode()
+    assert 'id="misuse"' in html and "购买手机" in html and "150%" in html
+    # 1500 overdue since 20 Dec 2019 and 103.58 interest: 16 days at 130 % (7.345 %), 15 at 150 %
+    # (8.475 %) to 20 Jan 2020: 1500 × (0.07345 × 16 + 0.08475 × 15)/360 = 10.193… → 10.19 and
+    # 103.58 × 2.44645/360 = 0.7039… → 0.70; without the flag 9.49 + 0.66.
+    older.refresh_from_db()
+    assert penalty_accrue(account=older, on=dt.date(2020, 1, 20)) == D("10.89")

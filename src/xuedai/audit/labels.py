@@ -73,6 +73,7 @@ ACTION_LABELS = {
     "loans.relief_programme_create": "录入免息延期政策",
     "loans.terms_change_record": "记录贷款条件变更",
     "loans.rate_changes_post": "登记存量合同利率调整",
+    "loans.misuse_flag": "标记挪用贷款(罚息按挪用倍数)",
     "loans.borrower_repayment_post": "借款人还款（多笔合同分配）",
     "loans.deduction_import": "导入扣款回盘文件",
     "loans.deduction_post": "回盘入账",

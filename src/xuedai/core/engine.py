@@ -133,10 +133,11 @@ class _Contract:
         t = self.terms
         overdue_principal = self._unpaid("principal")
         overdue_interest = self._unpaid("interest")
-        # The penalty rate follows the contract rate day by day: 130 % of the rate in force.
-        for start, end, rate in t.by_rate(self.last_day, day):
-            self.penalty += penalty_accrual(overdue_principal, rate, t.penalty_multiplier, start, end)
-            self.compound += penalty_accrual(overdue_interest, rate, t.penalty_multiplier, start, end)
+        # The penalty rate follows the contract rate day by day (130 % of the rate in force), and the
+        # misuse multiplier (150 %) from the day misuse was flagged (LoanTerms.penalty_pieces).
+        for start, end, rate, multiplier in t.penalty_pieces(self.last_day, day):
+            self.penalty += penalty_accrual(overdue_principal, rate, multiplier, start, end)
+            self.compound += penalty_accrual(overdue_interest, rate, multiplier, start, end)
         self.last_day = day
 
     def normal_accrual_to(self, day: date) -> tuple[Accrual, Accrual]:

@@ -19,7 +19,9 @@ Request fields (DOMAIN.md §4 for the rules behind each):
 - ``rate_changes``: the contract's rate schedule after the signing ``annual_rate``, a list of
   ``{"from": "YYYY-MM-DD", "annual_rate": "0.0285"}`` — the rate in force from that day on; dates
   strictly ascending and after ``disbursed_on`` (a rate change breaks the stretch, DOMAIN.md §4;
-  the penalty rate follows the rate in force). The answer then lists ``rate_periods``.
+  the penalty rate follows the rate in force). The answer then lists ``rate_periods``,
+- ``misuse_from``: the day misuse of funds (挪用) was flagged; penalty and compound interest from
+  then on use 150 % of the rate instead of ``penalty_multiplier`` (DOMAIN.md §1).
 
 Unknown fields are refused, so that a misspelt field cannot silently change a quote.
 """
@@ -62,6 +64,7 @@ FIELDS = (
     "payments",
     "penalty_multiplier",
     "rate_changes",
+    "misuse_from",
     "as_of",
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -210,6 +213,11 @@ def _terms(request: Mapping[str, Any]) -> tuple[LoanTerms, date]:
             )
 
     rate_changes = _rate_changes(request, disbursed_on)
+    misuse_from = None
+    if request.get("misuse_from") is not None:
+        misuse_from = _date(request["misuse_from"], "misuse_from")
+        if misuse_from <= disbursed_on:
+            raise QuoteError("misuse_from（认定挪用日期）应晚于 disbursed_on（放款日）", "misuse_from")
 
     terms = LoanTerms(
         principal=principal,
@@ -222,6 +230,7 @@ def _terms(request: Mapping[str, Any]) -> tuple[LoanTerms, date]:
         principal_plan=tuple(plan),
         penalty_multiplier=multiplier,
         rate_changes=rate_changes,
+        misuse_from=misuse_from,
     )
     return terms, as_of
 

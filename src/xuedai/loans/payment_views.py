@@ -60,3 +60,27 @@ def borrower_payment(request, borrower_id: int):
     return render(request, "loans/borrower_payment.html", {
         "borrower": borrower, "rows": rows, "amount": amount, "raw": raw, "error": error, "today": today,
     })
+
+
+@roles_required(Role.SUPERVISOR)
+def misuse_flag_view(request, contract_id: int):
+    """负责人标记挪用贷款 (with a reason): penalty from today at the policy's misuse multiplier."""
+    from django.core.exceptions import ValidationError
+
+    from .selectors import account_get
+    from .services.misuse import misuse_flag
+
+    account = account_get(request.user, contract_id)
+    if request.method == "POST":
+        try:
+            misuse_flag(actor=request.user, account=account, on=businessdate.today(),
+                        reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                for message in errors:
+                    messages.error(request, message)
+        else:
+            multiplier = account.contract.policy_version.misuse_penalty_multiplier
+            messages.success(request, f"已标记挪用贷款：自{businessdate.today():%Y-%m-%d}起罚息按合同利率的"
+                                      f"{multiplier * 100:.0f}%计收。")
+    return redirect("loans:account_detail", contract_id)

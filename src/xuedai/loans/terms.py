@@ -56,6 +56,8 @@ def contract_terms(contract, reliefs=None) -> LoanTerms:
         settlement_day=MonthDay.parse(policy.settlement_day),
         penalty_multiplier=policy.penalty_multiplier,
         rate_changes=rate_changes(contract),
+        misuse_from=misuse_from(contract),
+        misuse_multiplier=policy.misuse_penalty_multiplier,
     )
     plan = chosen_plan(contract)
     first_due = principal_from(contract)
@@ -90,6 +92,12 @@ def confirmed_suspensions(contract) -> list[Suspension]:
     """Confirmed 休学: the borrower pays interest until the subsidy resumes on return (DOMAIN.md §4
     Status changes; core.subsidy.borrower_periods)."""
     return [Suspension(c.starts_on, c.ends_on) for c in _terms_changes(contract, TermsChangeKind.SUSPENSION)]
+
+
+def misuse_from(contract) -> dt.date | None:
+    """The first day misuse of funds was flagged (None: never): the misuse multiplier from then on."""
+    days = [c.starts_on for c in _terms_changes(contract, TermsChangeKind.MISUSE) if c.starts_on]
+    return min(days) if days else None
 
 
 def confirmed_loss(contract) -> bool:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("contracts/<int:pk>/disburse/", disbursement_views.contract_disburse_view, name="contract_disburse"),
     path("deductions/", views.deduction_run_list, name="deduction_runs"),
     path("borrowers/<int:borrower_id>/payment/", payment_views.borrower_payment, name="borrower_payment"),
+    path("accounts/<int:contract_id>/misuse/", payment_views.misuse_flag_view, name="misuse_flag"),
     path("repricing/", rate_views.repricing_list, name="repricing_list"),
     path("repricing/<int:pk>/", rate_views.repricing_detail, name="repricing"),
     path("repricing/<int:pk>/register/", rate_views.repricing_register, name="repricing_register"),

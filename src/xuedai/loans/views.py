@@ -53,6 +53,8 @@ def account_detail(request, contract_id: int):
         "early": account.early_repayments.order_by("-deduct_on"),
         "reliefs": account.reliefs.select_related("programme"),
         "owed": account.amount_owed, "rate_periods": rate_history(contract),
+        "may_flag_misuse": may_open(request.user, reverse("loans:misuse_flag", args=[contract.pk])),
+        "misuse": contract.terms_changes.filter(kind="misuse").first(),
         "may_take_payment": may_open(request.user,
                                      reverse("loans:borrower_payment", args=[contract.borrower_id])),
     })
