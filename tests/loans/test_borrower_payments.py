@@ -141,3 +141,23 @@ def test_a_supervisor_flags_misuse_and_penalty_uses_the_misuse_multiplier(client
     # 103.58 × 2.44645/360 = 0.7039… → 0.70; without the flag 9.49 + 0.66.
     older.refresh_from_db()
     assert penalty_accrue(account=older, on=dt.date(2020, 1, 20)) == D("10.89")
+
+
+def test_a_contract_whose_policy_settles_on_21_december(province):
+    """DOMAIN.md §1: "some contracts carry 21 Dec" — the version's settlement day drives the batch."""
+    from xuedai.loans.batches import settlement_batch
+    from xuedai.policies.models import PolicyVersion
+
+    version = PolicyVersion.objects.order_by("pk").first()
+    version.pk, version.effective_from, version.settlement_day = None, dt.date(2011, 1, 1), "12-21"
+    version.name = "测试：12月21日结息"
+    version.save()
+    contract = make_contract(province)
+    contract.policy_version = version
+    contract.save(update_fields=["policy_version"])
+    account = contract_disburse(actor=None, contract=contract, on=dt.date(2018, 9, 1))
+    settlement_batch(on=dt.date(2018, 12, 20))
+    assert not Posting.objects.filter(account=account, kind=Kind.SUBSIDY_INTEREST).exists()
+    settlement_batch(on=dt.date(2018, 12, 21))
+    # 1 Sep → 21 Dec 2018 is 111 days: 6000 × 5.65 % × 111/360 = 104.525 → 104.53 (not 103.58).
+    assert Posting.objects.get(account=account, kind=Kind.SUBSIDY_INTEREST).amount == D("104.53")
