@@ -7,9 +7,11 @@ change due by a day: per (signing version, province) group and per candidate day
 force the day before differs — never an ORM object per contract. Candidate days run in order in one
 transaction, so each sees the rows the earlier ones wrote.
 
-A change dated on or before an account's last settlement would rewrite interest already settled;
-such contracts are not changed but counted (``late``) so the page can say so — the ledger stays
-append-only, and a correction would be a posting, not a silent new rate.
+A change dated before a posting the engine computed (a settlement, or a penalty charged by a
+payment, after the change's day) would rewrite what was charged at the old rate; such contracts are
+not changed but counted (``late``) so the page can say so — the ledger stays append-only, and a
+correction would be a posting, not a silent new rate. So the registration runs on the change's day
+before that day's postings (the page, or the daily run on 1 January and on a notice's day).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.utils import timezone
 from xuedai.audit.services import audit_bulk
 from xuedai.policies.models import PolicyVersion
 
-from ..models import RateChange
+from ..models import OUTSIDE_ENGINE, RateChange
 from ..rate_schedule import Breakpoint, breakpoints
 
 LIVE = "('disbursed', 'repaying', 'overdue')"  # origination.models.LIVE_STATES
@@ -52,7 +54,12 @@ REACHED_SQL = f"""{CONTRACTS_SQL} AND {GROUP_SQL}
       AND NOT EXISTS (SELECT 1 FROM loans_ratechange x WHERE x.contract_id = c.id
                                                         AND x.effective_from >= %(on)s)
       AND CAST(%(rate)s AS NUMERIC) <> {RATE_BEFORE_SQL}"""
-NOT_SETTLED_SQL = "(a.last_settled_on IS NULL OR a.last_settled_on < %(on)s)"
+# Nothing the engine computed after the day: a settlement or a penalty charged by a payment after it
+# ran at the old rate, and rewriting it would break the append-only ledger (disbursements and the
+# state's subsidy payments do not depend on the rate).
+_RATE_FREE = ", ".join(f"'{k}'" for k in sorted(OUTSIDE_ENGINE))
+NOT_SETTLED_SQL = f"""NOT EXISTS (SELECT 1 FROM loans_posting p WHERE p.account_id = c.id
+                                    AND p.business_date > %(on)s AND p.kind NOT IN ({_RATE_FREE}))"""
 
 
 @dataclass
