@@ -28,3 +28,19 @@ def totp_now():
         return pyotp.TOTP(user.totp_secret).now()
 
     return _code
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    """Transactional tests end with a flush that also wipes the rows data migrations ship (policy
+    versions, LPR history); a later test in the same worker would find none. Put them back."""
+    import importlib
+
+    from django.apps import apps
+
+    from xuedai.policies.models import LprRate, PolicyVersion
+
+    for model, migration in ((PolicyVersion, "0003_seed_policy_versions"), (LprRate, "0004_lpr_history")):
+        if not model.objects.exists():
+            importlib.import_module(f"xuedai.policies.migrations.{migration}").forwards(apps, None)
+

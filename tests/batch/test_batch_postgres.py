@@ -26,7 +26,9 @@ from xuedai.loans.fastpath import kernel_layouts
 
 # transaction=True: the batches commit on connections of their own; serialized_rollback restores the
 # policy versions the migrations seed (a transactional test flushes every table after it).
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The portfolio names the shipped policy versions: restored if an earlier test flushed them.
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.usefixtures("migration_data")]
 
 N = 2000
 ON = portfolio.BENCH_DAY

@@ -17,7 +17,9 @@ from xuedai.loans.models import GradeRecord, LoanAccount, TermsChangeKind
 from xuedai.loans.services import terms_change_record
 from xuedai.origination.models import Contract
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The portfolio names the shipped policy versions: restored if an earlier test flushed them.
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.usefixtures("migration_data")]
 
 N = 200
 

@@ -19,7 +19,9 @@ from xuedai.loans.services import account_take_on, penalty_accrue
 from xuedai.loans.services.misuse import misuse_flag
 from xuedai.origination.models import Contract
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The portfolio names the shipped policy versions: restored if an earlier test flushed them.
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.usefixtures("migration_data")]
 
 
 def test_kernel_settlement_and_penalty_with_rate_changes_reconcile_with_the_engine():

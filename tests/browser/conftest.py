@@ -1,6 +1,5 @@
 """Browser tests drive Debian's chromium (/usr/bin/chromium) through Playwright against live_server."""
 
-import importlib
 import os
 import shutil
 import tempfile
@@ -25,16 +24,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def _migration_data(transactional_db):
-    """Live-server tests are transactional: the flush after each one also wipes the rows data
-    migrations ship (policy versions, LPR history). Put them back when they are gone."""
-    from django.apps import apps
-
-    from xuedai.policies.models import LprRate, PolicyVersion
-
-    for model, migration in ((PolicyVersion, "0003_seed_policy_versions"), (LprRate, "0004_lpr_history")):
-        if not model.objects.exists():
-            importlib.import_module(f"xuedai.policies.migrations.{migration}").forwards(apps, None)
+def _migration_data(migration_data):
+    """Every live-server test starts with the shipped policy versions (tests/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)

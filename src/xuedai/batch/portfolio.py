@@ -170,6 +170,7 @@ def build_chunk(conn, first: int, n: int, counties: np.ndarray, regions: np.ndar
     multiple of 4; caller's transaction). ``offsets``: ids already used in each table. Without
     ``ledger`` only borrowers and contracts: the caller opens each ledger (the loans take-on)."""
     t = contracts(first, n)
+    t["policy"] = offsets["versions"][t["policy"]]
     h = history(t)
     eve = exact.day(BENCH_DAY) - 1
     people = np.unique(t["borrower"])
@@ -265,7 +266,11 @@ def build(conn, n: int, *, chunk: int = 1_000_000, ledger: bool = True, out=None
         borrower = cur.fetchone()[0]
         cur.execute("SELECT COALESCE(MAX(id), 0) FROM origination_contract")
         contract = cur.fetchone()[0]
-    offsets = {"borrower": borrower, "contract": contract}
+        # The terms name the seeded policy versions by their place in the seed (1 = the first):
+        # a test database that flushed and re-seeded them (the browser tests do) gives them new ids.
+        cur.execute("SELECT id FROM policies_policyversion ORDER BY id")
+        versions = np.array([0, *(row[0] for row in cur.fetchall())], dtype=np.int64)
+    offsets = {"borrower": borrower, "contract": contract, "versions": versions}
     chunk -= chunk % PER_BORROWER
     with conn.transaction():
         restore = _drop_for_load(conn)
