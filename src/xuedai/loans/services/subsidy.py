@@ -1,0 +1,74 @@
+"""The state's subsidy interest (贴息) arriving: ``SUBSIDY_RECEIVED`` against each contract's
+receivable (DOMAIN.md §4 Subsidy split, §6; seed [003] 资金管理办法 第二十一条).
+
+Settlement posts ``SUBSIDY_INTEREST`` (the receivable grows); this is the only writer of the other
+side. Callers (the funds app's payment record) pass the whole transfer at once: every line is checked
+against the locked receivables before anything is posted, so a transfer is posted whole or not at
+all, and no receivable ever goes below zero (the account's CHECK would refuse it anyway).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Case, F, When
+
+from xuedai.audit.services import audit_bulk
+
+from ..models import Kind, LoanAccount, Posting
+
+CHUNK = 500  # ids per statement: well under SQLite's bound-parameter limit
+
+
+class SubsidyReceiptError(ValueError):
+    """Lines the receivables refuse: {contract id: Chinese reason}."""
+
+    def __init__(self, problems: dict[int, str]) -> None:
+        super().__init__("；".join(f"{k}：{v}" for k, v in sorted(problems.items())))
+        self.problems = problems
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+@transaction.atomic
+def subsidy_received_post(*, actor, amounts: dict[int, Decimal], on: dt.date, memo: str,
+                          job_run=None) -> int:
+    """Post ``amounts`` (contract id → yuan, each > 0) as 贴息到账; returns the postings written.
+
+    Accounts are locked in primary-key order (no deadlock with a settlement chunk), then checked:
+    an unknown account or an amount above its receivable refuses the whole transfer.
+    """
+    ids = sorted(amounts)
+    receivable: dict[int, Decimal] = {}
+    for part in _chunks(ids):
+        rows = (LoanAccount.objects.select_for_update().filter(pk__in=part).order_by("pk")
+                .values_list("pk", "subsidy_receivable"))
+        receivable.update(rows)
+    problems = {}
+    for contract_id in ids:
+        amount = amounts[contract_id]
+        if contract_id not in receivable:
+            problems[contract_id] = "该合同没有贷款账户"
+        elif amount <= 0:
+            problems[contract_id] = "到账金额必须大于零"
+        elif amount > receivable[contract_id]:
+            problems[contract_id] = f"到账金额 {amount} 超过应收贴息余额 {receivable[contract_id]}"
+    if problems:
+        raise SubsidyReceiptError(problems)
+    Posting.objects.bulk_create(
+        [Posting(account_id=i, business_date=on, kind=Kind.SUBSIDY_RECEIVED, amount=amounts[i],
+                 job_run=job_run, memo=memo[:200]) for i in ids], batch_size=CHUNK)
+    for part in _chunks(ids):
+        # One statement per chunk, the cache moved by exactly the posted amounts (set-based).
+        LoanAccount.objects.filter(pk__in=part).update(subsidy_receivable=Case(
+            *[When(pk=i, then=F("subsidy_receivable") - amounts[i]) for i in part]))
+    if ids:
+        audit_bulk(actor=actor, action="loans.subsidy_received", model=LoanAccount, ids=ids,
+                   what=f"贴息到账 {len(ids)} 份合同", after={"memo": memo, "on": on.isoformat(),
+                                                         "total": str(sum(amounts.values()))})
+    return len(ids)
