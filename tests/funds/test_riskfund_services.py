@@ -28,7 +28,11 @@ def test_disbursement_summary_splits_tuition_accommodation_living(pair, province
     assert row.contracts == 2
     # each contract: tuition 4500, accommodation 1200 to the university, 300 living to the student
     assert (row.tuition, row.accommodation, row.living, row.total) == (
-        D("9000.00"), D("2400.00"), D("600.00"), D("12000.00"))
+        D("9000.00"),
+        D("2400.00"),
+        D("600.00"),
+        D("12000.00"),
+    )
     assert disbursement_summary(None, 2020) == []
 
 
@@ -45,7 +49,12 @@ def test_accrual_request_and_confirmation_post_into_the_fund(pair, province_offi
         accrual_request(actor=province_officer, year=2019, on=dt.date(2019, 8, 31))
     (accrual,) = accrual_request(actor=province_officer, year=2019, on=dt.date(2019, 9, 30))
     assert (accrual.disbursed, accrual.rate, accrual.total, accrual.finance, accrual.university) == (
-        D("12000.00"), D("0.1500"), D("1800.00"), D("1800.00"), D("0.00"))
+        D("12000.00"),
+        D("0.1500"),
+        D("1800.00"),
+        D("1800.00"),
+        D("0.00"),
+    )
     with pytest.raises(FundsError, match="没有需要新提出"):
         accrual_request(actor=province_officer, year=2019, on=dt.date(2019, 9, 30))
     accrual_confirm(actor=banker, accruals=[accrual], on=dt.date(2019, 12, 1))
@@ -60,7 +69,7 @@ def test_accrual_request_and_confirmation_post_into_the_fund(pair, province_offi
 
 
 def test_settlement_below_the_rate_then_a_recovery_comes_back(pair, province_officer, banker):
-    contracts, accounts = pair
+    _contracts, accounts = pair
     (accrual,) = accrual_request(actor=province_officer, year=2019, on=dt.date(2019, 9, 30))
     accrual_confirm(actor=banker, accruals=[accrual], on=dt.date(2019, 12, 1))
     settle_year(accounts, 2018)
@@ -72,11 +81,19 @@ def test_settlement_below_the_rate_then_a_recovery_comes_back(pair, province_off
         settlement_run(actor=banker, on=dt.date(2020, 12, 19))
     (s,) = settlement_run(actor=banker, on=dt.date(2020, 12, 20))
     assert (s.total_loans, s.defaulted, s.fund_in, s.rate) == (
-        D("12000.00"), D("1603.58"), D("1800.00"), D("0.1500"))
+        D("12000.00"),
+        D("1603.58"),
+        D("1800.00"),
+        D("0.1500"),
+    )
     assert s.band == "低于补偿比例"
     # T1 = 15 % × 12,000 = 1,800: the fund covers 1,603.58, returns 196.42 to the university.
     assert (s.move_from_fund, s.move_reward, s.move_university_share, s.move_above_cap) == (
-        D("1603.58"), D("196.42"), 0, 0)
+        D("1603.58"),
+        D("196.42"),
+        0,
+        0,
+    )
     assert _postings(s) == {(FundKind.COVER_PAID, D("1603.58")), (FundKind.REWARD_PAID, D("196.42"))}
     s.account.refresh_from_db()
     assert s.account.balance == 0 == fund_balance_from_postings(s.account.pk)

@@ -19,16 +19,18 @@ class FundAccount(models.Model):
     """风险补偿金专户, 分校核算 ([003] 第二十五条): one per university (campus loans) and one per
     county centre (生源地 loans)."""
 
-    organisation = models.OneToOneField("orgs.Organisation", verbose_name="机构", on_delete=models.PROTECT,
-                                        related_name="risk_fund")
+    organisation = models.OneToOneField(
+        "orgs.Organisation", verbose_name="机构", on_delete=models.PROTECT, related_name="risk_fund"
+    )
     opened_on = models.DateField("开户日期")
     balance = models.DecimalField("补偿金余额", default=0, **MONEY)
 
     class Meta:
         verbose_name = "风险补偿金账户"
         verbose_name_plural = "风险补偿金账户"
-        constraints = [models.CheckConstraint(condition=models.Q(balance__gte=0),
-                                              name="fund_balance_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(balance__gte=0), name="fund_balance_not_negative")
+        ]
 
     def __str__(self) -> str:
         return f"风险补偿金账户 {self.organisation_id}"
@@ -63,32 +65,49 @@ class Accrual(models.Model):
     figures (statistics by end of September, request by end of October) and, once the bank
     confirms the money arrived (确认书, by 20 Dec), the postings into the fund."""
 
-    account = models.ForeignKey(FundAccount, verbose_name="补偿金账户", on_delete=models.PROTECT,
-                                related_name="accruals")
+    account = models.ForeignKey(
+        FundAccount, verbose_name="补偿金账户", on_delete=models.PROTECT, related_name="accruals"
+    )
     # The academic year that *ends* on 31 Aug of this year: 2026 = 1 Sep 2025 – 31 Aug 2026.
     academic_year = models.PositiveSmallIntegerField("学年(截至8月31日)")
-    policy_version = models.ForeignKey("policies.PolicyVersion", verbose_name="政策版本",
-                                       on_delete=models.PROTECT, related_name="+")
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion", verbose_name="政策版本", on_delete=models.PROTECT, related_name="+"
+    )
     contracts = models.PositiveIntegerField("合同数")
     disbursed = models.DecimalField("实际发放额", **MONEY)
     rate = models.DecimalField("计提比例", max_digits=5, decimal_places=4)
     total = models.DecimalField("应计补偿金", **MONEY)
     finance = models.DecimalField("财政承担", **MONEY)
     university = models.DecimalField("高校承担", **MONEY)
-    status = models.CharField("状态", max_length=12, choices=AccrualStatus.choices,
-                              default=AccrualStatus.REQUESTED)
+    status = models.CharField(
+        "状态", max_length=12, choices=AccrualStatus.choices, default=AccrualStatus.REQUESTED
+    )
     requested_on = models.DateField("申请日期")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     confirmed_on = models.DateField("确认日期", null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "风险补偿金计提"
         verbose_name_plural = "风险补偿金计提"
-        constraints = [models.UniqueConstraint(fields=["account", "academic_year", "policy_version"],
-                                               name="uniq_fund_accrual")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "academic_year", "policy_version"], name="uniq_fund_accrual"
+            )
+        ]
         ordering = ["-academic_year", "account_id"]
 
     def __str__(self) -> str:
@@ -98,8 +117,12 @@ class Accrual(models.Model):
 # The parts of core.riskfund.Parts, stored twice on a settlement: cumulative and this year's movement.
 PARTS = ("from_fund", "university_share", "bank_share", "province_share", "above_cap", "reward", "shortfall")
 PART_LABELS = {
-    "from_fund": "补偿金补偿", "university_share": "高校分担(5)", "bank_share": "银行分担(4)",
-    "province_share": "省教贷办分担(1)", "above_cap": "高校承担(20%以上)", "reward": "奖励性返还",
+    "from_fund": "补偿金补偿",
+    "university_share": "高校分担(5)",
+    "bank_share": "银行分担(4)",
+    "province_share": "省教贷办分担(1)",
+    "above_cap": "高校承担(20%以上)",
+    "reward": "奖励性返还",
     "shortfall": "补偿金不足部分",
 }
 
@@ -108,8 +131,9 @@ class Settlement(models.Model):
     """One fund's 20 Dec settlement ([003] 第二十六–二十八条): the waterfall over the cumulative
     figures and what it moved this year (core.riskfund.movement)."""
 
-    account = models.ForeignKey(FundAccount, verbose_name="补偿金账户", on_delete=models.PROTECT,
-                                related_name="settlements")
+    account = models.ForeignKey(
+        FundAccount, verbose_name="补偿金账户", on_delete=models.PROTECT, related_name="settlements"
+    )
     settled_on = models.DateField("结算日")
     contracts = models.PositiveIntegerField("合同数")
     total_loans = models.DecimalField("贷款总额", **MONEY)
@@ -118,8 +142,9 @@ class Settlement(models.Model):
     fund_in = models.DecimalField("累计划入补偿金", **MONEY)
     rate = models.DecimalField("补偿比例", max_digits=5, decimal_places=4)
     band = models.CharField("风险区间", max_length=16)
-    job_run = models.ForeignKey("jobs.JobRun", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    job_run = models.ForeignKey(
+        "jobs.JobRun", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # cumulative parts, then this settlement's movement (negative: money flowing back)
     cum_from_fund = models.DecimalField("累计补偿金补偿", **MONEY)
     cum_university_share = models.DecimalField("累计高校分担(5)", **MONEY)
@@ -153,14 +178,18 @@ class Settlement(models.Model):
 class FundPosting(models.Model):
     """One movement of the fund. Never updated, never deleted (migration 0002's triggers)."""
 
-    account = models.ForeignKey(FundAccount, verbose_name="补偿金账户", on_delete=models.PROTECT,
-                                related_name="postings")
+    account = models.ForeignKey(
+        FundAccount, verbose_name="补偿金账户", on_delete=models.PROTECT, related_name="postings"
+    )
     business_date = models.DateField("业务日期")
     kind = models.CharField("类型", max_length=24, choices=FundKind.choices)
     amount = models.DecimalField("金额", **MONEY)
-    accrual = models.ForeignKey(Accrual, null=True, blank=True, on_delete=models.PROTECT, related_name="postings")
-    settlement = models.ForeignKey(Settlement, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="postings")
+    accrual = models.ForeignKey(
+        Accrual, null=True, blank=True, on_delete=models.PROTECT, related_name="postings"
+    )
+    settlement = models.ForeignKey(
+        Settlement, null=True, blank=True, on_delete=models.PROTECT, related_name="postings"
+    )
     memo = models.CharField("说明", max_length=200, blank=True, default="")
     created_at = models.DateTimeField("记账时间", auto_now_add=True)
 
@@ -184,14 +213,21 @@ class SubsidyPayment(models.Model):
     total = models.DecimalField("到账金额", **MONEY)
     lines = models.PositiveIntegerField("合同数")
     source_name = models.CharField("导入文件", max_length=200, blank=True, default="")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "贴息资金到账"
         verbose_name_plural = "贴息资金到账"
-        constraints = [models.UniqueConstraint(fields=["payer", "reference"], name="uniq_subsidy_payment_ref")]
+        constraints = [
+            models.UniqueConstraint(fields=["payer", "reference"], name="uniq_subsidy_payment_ref")
+        ]
         ordering = ["-received_on", "-id"]
 
     def __str__(self) -> str:
@@ -201,14 +237,21 @@ class SubsidyPayment(models.Model):
 class SubsidyPaymentLine(models.Model):
     """One contract's part of a transfer; its SUBSIDY_RECEIVED posting carries the same amount."""
 
-    payment = models.ForeignKey(SubsidyPayment, verbose_name="到账", on_delete=models.PROTECT,
-                                related_name="payment_lines")
-    contract = models.ForeignKey("origination.Contract", verbose_name="借款合同", on_delete=models.PROTECT,
-                                 related_name="+")
+    payment = models.ForeignKey(
+        SubsidyPayment, verbose_name="到账", on_delete=models.PROTECT, related_name="payment_lines"
+    )
+    contract = models.ForeignKey(
+        "origination.Contract", verbose_name="借款合同", on_delete=models.PROTECT, related_name="+"
+    )
     amount = models.DecimalField("到账贴息", **MONEY)
 
     class Meta:
         verbose_name = "贴息到账明细"
         verbose_name_plural = "贴息到账明细"
-        constraints = [models.UniqueConstraint(fields=["payment", "contract"], name="uniq_subsidy_line"),
-                       models.CheckConstraint(condition=models.Q(amount__gt=0), name="subsidy_line_positive")]
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "contract"], name="uniq_subsidy_line"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="subsidy_line_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.amount}"

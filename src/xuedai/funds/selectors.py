@@ -16,6 +16,7 @@ from xuedai.core.money import ZERO
 from xuedai.loans.models import Kind, Posting
 from xuedai.orgs.models import Organisation, User
 from xuedai.orgs.scope import sees_everything, subtree_ids
+from xuedai.policies.models import PolicyVersion
 from xuedai.policies.products import Product
 
 from .models import Accrual, FundAccount, Settlement, SubsidyPayment
@@ -42,8 +43,11 @@ def _scoped(qs: QuerySet, user: User, path: str) -> QuerySet:
 
 # The fund a contract's disbursements feed: 生源地 loans the signing county's, campus loans the
 # university's ([003] 第二十五条 分校核算); commercial loans have no state fund.
-FUND_ORG = Case(When(account__contract__product=Product.HOME_COUNTY, then=F("account__contract__county_id")),
-                default=F("account__contract__university_id"), output_field=IntegerField())
+FUND_ORG = Case(
+    When(account__contract__product=Product.HOME_COUNTY, then=F("account__contract__county_id")),
+    default=F("account__contract__university_id"),
+    output_field=IntegerField(),
+)
 
 
 @dataclass
@@ -58,13 +62,16 @@ class DisbursementRow:
     accommodation: Decimal = ZERO
     living: Decimal = ZERO
     organisation: Organisation | None = field(default=None, repr=False)
+    policy_version: PolicyVersion | None = field(default=None, repr=False)
 
     @property
     def total(self) -> Decimal:
         return self.tuition + self.accommodation + self.living
 
 
-def disbursement_summary(user: User | None, year: int, *, through: dt.date | None = None) -> list[DisbursementRow]:
+def disbursement_summary(
+    user: User | None, year: int, *, through: dt.date | None = None
+) -> list[DisbursementRow]:
     """实际发放汇总表: disbursements of the academic year per fund organisation and policy version,
     as tuition, accommodation and living (DOMAIN.md §3.2: tuition and accommodation go to the
     university, the rest to the student). Read from the ledger's disbursement postings, set-based:
@@ -72,9 +79,11 @@ def disbursement_summary(user: User | None, year: int, *, through: dt.date | Non
     start, end = academic_year_span(year)
     if through is not None:
         end = min(end, through)
-    base = (Posting.objects.filter(business_date__gte=start, business_date__lte=end)
-            .exclude(account__contract__product=Product.COMMERCIAL)
-            .annotate(fund_org=FUND_ORG))
+    base = (
+        Posting.objects.filter(business_date__gte=start, business_date__lte=end)
+        .exclude(account__contract__product=Product.COMMERCIAL)
+        .annotate(fund_org=FUND_ORG)
+    )
     if user is not None:
         ids = org_ids_in_scope(user)
         if ids is not None:
@@ -89,9 +98,11 @@ def disbursement_summary(user: User | None, year: int, *, through: dt.date | Non
         return rows[key]
 
     # Tuition first out of the university's part, then accommodation (the receipt's two figures).
-    to_university = (base.filter(kind=Kind.DISBURSE_UNIVERSITY).values(*keys)
-                     .annotate(total=Sum("amount"),
-                               tuition=Sum(Least(F("account__contract__tuition"), F("amount")))))
+    to_university = (
+        base.filter(kind=Kind.DISBURSE_UNIVERSITY)
+        .values(*keys)
+        .annotate(total=Sum("amount"), tuition=Sum(Least(F("account__contract__tuition"), F("amount"))))
+    )
     for r in to_university:
         line = row(r)
         line.tuition += r["tuition"] or ZERO
@@ -100,21 +111,32 @@ def disbursement_summary(user: User | None, year: int, *, through: dt.date | Non
     for r in to_student:
         row(r).living += r["total"] or ZERO
     # A contract paid in two postings (university and student) counts once.
-    counted = (base.filter(kind__in=[Kind.DISBURSE_UNIVERSITY, Kind.DISBURSE_STUDENT]).values(*keys)
-               .annotate(n=Count("account_id", distinct=True)))
+    counted = (
+        base.filter(kind__in=[Kind.DISBURSE_UNIVERSITY, Kind.DISBURSE_STUDENT])
+        .values(*keys)
+        .annotate(n=Count("account_id", distinct=True))
+    )
     for r in counted:
         row(r).contracts = r["n"]
     orgs = Organisation.objects.in_bulk({r.organisation_id for r in rows.values() if r.organisation_id})
-    result = sorted(rows.values(), key=lambda r: (orgs[r.organisation_id].name if r.organisation_id in orgs
-                                                  else "", r.policy_version_id))
+    result = sorted(
+        rows.values(),
+        key=lambda r: (
+            orgs[r.organisation_id].name if r.organisation_id in orgs else "",
+            r.policy_version_id,
+        ),
+    )
+    versions = PolicyVersion.objects.in_bulk({r.policy_version_id for r in result})
     for r in result:
         r.organisation = orgs.get(r.organisation_id)
+        r.policy_version = versions.get(r.policy_version_id)
     return [r for r in result if r.organisation_id is not None]
 
 
 def fund_accounts(user: User) -> QuerySet[FundAccount]:
     return _scoped(FundAccount.objects.select_related("organisation"), user, "organisation_id").order_by(
-        "organisation__name")
+        "organisation__name"
+    )
 
 
 def fund_account_get(user: User, pk: int) -> FundAccount:
@@ -125,8 +147,11 @@ def fund_account_get(user: User, pk: int) -> FundAccount:
 
 
 def accruals(user: User, year: int | None = None) -> QuerySet[Accrual]:
-    qs = _scoped(Accrual.objects.select_related("account__organisation", "policy_version"), user,
-                 "account__organisation_id")
+    qs = _scoped(
+        Accrual.objects.select_related("account__organisation", "policy_version"),
+        user,
+        "account__organisation_id",
+    )
     return qs if year is None else qs.filter(academic_year=year)
 
 
@@ -159,5 +184,6 @@ def subsidy_payments(user: User) -> QuerySet[SubsidyPayment]:
     qs = SubsidyPayment.objects.select_related("recorded_by")
     if ids is None:
         return qs
-    return qs.filter(Q(payment_lines__contract__university_id__in=ids)
-                     | Q(payment_lines__contract__county_id__in=ids)).distinct()
+    return qs.filter(
+        Q(payment_lines__contract__university_id__in=ids) | Q(payment_lines__contract__county_id__in=ids)
+    ).distinct()

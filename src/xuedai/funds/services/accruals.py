@@ -27,8 +27,10 @@ from .ledger import fund_post
 def fund_accounts_open(org_ids: set[int], on: dt.date) -> dict[int, FundAccount]:
     """The fund account of each organisation, opening those that have none yet."""
     existing = {a.organisation_id for a in FundAccount.objects.filter(organisation_id__in=org_ids)}
-    FundAccount.objects.bulk_create([FundAccount(organisation_id=o, opened_on=on)
-                                     for o in sorted(org_ids - existing)], ignore_conflicts=True)
+    FundAccount.objects.bulk_create(
+        [FundAccount(organisation_id=o, opened_on=on) for o in sorted(org_ids - existing)],
+        ignore_conflicts=True,
+    )
     return {a.organisation_id: a for a in FundAccount.objects.filter(organisation_id__in=org_ids)}
 
 
@@ -52,18 +54,40 @@ def accrual_request(*, actor, year: int, on: dt.date | None = None) -> list[Accr
         pv = versions[r.policy_version_id]
         if pv.risk_fund_rate <= 0:
             continue  # no fund under this version (商业助学贷款)
-        a = accrual_amounts(r.total, pv.risk_fund_rate, pv.risk_fund_finance_share, pv.risk_fund_university_share)
-        new.append(Accrual(account=account, academic_year=year, policy_version=pv, contracts=r.contracts,
-                           disbursed=a.disbursed, rate=a.rate, total=a.total, finance=a.finance,
-                           university=a.university, requested_on=on, requested_by=actor))
+        a = accrual_amounts(
+            r.total, pv.risk_fund_rate, pv.risk_fund_finance_share, pv.risk_fund_university_share
+        )
+        new.append(
+            Accrual(
+                account=account,
+                academic_year=year,
+                policy_version=pv,
+                contracts=r.contracts,
+                disbursed=a.disbursed,
+                rate=a.rate,
+                total=a.total,
+                finance=a.finance,
+                university=a.university,
+                requested_on=on,
+                requested_by=actor,
+            )
+        )
     if not new:
         raise FundsError(f"{year - 1}—{year}学年没有需要新提出的风险补偿金申请")
     created = Accrual.objects.bulk_create(new)
-    created = list(Accrual.objects.filter(academic_year=year, requested_on=on,
-                                          account_id__in=[a.account_id for a in new]).order_by("pk"))
-    audit_bulk(actor=actor, action="funds.accrual_request", model=Accrual, ids=[a.pk for a in created],
-               what=f"{year}学年风险补偿金申请 {len(created)} 条",
-               after={"year": year, "total": str(sum(a.total for a in new))})
+    created = list(
+        Accrual.objects.filter(
+            academic_year=year, requested_on=on, account_id__in=[a.account_id for a in new]
+        ).order_by("pk")
+    )
+    audit_bulk(
+        actor=actor,
+        action="funds.accrual_request",
+        model=Accrual,
+        ids=[a.pk for a in created],
+        what=f"{year}学年风险补偿金申请 {len(created)} 条",
+        after={"year": year, "total": str(sum(a.total for a in new))},
+    )
     return created
 
 
@@ -84,14 +108,36 @@ def accrual_confirm(*, actor, accruals: list[Accrual], on: dt.date | None = None
         raise FundsError("确认日期不能早于申请日期")
     postings = []
     for a in locked:
-        postings.append(FundPosting(account_id=a.account_id, business_date=on, kind=FundKind.ACCRUAL_FINANCE,
-                                    amount=a.finance, accrual=a, memo=f"{a.academic_year}学年财政承担"))
-        postings.append(FundPosting(account_id=a.account_id, business_date=on,
-                                    kind=FundKind.ACCRUAL_UNIVERSITY, amount=a.university, accrual=a,
-                                    memo=f"{a.academic_year}学年高校承担"))
+        postings.append(
+            FundPosting(
+                account_id=a.account_id,
+                business_date=on,
+                kind=FundKind.ACCRUAL_FINANCE,
+                amount=a.finance,
+                accrual=a,
+                memo=f"{a.academic_year}学年财政承担",
+            )
+        )
+        postings.append(
+            FundPosting(
+                account_id=a.account_id,
+                business_date=on,
+                kind=FundKind.ACCRUAL_UNIVERSITY,
+                amount=a.university,
+                accrual=a,
+                memo=f"{a.academic_year}学年高校承担",
+            )
+        )
     fund_post(postings)
-    Accrual.objects.filter(pk__in=ids).update(status=AccrualStatus.CONFIRMED, confirmed_on=on, confirmed_by=actor)
-    audit_bulk(actor=actor, action="funds.accrual_confirm", model=Accrual, ids=ids,
-               what=f"确认风险补偿金到账 {len(ids)} 条",
-               after={"on": on.isoformat(), "total": str(sum(a.total for a in locked))})
+    Accrual.objects.filter(pk__in=ids).update(
+        status=AccrualStatus.CONFIRMED, confirmed_on=on, confirmed_by=actor
+    )
+    audit_bulk(
+        actor=actor,
+        action="funds.accrual_confirm",
+        model=Accrual,
+        ids=ids,
+        what=f"确认风险补偿金到账 {len(ids)} 条",
+        after={"on": on.isoformat(), "total": str(sum(a.total for a in locked))},
+    )
     return len(ids)

@@ -19,8 +19,8 @@ from django.db import transaction
 from xuedai.audit.services import audit_record
 from xuedai.documents.imports import RowError
 from xuedai.loans.services.subsidy import SubsidyReceiptError, subsidy_received_post
-from xuedai.origination.models import Contract
 from xuedai.orgs.scope import record_scope_q
+from xuedai.origination.models import Contract
 
 from ..models import SubsidyPayment, SubsidyPaymentLine
 
@@ -42,8 +42,15 @@ CONTRACT_HEADER, AMOUNT_HEADER = "合同编号", "到账贴息"
 
 
 @transaction.atomic(durable=True)
-def subsidy_payment_record(*, actor, received_on: dt.date, payer: str, reference: str,
-                           lines: list[PaymentLine], source_name: str = "") -> SubsidyPayment:
+def subsidy_payment_record(
+    *,
+    actor,
+    received_on: dt.date,
+    payer: str,
+    reference: str,
+    lines: list[PaymentLine],
+    source_name: str = "",
+) -> SubsidyPayment:
     """Record the transfer and post each line as 贴息到账 against its contract's receivable."""
     errors: list[RowError] = []
     payer, reference = payer.strip(), reference.strip()
@@ -56,37 +63,73 @@ def subsidy_payment_record(*, actor, received_on: dt.date, payer: str, reference
     if not lines:
         errors.append(RowError(0, "", "没有到账明细。"))
     numbers = [line.contract_no for line in lines]
-    found = dict(Contract.objects.filter(record_scope_q(actor), contract_no__in=numbers)
-                 .values_list("contract_no", "pk"))
+    found = dict(
+        Contract.objects.filter(record_scope_q(actor), contract_no__in=numbers).values_list(
+            "contract_no", "pk"
+        )
+    )
     seen: dict[str, int] = {}
     for line in lines:
         if line.contract_no in seen:
-            errors.append(RowError(line.row_number, CONTRACT_HEADER,
-                                   f"合同“{line.contract_no}”与第{seen[line.contract_no]}行重复。"))
+            errors.append(
+                RowError(
+                    line.row_number,
+                    CONTRACT_HEADER,
+                    f"合同“{line.contract_no}”与第{seen[line.contract_no]}行重复。",
+                )
+            )
             continue
         seen[line.contract_no] = line.row_number
         if line.contract_no not in found:
-            errors.append(RowError(line.row_number, CONTRACT_HEADER,
-                                   f"没有合同“{line.contract_no}”，或不在本机构管辖范围内。"))
+            errors.append(
+                RowError(
+                    line.row_number,
+                    CONTRACT_HEADER,
+                    f"没有合同“{line.contract_no}”，或不在本机构管辖范围内。",
+                )
+            )
         if line.amount <= 0:
             errors.append(RowError(line.row_number, AMOUNT_HEADER, "到账贴息须大于零。"))
     if errors:
         raise SubsidyPaymentRejected(errors)
     amounts = {found[line.contract_no]: line.amount for line in lines}
-    payment = SubsidyPayment.objects.create(received_on=received_on, payer=payer, reference=reference,
-                                            total=sum(amounts.values()), lines=len(amounts),
-                                            source_name=source_name[:200], recorded_by=actor)
+    payment = SubsidyPayment.objects.create(
+        received_on=received_on,
+        payer=payer,
+        reference=reference,
+        total=sum(amounts.values()),
+        lines=len(amounts),
+        source_name=source_name[:200],
+        recorded_by=actor,
+    )
     try:
         subsidy_received_post(actor=actor, amounts=amounts, on=received_on, memo=f"贴息到账 {reference}")
     except SubsidyReceiptError as refused:
         rows = {found[line.contract_no]: line for line in lines}
-        raise SubsidyPaymentRejected([RowError(rows[cid].row_number, AMOUNT_HEADER, reason + "。")
-                                      for cid, reason in sorted(refused.problems.items(),
-                                                                key=lambda kv: rows[kv[0]].row_number)]) from None
+        raise SubsidyPaymentRejected(
+            [
+                RowError(rows[cid].row_number, AMOUNT_HEADER, reason + "。")
+                for cid, reason in sorted(refused.problems.items(), key=lambda kv: rows[kv[0]].row_number)
+            ]
+        ) from None
     SubsidyPaymentLine.objects.bulk_create(
-        [SubsidyPaymentLine(payment=payment, contract_id=cid, amount=amount) for cid, amount in amounts.items()],
-        batch_size=1000)
-    audit_record(actor=actor, action="funds.subsidy_payment_record", obj=payment,
-                 after={"payer": payer, "reference": reference, "total": payment.total, "lines": payment.lines,
-                        "received_on": received_on, "source": source_name})
+        [
+            SubsidyPaymentLine(payment=payment, contract_id=cid, amount=amount)
+            for cid, amount in amounts.items()
+        ],
+        batch_size=1000,
+    )
+    audit_record(
+        actor=actor,
+        action="funds.subsidy_payment_record",
+        obj=payment,
+        after={
+            "payer": payer,
+            "reference": reference,
+            "total": payment.total,
+            "lines": payment.lines,
+            "received_on": received_on,
+            "source": source_name,
+        },
+    )
     return payment

@@ -32,12 +32,11 @@ class SubsidyReceiptError(ValueError):
 
 def _chunks(ids: list[int]):
     for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+        yield ids[start : start + CHUNK]
 
 
 @transaction.atomic
-def subsidy_received_post(*, actor, amounts: dict[int, Decimal], on: dt.date, memo: str,
-                          job_run=None) -> int:
+def subsidy_received_post(*, actor, amounts: dict[int, Decimal], on: dt.date, memo: str, job_run=None) -> int:
     """Post ``amounts`` (contract id → yuan, each > 0) as 贴息到账; returns the postings written.
 
     Accounts are locked in primary-key order (no deadlock with a settlement chunk), then checked:
@@ -46,8 +45,12 @@ def subsidy_received_post(*, actor, amounts: dict[int, Decimal], on: dt.date, me
     ids = sorted(amounts)
     receivable: dict[int, Decimal] = {}
     for part in _chunks(ids):
-        rows = (LoanAccount.objects.select_for_update().filter(pk__in=part).order_by("pk")
-                .values_list("pk", "subsidy_receivable"))
+        rows = (
+            LoanAccount.objects.select_for_update()
+            .filter(pk__in=part)
+            .order_by("pk")
+            .values_list("pk", "subsidy_receivable")
+        )
         receivable.update(rows)
     problems = {}
     for contract_id in ids:
@@ -61,14 +64,31 @@ def subsidy_received_post(*, actor, amounts: dict[int, Decimal], on: dt.date, me
     if problems:
         raise SubsidyReceiptError(problems)
     Posting.objects.bulk_create(
-        [Posting(account_id=i, business_date=on, kind=Kind.SUBSIDY_RECEIVED, amount=amounts[i],
-                 job_run=job_run, memo=memo[:200]) for i in ids], batch_size=CHUNK)
+        [
+            Posting(
+                account_id=i,
+                business_date=on,
+                kind=Kind.SUBSIDY_RECEIVED,
+                amount=amounts[i],
+                job_run=job_run,
+                memo=memo[:200],
+            )
+            for i in ids
+        ],
+        batch_size=CHUNK,
+    )
     for part in _chunks(ids):
         # One statement per chunk, the cache moved by exactly the posted amounts (set-based).
-        LoanAccount.objects.filter(pk__in=part).update(subsidy_receivable=Case(
-            *[When(pk=i, then=F("subsidy_receivable") - amounts[i]) for i in part]))
+        LoanAccount.objects.filter(pk__in=part).update(
+            subsidy_receivable=Case(*[When(pk=i, then=F("subsidy_receivable") - amounts[i]) for i in part])
+        )
     if ids:
-        audit_bulk(actor=actor, action="loans.subsidy_received", model=LoanAccount, ids=ids,
-                   what=f"贴息到账 {len(ids)} 份合同", after={"memo": memo, "on": on.isoformat(),
-                                                         "total": str(sum(amounts.values()))})
+        audit_bulk(
+            actor=actor,
+            action="loans.subsidy_received",
+            model=LoanAccount,
+            ids=ids,
+            what=f"贴息到账 {len(ids)} 份合同",
+            after={"memo": memo, "on": on.isoformat(), "total": str(sum(amounts.values()))},
+        )
     return len(ids)
