@@ -1,0 +1,99 @@
+"""The state's money at scale (issue 11 §6): the 20 Dec risk-fund settlement and the quarter's
+subsidy summary over the benchmark portfolio (``xuedai.batch.portfolio``: home-county contracts in
+100 counties, the ledger on the eve of 20 Dec 2026, 5 % one year and 1 % two years in arrears).
+
+    XUEDAI_PG_PORT=54352 XUEDAI_PG_DIR=/tmp/xuedai-pg-54352-bench XUEDAI_PG_KEEP=1 scripts/with-postgres.sh \
+      bash -c '.venv/bin/xuedai migrate -v0 && .venv/bin/python bench/bench_state_money.py --loans 1000000'
+
+The portfolio is built once (kept with XUEDAI_PG_KEEP=1); each run first empties the funds tables of
+this bench database (TRUNCATE: the fund ledger refuses DELETE), then times, through the services
+and selectors the pages call:
+
+1. 实际发放汇总表 of the academic year 2025—2026 (grouped reads of the disbursement postings);
+2. the accrual request and the bank's confirmation (postings into every county's fund);
+3. the 20 Dec 2026 settlement of every fund (one grouped read of the accounts, the waterfall per fund);
+4. the 贴息资金汇总表 of Q3 2026 (binary COPY of the contracts' columns → NumPy kernel → groups);
+5. the pre-settlement (预结息) list for 20 Dec 2026 (the same kernel per contract).
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuedai.settings.base")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from xuedai.batch import portfolio  # noqa: E402
+from xuedai.funds.models import Accrual  # noqa: E402
+from xuedai.funds.selectors import disbursement_summary  # noqa: E402
+from xuedai.funds.services import accrual_confirm, accrual_request, settlement_run  # noqa: E402
+from xuedai.funds.subsidy_summary import presettlement, quarter_summary  # noqa: E402
+
+
+def timed(results: dict, name: str, fn):
+    started = time.perf_counter()
+    value = fn()
+    results[name] = round(time.perf_counter() - started, 2)
+    return value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--loans", type=int, default=1_000_000)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("run under scripts/with-postgres.sh (PostgreSQL)")
+    connection.ensure_connection()
+    conn = connection.connection
+    conn.autocommit = True
+    have = portfolio.existing(conn)
+    report: dict = {"loans": args.loans}
+    if have not in (0, args.loans):
+        raise SystemExit(f"the database holds a {have:,}-contract portfolio; use another XUEDAI_PG_DIR")
+    if have == 0:
+        started = time.perf_counter()
+        portfolio.build(conn, args.loans)
+        report["build_s"] = round(time.perf_counter() - started, 1)
+    with conn.cursor() as cur:
+        cur.execute("TRUNCATE funds_fundposting, funds_settlement, funds_accrual, funds_fundaccount CASCADE")
+        cur.execute("ANALYZE")
+    t: dict = {}
+    rows = timed(t, "disbursement_summary_s", lambda: disbursement_summary(None, 2026))
+    report["disbursement_rows"] = len(rows)
+    report["disbursed_2025_2026"] = str(sum(r.total for r in rows))
+    accruals = timed(t, "accrual_request_s", lambda: accrual_request(actor=None, year=2026, on=dt.date(2026, 10, 31)))
+    timed(t, "accrual_confirm_s", lambda: accrual_confirm(actor=None, accruals=list(Accrual.objects.all()),
+                                                            on=dt.date(2026, 12, 1)))
+    report["accruals"] = len(accruals)
+    report["accrued"] = str(sum(a.total for a in accruals))
+    settled = timed(t, "settlement_run_s", lambda: settlement_run(actor=None, on=portfolio.BENCH_DAY))
+    report["funds_settled"] = len(settled)
+    report["defaulted"] = str(sum(s.defaulted for s in settled))
+    report["bands"] = {b: sum(1 for s in settled if s.band == b) for b in {s.band for s in settled}}
+    report["cover_paid"] = str(sum(s.move_from_fund for s in settled))
+    report["reward"] = str(sum(s.move_reward for s in settled))
+    report["shortfall"] = str(sum(s.move_shortfall for s in settled))
+    summary = timed(t, "subsidy_quarter_summary_s", lambda: quarter_summary(2026, 3))
+    report["summary_rows"] = len(summary)
+    report["summary_contracts"] = sum(r.contracts for r in summary)
+    report["summary_subsidy"] = str(sum(r.subsidy for r in summary))
+    cols, subsidy = timed(t, "presettlement_s", lambda: presettlement(2026))
+    report["presettlement_contracts"] = len(subsidy)
+    report["presettlement_fen"] = int(subsidy.sum())
+    report["timings"] = t
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
