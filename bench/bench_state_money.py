@@ -72,7 +72,8 @@ def main() -> None:
     rows = timed(t, "disbursement_summary_s", lambda: disbursement_summary(None, 2026))
     report["disbursement_rows"] = len(rows)
     report["disbursed_2025_2026"] = str(sum(r.total for r in rows))
-    accruals = timed(t, "accrual_request_s", lambda: accrual_request(actor=None, year=2026, on=dt.date(2026, 10, 31)))
+    accruals = timed(t, "accrual_request_s",
+                     lambda: accrual_request(actor=None, year=2026, on=dt.date(2026, 10, 31)))
     timed(t, "accrual_confirm_s", lambda: accrual_confirm(actor=None, accruals=list(Accrual.objects.all()),
                                                             on=dt.date(2026, 12, 1)))
     report["accruals"] = len(accruals)
@@ -88,7 +89,7 @@ def main() -> None:
     report["summary_rows"] = len(summary)
     report["summary_contracts"] = sum(r.contracts for r in summary)
     report["summary_subsidy"] = str(sum(r.subsidy for r in summary))
-    cols, subsidy = timed(t, "presettlement_s", lambda: presettlement(2026))
+    _cols, subsidy = timed(t, "presettlement_s", lambda: presettlement(2026))
     report["presettlement_contracts"] = len(subsidy)
     report["presettlement_fen"] = int(subsidy.sum())
     report["timings"] = t

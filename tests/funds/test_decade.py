@@ -35,11 +35,19 @@ def _quarter_ends(start: dt.date, until: dt.date):
 
 
 def _pay_every_receivable(actor, on: dt.date) -> int:
-    owed = list(LoanAccount.objects.filter(subsidy_receivable__gt=0)
-                .values_list("contract__contract_no", "subsidy_receivable"))
+    owed = list(
+        LoanAccount.objects.filter(subsidy_receivable__gt=0).values_list(
+            "contract__contract_no", "subsidy_receivable"
+        )
+    )
     if owed:
-        subsidy_payment_record(actor=actor, received_on=on, payer="四川省财政厅", reference=f"川财教{on:%Y%m%d}",
-                               lines=[PaymentLine(i, no, amount) for i, (no, amount) in enumerate(owed, start=1)])
+        subsidy_payment_record(
+            actor=actor,
+            received_on=on,
+            payer="四川省财政厅",
+            reference=f"川财教{on:%Y%m%d}",
+            lines=[PaymentLine(i, no, amount) for i, (no, amount) in enumerate(owed, start=1)],
+        )
     return len(owed)
 
 

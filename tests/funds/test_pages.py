@@ -27,14 +27,17 @@ def people(province, make_user):
         "other_county": make_user(province.counties[1], Role.OPERATOR),
         "university": make_user(province.universities[0], Role.UNIVERSITY_OFFICER),
         "auditor": make_user(province.centre, Role.AUDITOR),
-        "student_staff": make_user(province.departments[province.universities[0].pk][0], Role.DEPARTMENT_STAFF),
+        "student_staff": make_user(
+            province.departments[province.universities[0].pk][0], Role.DEPARTMENT_STAFF
+        ),
     }
 
 
 def _workbook(response):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else
-                                    response.content)).active
+    return load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    ).active
 
 
 def test_the_year_from_request_to_settlement_through_the_pages(client, pair, people, province):
@@ -50,16 +53,24 @@ def test_the_year_from_request_to_settlement_through_the_pages(client, pair, peo
         assert accrual.total == D("1800.00")
         # the province office cannot confirm: that is the bank's
         assert client.post(reverse("funds:accrual_confirm"), {"year": "2019"}).status_code == 403
-        pdf = client.get(reverse("funds:accrual_document", args=[accrual.account_id, "application"]) + "?year=2019")
-        assert_no_missing_glyphs(pdf.content, "风险补偿金申请书", "三台县学生资助管理中心", "1,800.00", "壹仟捌佰元整")
+        pdf = client.get(
+            reverse("funds:accrual_document", args=[accrual.account_id, "application"]) + "?year=2019"
+        )
+        assert_no_missing_glyphs(
+            pdf.content, "风险补偿金申请书", "三台县学生资助管理中心", "1,800.00", "壹仟捌佰元整"
+        )
     with businessdate.business_date(dt.date(2019, 12, 1)):
         login(client, people["bank"])
         assert "确认到账" in client.get(reverse("funds:riskfund") + "?year=2019").content.decode()
         client.post(reverse("funds:accrual_confirm"), {"year": "2019"})
         accrual.refresh_from_db()
         assert accrual.status == AccrualStatus.CONFIRMED
-        pdf = client.get(reverse("funds:accrual_document", args=[accrual.account_id, "confirmation"]) + "?year=2019")
-        assert_no_missing_glyphs(pdf.content, "风险补偿金确认书", "1,800.00", "国家开发银行四川省分行（盖章）")
+        pdf = client.get(
+            reverse("funds:accrual_document", args=[accrual.account_id, "confirmation"]) + "?year=2019"
+        )
+        assert_no_missing_glyphs(
+            pdf.content, "风险补偿金确认书", "1,800.00", "国家开发银行四川省分行（盖章）"
+        )
     settle_year(accounts, 2018)
     settle_year(accounts, 2019)
     with businessdate.business_date(dt.date(2020, 12, 20)):
@@ -91,7 +102,17 @@ def test_disbursement_summary_documents(client, pair, people):
     sheet = _workbook(client.get(reverse("funds:disbursement_export", args=["xlsx"]) + "?year=2019"))
     assert sheet["A1"].value == "国家助学贷款实际发放汇总表（2018年9月1日至2019年8月31日）"
     headers = [c.value for c in sheet[2]]
-    assert headers == ["序号", "高校/县(区)", "贷款类型", "政策版本", "合同数", "学费", "住宿费", "生活费", "发放合计"]
+    assert headers == [
+        "序号",
+        "高校/县(区)",
+        "贷款类型",
+        "政策版本",
+        "合同数",
+        "学费",
+        "住宿费",
+        "生活费",
+        "发放合计",
+    ]
     assert [c.value for c in sheet[3]][4:] == [2, 9000, 2400, 600, 12000]
     assert sheet["I4"].value == 12000  # 合计
     pdf = client.get(reverse("funds:disbursement_export", args=["pdf"]) + "?year=2019")
@@ -138,8 +159,10 @@ def test_subsidy_pages_summary_and_import(client, pair, people):
     assert response.status_code == 422
     assert "第3行“到账贴息”：到账金额 999.00 超过应收贴息余额 103.58。" in response.content.decode()
     assert SubsidyPayment.objects.count() == 0
-    response = client.post(reverse("funds:subsidy_payment_record"),
-                           {**form, "lines": f"{contracts[0].contract_no},103.58\n{contracts[1].contract_no},103.58"})
+    response = client.post(
+        reverse("funds:subsidy_payment_record"),
+        {**form, "lines": f"{contracts[0].contract_no},103.58\n{contracts[1].contract_no},103.58"},
+    )
     assert response.status_code == 302
     assert {a.subsidy_receivable for a in LoanAccount.objects.all()} == {D("0.00")}
     html = client.get(reverse("funds:receivable")).content.decode()

@@ -255,3 +255,31 @@ class SubsidyPaymentLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_id} {self.amount}"
+
+
+class SubsidyShare(models.Model):
+    """The central / local split of the subsidy under one policy version (DOMAIN.md §6: central
+    and local shares per the policy version). A version without a row is shown as all local: the
+    2007 Jilin seed has the provincial finance pay in full ([003] 资金管理办法 第十八条)."""
+
+    policy_version = models.OneToOneField(
+        "policies.PolicyVersion",
+        verbose_name="政策版本",
+        on_delete=models.PROTECT,
+        related_name="subsidy_share",
+    )
+    central_share = models.DecimalField("中央财政承担比例", max_digits=5, decimal_places=4)
+    source = models.CharField("依据", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = "贴息分担比例"
+        verbose_name_plural = "贴息分担比例"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(central_share__gte=0, central_share__lte=1),
+                name="subsidy_central_share_0_1",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_version_id} 中央 {self.central_share}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from xuedai.core.money import ZERO
+from xuedai.core.money import ZERO, display_rate
 from xuedai.documents.amounts import money
 from xuedai.documents.pdf import render_pdf
 from xuedai.documents.xlsx import Column, xlsx_table
@@ -53,6 +53,8 @@ def summary_table(rows: list[SummaryRow]) -> tuple[list[list], list]:
             r.rate_min,
             r.rate_max,
             r.subsidy,
+            r.central,
+            r.local,
         ]
         for i, r in enumerate(rows, start=1)
     ]
@@ -66,6 +68,8 @@ def summary_table(rows: list[SummaryRow]) -> tuple[list[list], list]:
         None,
         None,
         sum((r.subsidy for r in rows), ZERO),
+        sum((r.central for r in rows), ZERO),
+        sum((r.local for r in rows), ZERO),
     ]
     return table, total
 
@@ -88,15 +92,14 @@ def summary_xlsx(rows: list[SummaryRow], heading: str) -> bytes:
 def summary_pdf(rows: list[SummaryRow], heading: str, org_line: str) -> bytes:
     table, total = summary_table(rows)
 
-    def cell(v):
-        if (
-            isinstance(v, Decimal)
-            and v < 1
-            and v == v.quantize(Decimal("0.0000001"))
-            and v != v.quantize(Decimal("0.01"))
-        ):
-            return f"{v * 100:.2f}%"
-        return money(v) if isinstance(v, Decimal) else ("" if v is None else v)
+    rate_columns = {i for i, c in enumerate(SUMMARY_COLUMNS) if c.kind == "rate"}
+
+    def cell(index: int, v):
+        if v is None:
+            return ""
+        if index in rate_columns:
+            return display_rate(v)
+        return money(v) if isinstance(v, Decimal) else v
 
     return render_pdf(
         "documents/summary_table.html",
@@ -105,9 +108,9 @@ def summary_pdf(rows: list[SummaryRow], heading: str, org_line: str) -> bytes:
             "heading": heading,
             "org_line": org_line,
             "headers": [c.header for c in SUMMARY_COLUMNS],
-            "rows": [[cell(v) for v in r] for r in table],
-            "total": [cell(v) for v in total],
-            "num_cols": {3, 4, 5, 6, 7, 8},
+            "rows": [[cell(i, v) for i, v in enumerate(r)] for r in table],
+            "total": [cell(i, v) for i, v in enumerate(total)],
+            "num_cols": {3, 4, 5, 6, 7, 8, 9, 10},
             "sign_lines": ("经办人（签字）：", "核签（盖章）：", "省教贷办（盖章）："),
         },
     )

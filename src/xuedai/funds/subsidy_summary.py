@@ -27,6 +27,8 @@ from django.db import connection
 from xuedai.batch import exact
 from xuedai.batch.dates import pboc_weight
 from xuedai.batch.exact import NO_DATE, NORMAL_DIVISOR
+from xuedai.core.money import ZERO
+from xuedai.core.riskfund import split
 from xuedai.orgs.models import Organisation
 from xuedai.policies import working_days
 
@@ -77,7 +79,18 @@ def _read(start: dt.date, end: dt.date, org_ids: list[int] | None) -> dict[str, 
             else f" AND {_ORG} IN ({','.join(str(int(i)) for i in org_ids) or 'NULL'})"
         )
         params["orgs"] = list(org_ids)
-    names = ("id", "org", "year", "borrower", "principal", "rate", "opened", "last_settled", "self_pay")
+    names = (
+        "id",
+        "org",
+        "year",
+        "borrower",
+        "principal",
+        "rate",
+        "opened",
+        "last_settled",
+        "self_pay",
+        "policy",
+    )
     if connection.vendor == "postgresql":
         from xuedai.batch import io
 
@@ -91,12 +104,13 @@ def _read(start: dt.date, end: dt.date, org_ids: list[int] | None) -> dict[str, 
             io.Column("opened", io.day_sql("a.opened_on"), 4),
             io.Column("last_settled", io.day_sql("a.last_settled_on"), 4),
             io.Column("self_pay", io.day_sql("c.self_pay_from"), 4),
+            io.Column("policy", "c.policy_version_id::int8"),
         ]
         connection.ensure_connection()
         return io.copy_out(connection.connection, columns, where, params)
     sql = (
         f"SELECT c.id, COALESCE({_ORG}, 0), c.academic_year, c.borrower_id, a.principal_outstanding, "
-        f"c.annual_rate, a.opened_on, a.last_settled_on, c.self_pay_from {where}"
+        f"c.annual_rate, a.opened_on, a.last_settled_on, c.self_pay_from, c.policy_version_id {where}"
     )
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -116,6 +130,7 @@ def _read(start: dt.date, end: dt.date, org_ids: list[int] | None) -> dict[str, 
         "opened": exact.days(as_date(v) for v in cols[6]),
         "last_settled": exact.days(as_date(v) for v in cols[7]),
         "self_pay": exact.days(as_date(v) for v in cols[8]),
+        "policy": np.array(cols[9], dtype=np.int64),
     }
 
 
@@ -136,6 +151,8 @@ class SummaryRow:
     rate_min: Decimal
     rate_max: Decimal
     subsidy: Decimal
+    central: Decimal = ZERO
+    local: Decimal = ZERO
 
 
 def _group(cols: dict[str, np.ndarray], subsidy: np.ndarray) -> list[SummaryRow]:
@@ -154,9 +171,11 @@ def _group(cols: dict[str, np.ndarray], subsidy: np.ndarray) -> list[SummaryRow]
     rate_max = np.maximum.reduceat(cols["rate"][order], first)
     total = np.add.reduceat(subsidy[order], first)
     orgs = Organisation.objects.in_bulk([int(g) // 10000 for g in groups])
+    shares = _central_shares(key, cols["policy"], subsidy)
     rows = []
     for i, g in enumerate(groups):
         org_id = int(g) // 10000
+        central = shares.get(int(g), ZERO)
         rows.append(
             SummaryRow(
                 orgs.get(org_id),
@@ -168,10 +187,33 @@ def _group(cols: dict[str, np.ndarray], subsidy: np.ndarray) -> list[SummaryRow]
                 Decimal(int(rate_min[i])).scaleb(-7),
                 Decimal(int(rate_max[i])).scaleb(-7),
                 exact.yuan(total[i]),
+                central,
+                exact.yuan(total[i]) - central,
             )
         )
     rows.sort(key=lambda r: (r.organisation.name if r.organisation else "", r.project_year))
     return rows
+
+
+def _central_shares(key: np.ndarray, policy: np.ndarray, subsidy: np.ndarray) -> dict[int, Decimal]:
+    """The central finance's part of each group's subsidy: per policy version in the group, its
+    total split central : local once (core.riskfund.split — the parts add up to the total)."""
+    from .models import SubsidyShare
+
+    central_of = dict(SubsidyShare.objects.values_list("policy_version_id", "central_share"))
+    if not central_of:
+        return {}
+    pairs, inverse = np.unique(np.stack([key, policy]), axis=1, return_inverse=True)
+    totals = np.zeros(pairs.shape[1], dtype=np.int64)
+    np.add.at(totals, inverse.ravel(), subsidy)
+    result: dict[int, Decimal] = {}
+    for j in range(pairs.shape[1]):
+        share = central_of.get(int(pairs[1, j]))
+        if share is None:
+            continue
+        central, _local = split(exact.yuan(totals[j]), (share, 1 - share))
+        result[int(pairs[0, j])] = result.get(int(pairs[0, j]), ZERO) + central
+    return result
 
 
 def quarter_summary(year: int, quarter: int, org_ids: list[int] | None = None) -> list[SummaryRow]:
