@@ -78,8 +78,14 @@ def test_the_year_from_request_to_settlement_through_the_pages(client, pair, peo
         client.post(reverse("funds:settlement_run"))
         (s,) = Settlement.objects.all()
         assert s.defaulted == D("3207.16")  # neither borrower paid 2019: 2 × (103.58 + 1500)
+        # 26.7 % of 12,000: the fund covers 15 % (1,800), 15–20 % (600) is shared 5 : 4 : 1, the
+        # university bears the 807.16 above 20 %; the fund keeps nothing to return.
+        assert s.band == "超过20%"
+        assert (s.move_from_fund, s.move_university_share, s.move_bank_share, s.move_province_share,
+                s.move_above_cap, s.move_reward) == (D("1800.00"), D("300.00"), D("240.00"), D("60.00"),
+                                                     D("807.16"), D("0.00"))
         page = client.get(reverse("funds:settlements") + "?on=2020-12-20").content.decode()
-        assert "低于补偿比例" in page and "3,207.16" in page
+        assert "<td>超过20%</td>" in page and "3,207.16" in page and "807.16" in page
         login(client, people["university"])  # the university reads, but a county fund is not its own
         assert client.get(reverse("funds:settlement", args=[s.pk])).status_code == 404
         login(client, people["county"])
@@ -87,7 +93,7 @@ def test_the_year_from_request_to_settlement_through_the_pages(client, pair, peo
         assert detail.status_code == 200 and "奖励性返还" in detail.content.decode()
         assert client.post(reverse("funds:settlement_run")).status_code == 403
         pdf = client.get(reverse("funds:settlement_document", args=[s.pk]))
-        assert_no_missing_glyphs(pdf.content, "风险补偿金结算确认书", "3,207.16", "低于补偿比例")
+        assert_no_missing_glyphs(pdf.content, "风险补偿金结算确认书", "3,207.16", "风险区间超过20%", "807.16")
         sheet = _workbook(client.get(reverse("funds:settlements_export") + "?on=2020-12-20"))
         assert sheet["A1"].value == "风险补偿金结算表（2020年12月20日）"
         assert sheet["B3"].value == "三台县学生资助管理中心" and sheet["E3"].value == 3207.16
@@ -167,3 +173,16 @@ def test_subsidy_pages_summary_and_import(client, pair, people):
     assert {a.subsidy_receivable for a in LoanAccount.objects.all()} == {D("0.00")}
     html = client.get(reverse("funds:receivable")).content.decode()
     assert "应收贴息已全部到账" in html and "207.16" in html
+
+
+def test_the_home_pages_show_the_state_money(client, pair, people):
+    _contracts, accounts = pair
+    settle_year(accounts, 2018)  # 2 × 103.58 receivable
+    login(client, people["bank"])
+    html = client.get(reverse("home")).content.decode()
+    assert "财政资金" in html and "应收贴息余额" in html and "¥207.16" in html
+    login(client, people["other_county"])  # a county operator's home has no such section
+    assert "应收贴息余额" not in client.get(reverse("home")).content.decode()
+    login(client, people["university"])  # the contracts are its students' (make_contract: universities[0])
+    html = client.get(reverse("home")).content.decode()
+    assert "应收贴息余额" in html and "¥207.16" in html

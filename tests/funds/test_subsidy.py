@@ -49,7 +49,7 @@ def test_the_summary_is_scoped_to_the_organisations_given(pair, province):
 
 def test_presettlement_is_what_the_settlement_posts(pair):
     _contracts, accounts = pair
-    cols, subsidy = presettlement(2018)
+    _cols, subsidy = presettlement(2018)
     assert sorted(subsidy.tolist()) == [10358, 10358]  # 110 days → 103.58 (the published figure)
     settle_year(accounts, 2018)
     posted = Posting.objects.filter(kind=Kind.SUBSIDY_INTEREST, business_date=dt.date(2018, 12, 20))

@@ -187,3 +187,33 @@ def subsidy_payments(user: User) -> QuerySet[SubsidyPayment]:
     return qs.filter(
         Q(payment_lines__contract__university_id__in=ids) | Q(payment_lines__contract__county_id__in=ids)
     ).distinct()
+
+
+def dashboard_figures(user: User) -> dict:
+    """The state's money on the home pages (issue 7's dashboards): fund balances, accruals waiting
+    for the bank, the last settlement, and the subsidy still receivable — a few aggregates each."""
+    from django.db.models import Sum as _Sum
+
+    from xuedai.loans.models import LoanAccount
+
+    from .models import AccrualStatus
+
+    ids = org_ids_in_scope(user)
+    funds = fund_accounts(user)
+    waiting = accruals(user).filter(status=AccrualStatus.REQUESTED)
+    last_day = settlements(user).order_by("-settled_on").values_list("settled_on", flat=True).first()
+    last = settlements(user, last_day).aggregate(defaulted=_Sum("defaulted"), cover=_Sum("move_from_fund"),
+                                                 reward=_Sum("move_reward")) if last_day else {}
+    owed = LoanAccount.objects.filter(subsidy_receivable__gt=0)
+    if ids is not None:
+        owed = owed.filter(Q(contract__county_id__in=ids) | Q(contract__university_id__in=ids))
+    return {
+        "fund_balance": funds.aggregate(total=_Sum("balance"))["total"] or ZERO,
+        "accruals_waiting": waiting.count(),
+        "accruals_waiting_total": waiting.aggregate(total=_Sum("total"))["total"] or ZERO,
+        "last_settlement": last_day,
+        "last_defaulted": last.get("defaulted") or ZERO,
+        "last_cover": last.get("cover") or ZERO,
+        "last_reward": last.get("reward") or ZERO,
+        "subsidy_receivable": owed.aggregate(total=_Sum("subsidy_receivable"))["total"] or ZERO,
+    }
