@@ -3,15 +3,16 @@
 from django import forms
 
 from xuedai.orgs.forms import BootstrapMixin
+from xuedai.widgets import DatePicker
 
 from .audit_display import action_label, object_type_label
 
 
 class AuditSearchForm(BootstrapMixin, forms.Form):
     date_from = forms.DateField(label="开始日期", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                widget=DatePicker())
     date_to = forms.DateField(label="结束日期", required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                              widget=DatePicker())
     actor = forms.CharField(label="操作人", required=False, max_length=150,
                             help_text="姓名的一部分，或完整用户名")
     action = forms.ChoiceField(label="操作", required=False)
