@@ -25,6 +25,7 @@ from xuedai.orgs.models import Organisation
 from xuedai.orgs.permissions import may_open
 from xuedai.origination.models import Contract
 from xuedai.policies.products import Product
+from xuedai.widgets import DatePicker
 
 from . import selectors, subsidy_documents, subsidy_summary
 from .access import fund_readers, province_office_only
@@ -151,7 +152,7 @@ def presettlement_export(request):
 
 class PaymentForm(BootstrapMixin, forms.Form):
     received_on = forms.DateField(
-        label="到账日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="到账日期", widget=DatePicker()
     )
     payer = forms.CharField(label="拨付单位", max_length=100, help_text="如：四川省财政厅")
     reference = forms.CharField(label="拨款凭证号", max_length=64)
