@@ -13,7 +13,11 @@ and selectors the pages call:
 2. the accrual request and the bank's confirmation (postings into every county's fund);
 3. the 20 Dec 2026 settlement of every fund (one grouped read of the accounts, the waterfall per fund);
 4. the 贴息资金汇总表 of Q3 2026 (binary COPY of the contracts' columns → NumPy kernel → groups);
-5. the pre-settlement (预结息) list for 20 Dec 2026 (the same kernel per contract).
+5. the pre-settlement (预结息) list for 20 Dec 2026 (the same kernel per contract);
+6. a finance transfer paying up to 200,000 receivables (checked whole, posted contract by contract).
+
+Step 6 posts SUBSIDY_RECEIVED to the portfolio's ledger (loans_posting is append-only), so each
+run pays what the previous ones left receivable: rebuild the portfolio for a like-for-like rerun.
 """
 
 import argparse
@@ -32,13 +36,18 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from xuedai.batch import portfolio  # noqa: E402
 from xuedai.funds.models import Accrual  # noqa: E402
 from xuedai.funds.selectors import disbursement_summary  # noqa: E402
 from xuedai.funds.services import accrual_confirm, accrual_request, settlement_run  # noqa: E402
+from xuedai.funds.services.subsidy import PaymentLine, subsidy_payment_record  # noqa: E402
 from xuedai.funds.subsidy_summary import presettlement, quarter_summary  # noqa: E402
+from xuedai.loans.models import LoanAccount  # noqa: E402
+
+TRANSFER_LINES = 200_000
 
 
 def timed(results: dict, name: str, fn):
@@ -66,7 +75,8 @@ def main() -> None:
         portfolio.build(conn, args.loans)
         report["build_s"] = round(time.perf_counter() - started, 1)
     with conn.cursor() as cur:
-        cur.execute("TRUNCATE funds_fundposting, funds_settlement, funds_accrual, funds_fundaccount CASCADE")
+        cur.execute("TRUNCATE funds_fundposting, funds_settlement, funds_accrual, funds_fundaccount, "
+                    "funds_subsidypaymentline, funds_subsidypayment CASCADE")
         cur.execute("ANALYZE")
     t: dict = {}
     rows = timed(t, "disbursement_summary_s", lambda: disbursement_summary(None, 2026))
@@ -92,6 +102,18 @@ def main() -> None:
     _cols, subsidy = timed(t, "presettlement_s", lambda: presettlement(2026))
     report["presettlement_contracts"] = len(subsidy)
     report["presettlement_fen"] = int(subsidy.sum())
+    # 6. the finance department's transfer paying every receivable the accounts carry (capped),
+    #    posted contract by contract through the funds and loans services.
+    owed = list(LoanAccount.objects.filter(subsidy_receivable__gt=0).order_by("pk")
+                .values_list("contract__contract_no", "subsidy_receivable")[:TRANSFER_LINES])
+    report["transfer_lines"] = len(owed)
+    if owed:
+        actor = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create(
+            username="bench-state-money", is_superuser=True)
+        lines = [PaymentLine(i, no, amount) for i, (no, amount) in enumerate(owed, start=1)]
+        timed(t, "subsidy_transfer_s", lambda: subsidy_payment_record(
+            actor=actor, received_on=dt.date(2026, 12, 18), payer="四川省财政厅",
+            reference=f"bench-{time.time_ns()}", lines=lines))
     report["timings"] = t
     print(json.dumps(report, ensure_ascii=False, indent=2))
 

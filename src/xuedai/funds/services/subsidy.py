@@ -39,6 +39,7 @@ class SubsidyPaymentRejected(ValueError):
 
 
 CONTRACT_HEADER, AMOUNT_HEADER = "合同编号", "到账贴息"
+LOOKUP_CHUNK = 5000
 
 
 @transaction.atomic(durable=True)
@@ -63,11 +64,11 @@ def subsidy_payment_record(
     if not lines:
         errors.append(RowError(0, "", "没有到账明细。"))
     numbers = [line.contract_no for line in lines]
-    found = dict(
-        Contract.objects.filter(record_scope_q(actor), contract_no__in=numbers).values_list(
-            "contract_no", "pk"
-        )
-    )
+    found: dict[str, int] = {}
+    scope = Contract.objects.filter(record_scope_q(actor))
+    for start in range(0, len(numbers), LOOKUP_CHUNK):  # bound parameters stay under the drivers' limits
+        part = numbers[start : start + LOOKUP_CHUNK]
+        found.update(scope.filter(contract_no__in=part).values_list("contract_no", "pk"))
     seen: dict[str, int] = {}
     for line in lines:
         if line.contract_no in seen:
