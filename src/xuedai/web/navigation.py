@@ -37,6 +37,11 @@ STAFF_MENU = [
     NavItem("档案管理", "origination:archives", frozenset({Role.OPERATOR, Role.SUPERVISOR})),
     NavItem("贷后管理", "postloan:home",
             frozenset({Role.UNIVERSITY_OFFICER, Role.DEPARTMENT_STAFF, Role.OPERATOR})),
+    # The county and its agent bank send the 扣款明细表 and import what comes back (DOMAIN.md §4).
+    NavItem("扣款文件", "loans:deduction_runs",
+            frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER,
+                       Role.AUDITOR})),
+    # The state's money (issue 11): province office, bank, universities, counties, auditors.
     NavItem("财政资金", "funds:riskfund",
             frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER,
                        Role.UNIVERSITY_OFFICER, Role.AUDITOR})),
