@@ -186,3 +186,17 @@ def test_the_home_pages_show_the_state_money(client, pair, people):
     login(client, people["university"])  # the contracts are its students' (make_contract: universities[0])
     html = client.get(reverse("home")).content.decode()
     assert "应收贴息余额" in html and "¥207.16" in html
+
+
+def test_the_audit_log_names_the_funds_actions_in_chinese(client, pair, people, province, make_user):
+    import re
+
+    from xuedai.funds.services import accrual_confirm, accrual_request
+
+    (accrual,) = accrual_request(actor=people["province"], year=2019, on=dt.date(2019, 9, 30))
+    accrual_confirm(actor=people["bank"], accruals=[accrual], on=dt.date(2019, 12, 1))
+    login(client, make_user(province.branch, Role.AUDITOR))
+    html = client.get(reverse("audit:list")).content.decode()
+    assert "提出风险补偿金申请" in html and "确认风险补偿金到账" in html and "应计补偿金" in html
+    text = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
+    assert not {w for w in ("total", "year", "memo", "funds.") if w in text}

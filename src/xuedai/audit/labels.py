@@ -119,6 +119,9 @@ VALUE_LABELS = {
     "instalments": "期数", "starts_on": "起始日期", "ends_on": "结束日期", "roles": "角色",
     "username": "用户名", "name": "名称", "to_university": "付高校", "to_student": "付学生",
     "status": "状态", "loss": "损失类标记", "state": "状态",
+    # The state's money (funds): accrual, settlement and subsidy-transfer entries.
+    "total": "合计金额", "memo": "说明", "defaulted": "违约贷款本息", "cover": "补偿金补偿",
+    "reward": "奖励性返还",
     # The counts of a batch run's entry (jobs.runner.Job.finish; posted.<kind>, grade.<grade>:
     # reports.audit_display names them).
     "business_date": "业务日期", "job_run": "后台任务", "postings": "分录笔数",
