@@ -118,7 +118,7 @@ def subsidy_payment_record(
             SubsidyPaymentLine(payment=payment, contract_id=cid, amount=amount)
             for cid, amount in amounts.items()
         ],
-        batch_size=1000,
+        batch_size=5000,
     )
     audit_record(
         actor=actor,
