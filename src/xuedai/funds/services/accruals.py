@@ -74,12 +74,8 @@ def accrual_request(*, actor, year: int, on: dt.date | None = None) -> list[Accr
         )
     if not new:
         raise FundsError(f"{year - 1}—{year}学年没有需要新提出的风险补偿金申请")
+    # Both databases return the new primary keys from a bulk INSERT (RETURNING).
     created = Accrual.objects.bulk_create(new)
-    created = list(
-        Accrual.objects.filter(
-            academic_year=year, requested_on=on, account_id__in=[a.account_id for a in new]
-        ).order_by("pk")
-    )
     audit_bulk(
         actor=actor,
         action="funds.accrual_request",
