@@ -62,6 +62,7 @@ def timed(results: dict, name: str, fn):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--loans", type=int, default=1_000_000)
+    parser.add_argument("--profile", action="store_true", help="cProfile the transfer (top functions)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("run under scripts/with-postgres.sh (PostgreSQL)")
@@ -121,9 +122,20 @@ def main() -> None:
         actor = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create(
             username="bench-state-money", is_superuser=True)
         lines = [PaymentLine(i, no, amount) for i, (no, amount) in enumerate(owed, start=1)]
-        timed(t, "subsidy_transfer_s", lambda: subsidy_payment_record(
-            actor=actor, received_on=dt.date(2026, 12, 18), payer="四川省财政厅",
-            reference=f"bench-{time.time_ns()}", lines=lines))
+        def transfer():
+            return subsidy_payment_record(actor=actor, received_on=dt.date(2026, 12, 18),
+                                          payer="四川省财政厅", reference=f"bench-{time.time_ns()}",
+                                          lines=lines)
+
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            timed(t, "subsidy_transfer_s", lambda: profiler.runcall(transfer))
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+        else:
+            timed(t, "subsidy_transfer_s", transfer)
     report["timings"] = t
     print(json.dumps(report, ensure_ascii=False, indent=2))
 

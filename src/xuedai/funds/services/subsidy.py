@@ -14,9 +14,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+import numpy as np
+from django.db import connection, transaction
 
 from xuedai.audit.services import audit_record
+from xuedai.batch import exact, io
+from xuedai.batch.pgbinary import Block
 from xuedai.documents.imports import RowError
 from xuedai.loans.services.subsidy import SubsidyReceiptError, subsidy_received_post
 from xuedai.orgs.scope import record_scope_q
@@ -40,6 +43,33 @@ class SubsidyPaymentRejected(ValueError):
 
 CONTRACT_HEADER, AMOUNT_HEADER = "合同编号", "到账贴息"
 LOOKUP_CHUNK = 5000
+
+
+def _lines_write(payment: SubsidyPayment, amounts: dict[int, Decimal]) -> None:
+    """The transfer's lines: a binary COPY on PostgreSQL (an ORM object per line cost 30 s for a
+    166,664-line transfer), bulk_create on SQLite."""
+    if connection.vendor == "postgresql":
+        ids = sorted(amounts)
+        block = (
+            Block(len(ids))
+            .int8(payment.pk)
+            .int8(np.array(ids, dtype=np.int64))
+            .numeric(np.array([exact.fen(amounts[i]) for i in ids], dtype=np.int64), 2)
+        )
+        io.copy_in(
+            connection.connection,
+            SubsidyPaymentLine._meta.db_table,
+            ("payment_id", "contract_id", "amount"),
+            [block],
+        )
+        return
+    SubsidyPaymentLine.objects.bulk_create(
+        [
+            SubsidyPaymentLine(payment=payment, contract_id=cid, amount=amount)
+            for cid, amount in amounts.items()
+        ],
+        batch_size=5000,
+    )
 
 
 @transaction.atomic(durable=True)
@@ -113,13 +143,7 @@ def subsidy_payment_record(
                 for cid, reason in sorted(refused.problems.items(), key=lambda kv: rows[kv[0]].row_number)
             ]
         ) from None
-    SubsidyPaymentLine.objects.bulk_create(
-        [
-            SubsidyPaymentLine(payment=payment, contract_id=cid, amount=amount)
-            for cid, amount in amounts.items()
-        ],
-        batch_size=5000,
-    )
+    _lines_write(payment, amounts)
     audit_record(
         actor=actor,
         action="funds.subsidy_payment_record",

@@ -45,6 +45,30 @@ def _move_receivables(ids: list[int], amounts: dict[int, Decimal]) -> None:
         )
 
 
+def _lock_receivables(ids: list[int]) -> dict[int, Decimal]:
+    """Lock the accounts in primary-key order and read their receivables. PostgreSQL: one
+    statement joining a temporary table of the ids (a 500-id IN list per query cost ~36 ms each
+    over a million accounts); SQLite (one writer at a time): chunks."""
+    if connection.vendor == "postgresql":
+        conn = connection.connection
+        io.temp_table(conn, "subsidy_lock", {"id": np.array(ids, dtype=np.int64)})
+        with conn.cursor() as cur:
+            cur.execute("""SELECT a.contract_id, a.subsidy_receivable FROM loans_loanaccount a
+                             JOIN subsidy_lock t ON t.id = a.contract_id
+                            ORDER BY a.contract_id FOR UPDATE OF a""")
+            return dict(cur.fetchall())
+    receivable: dict[int, Decimal] = {}
+    for part in _chunks(ids):
+        rows = (
+            LoanAccount.objects.select_for_update()
+            .filter(pk__in=part)
+            .order_by("pk")
+            .values_list("pk", "subsidy_receivable")
+        )
+        receivable.update(rows)
+    return receivable
+
+
 def _post_by_copy(
     ids: list[int], amounts: dict[int, Decimal], on: dt.date, memo: str, job_run_id: int | None
 ) -> None:
@@ -79,15 +103,7 @@ def subsidy_received_post(*, actor, amounts: dict[int, Decimal], on: dt.date, me
     an unknown account or an amount above its receivable refuses the whole transfer.
     """
     ids = sorted(amounts)
-    receivable: dict[int, Decimal] = {}
-    for part in _chunks(ids):
-        rows = (
-            LoanAccount.objects.select_for_update()
-            .filter(pk__in=part)
-            .order_by("pk")
-            .values_list("pk", "subsidy_receivable")
-        )
-        receivable.update(rows)
+    receivable = _lock_receivables(ids)
     problems = {}
     for contract_id in ids:
         amount = amounts[contract_id]
