@@ -141,6 +141,7 @@ FLOORS = [
     {"origination"},
     {"batch"},
     {"loans"},
+    {"funds"},  # the state's money: reads the ledger, posts through loans services
     {"calculator"},
     {"postloan"},
     {"daily", "reports", "demo"},

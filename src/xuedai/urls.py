@@ -17,6 +17,7 @@ urlpatterns = [
     path("jobs/", include("xuedai.jobs.urls")),
     path("daily/", include("xuedai.daily.urls")),
     path("loans/", include("xuedai.loans.urls")),
+    path("funds/", include("xuedai.funds.urls")),
     path("postloan/", include("xuedai.postloan.urls")),
     path("api/v1/", include("xuedai.api_urls")),
     path("django-admin/", admin.site.urls),

@@ -68,6 +68,11 @@ ACTION_LABELS = {
     "loans.early_repayment_apply": "提前还款申请",
     "loans.early_repayment_execute": "执行提前还款",
     "loans.posting_reverse": "冲正分录",
+    "loans.subsidy_received": "贴息到账入账",
+    "funds.accrual_request": "提出风险补偿金申请",
+    "funds.accrual_confirm": "确认风险补偿金到账",
+    "funds.settlement_run": "风险补偿金年度结算",
+    "funds.subsidy_payment_record": "录入财政贴息到账",
     "loans.relief_apply": "适用免息延期政策",
     "loans.relief_batch": "批量适用免息延期政策",
     "loans.relief_programme_create": "录入免息延期政策",
@@ -117,6 +122,9 @@ VALUE_LABELS = {
     "instalments": "期数", "starts_on": "起始日期", "ends_on": "结束日期", "roles": "角色",
     "username": "用户名", "name": "名称", "to_university": "付高校", "to_student": "付学生",
     "status": "状态", "loss": "损失类标记", "state": "状态",
+    # The state's money (funds): accrual, settlement and subsidy-transfer entries.
+    "total": "合计金额", "memo": "说明", "defaulted": "违约贷款本息", "cover": "补偿金补偿",
+    "reward": "奖励性返还",
     # The counts of a batch run's entry (jobs.runner.Job.finish; posted.<kind>, grade.<grade>:
     # reports.audit_display names them).
     "business_date": "业务日期", "job_run": "后台任务", "postings": "分录笔数",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "xuedai.borrowers",
     "xuedai.origination",
     "xuedai.loans",
+    "xuedai.funds",
     "xuedai.batch",
     "xuedai.web",
     "xuedai.demo",

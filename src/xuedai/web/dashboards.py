@@ -15,6 +15,8 @@ from django.utils import timezone
 from xuedai import businessdate
 from xuedai.audit.models import AuditEntry
 from xuedai.borrowers.selectors import borrower_scope
+from xuedai.core.money import display_money
+from xuedai.funds.selectors import dashboard_figures
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
 from xuedai.orgs.scope import sees_everything
 from xuedai.origination import selectors as contracts
@@ -316,6 +318,22 @@ def auditor(user: User, today: dt.date) -> Section:
     )
 
 
+def state_money(user: User, today: dt.date) -> Section:
+    """财政资金 (issue 11): risk fund and subsidy figures for the roles that handle them."""
+    f = dashboard_figures(user)
+    last = f["last_settlement"]
+    last_hint = (f"{last:%Y-%m-%d} 补偿 {display_money(f['last_cover'])}，"
+                 f"奖励返还 {display_money(f['last_reward'])}") if last else "尚未结算"
+    return Section("财政资金", numbers=[
+        Number("风险补偿金余额", display_money(f["fund_balance"]), _url("funds:riskfund")),
+        Number("待银行确认的补偿金申请", f["accruals_waiting"], _url("funds:riskfund"),
+               f"合计 {display_money(f['accruals_waiting_total'])}"),
+        Number("上次结算违约本息", display_money(f["last_defaulted"]), _url("funds:settlements"), last_hint),
+        Number("应收贴息余额", display_money(f["subsidy_receivable"]), _url("funds:receivable"),
+               "结息时记入、待财政拨付"),
+    ])
+
+
 def admin(user: User, today: dt.date) -> Section:
     orgs = Organisation.objects.all()
     users = User.objects.filter(is_active=True)
@@ -353,6 +371,10 @@ def staff_sections(user: User) -> list[Section]:
         sections.append(agent_bank(user, today))
     if user.has_role(Role.AUDITOR):
         sections.append(auditor(user, today))
+    money_roles = (Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.UNIVERSITY_OFFICER, Role.AUDITOR)
+    province_staff = kind in PROVINCE_KINDS and user.has_role(Role.OPERATOR, Role.SUPERVISOR)
+    if user.has_role(*money_roles) or province_staff:
+        sections.append(state_money(user, today))
     if user.has_role(Role.ADMIN) or user.is_superuser:
         sections.append(admin(user, today))
     return sections

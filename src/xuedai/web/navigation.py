@@ -41,6 +41,10 @@ STAFF_MENU = [
     NavItem("扣款文件", "loans:deduction_runs",
             frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER,
                        Role.AUDITOR})),
+    # The state's money (issue 11): province office, bank, universities, counties, auditors.
+    NavItem("财政资金", "funds:riskfund",
+            frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER,
+                       Role.UNIVERSITY_OFFICER, Role.AUDITOR})),
     NavItem("政策版本", "policies:list", None),
     NavItem("利率调整", "loans:repricing_list",
             frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.AUDITOR,
