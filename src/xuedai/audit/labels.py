@@ -60,6 +60,12 @@ ACTION_LABELS = {
     "policy_version.create": "新增政策版本",
     "lpr_rate.create": "录入贷款市场报价利率(LPR)",
     # the ledger
+    "reports.quarter_snapshot_take": "生成季末分类快照",
+    "reports.grade_designate": "人工认定五级分类",
+    "reports.grade_designation_withdraw": "撤销人工分类认定",
+    "reports.quality_report_submit": "提交资产质量分类认定表",
+    "reports.quality_report_approve": "审定资产质量分类认定表",
+    "reports.quality_report_return": "退回资产质量分类认定表",
     "loans.contract_disburse": "发放贷款(记账)",
     "loans.batch_disburse": "批次发放贷款",
     "loans.account_take_on": "期初建账",

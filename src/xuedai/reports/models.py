@@ -1,0 +1,10 @@
+"""The reports app's tables: the quarter end (reports.quarter.models)."""
+
+from .quarter.models import (  # noqa: F401 — Django finds an app's models through this module
+    GradeDesignation,
+    GradeMove,
+    QualityReport,
+    QualityReportVersion,
+    QuarterGrade,
+    QuarterSnapshot,
+)
