@@ -1,0 +1,21 @@
+"""/reports/quarter/: the quarter end's pages (URL names under the "quarter" namespace)."""
+
+from django.urls import path
+
+from . import views
+
+unit = "<int:snapshot>/unit/<int:unit>/<int:year>/"
+urlpatterns = [
+    path("", views.quarter_home, name="home"),
+    path("snapshot/", views.snapshot_take, name="snapshot_take"),
+    path(unit, views.quality_report, name="report"),
+    path(unit + "submit/", views.quality_report_submit_view, name="submit"),
+    path(unit + "review/", views.quality_report_review_view, name="review"),
+    path(unit + "designate/", views.designate, name="designate"),
+    path(unit + "pdf/", views.quality_report_pdf, name="report_pdf"),
+    path(unit + "xlsx/", views.quality_report_xlsx, name="report_xlsx"),
+    path(unit + "overdue.xlsx", views.overdue_xlsx, name="overdue_xlsx"),
+    path("<int:snapshot>/summary/", views.summary, name="summary"),
+    path("<int:snapshot>/summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
+    path("<int:snapshot>/summary.pdf", views.summary_pdf, name="summary_pdf"),
+]
