@@ -176,3 +176,17 @@ def test_other_units_get_404_and_students_403(client, portfolio, quarter, make_u
     assert client.get(f"/reports/quarter/{quarter.pk}/unit/{portfolio.county.pk}/2018/").status_code == 404
     login(client, make_user(portfolio.province.universities[0], Role.DEPARTMENT_STAFF))
     assert client.get("/reports/quarter/").status_code == 403
+
+
+def test_home_page_shows_the_work_item_with_its_clock(client, portfolio, quarter):
+    from xuedai.reports.quarter.work import quarter_work_items
+
+    item, = quarter_work_items(portfolio.operator, dt.date(2020, 4, 1))
+    assert item["value"] == 1 and "剩余2个工作日" in item["hint"]  # due Fri 3 Apr: Thu 2, Fri 3 left
+    assert "已超期1个工作日" in quarter_work_items(portfolio.operator, dt.date(2020, 4, 7))[0]["hint"]
+    province_item, = quarter_work_items(portfolio.province_operator, dt.date(2020, 4, 1))
+    assert province_item["value"] == "0/1"
+    with businessdate.business_date(dt.date(2020, 4, 1)):
+        login(client, portfolio.operator)
+        page = client.get("/").content.decode()
+    assert "季末待提交的认定表" in page and "剩余2个工作日" in page
