@@ -93,3 +93,12 @@ def test_bad_designations_are_refused_and_nothing_is_saved(portfolio, rank, reas
         grade_designate(actor=portfolio.operator, contract=portfolio.accounts["B"].contract, rank=rank,
                         reason=reason, note=note)
     assert GradeDesignation.objects.count() == before
+
+
+def test_a_sparse_run_leaves_normal_accounts_unrecorded_and_they_are_normal(portfolio):
+    from xuedai.loans.models import GradeRecord
+
+    GradeRecord.objects.filter(as_of=Q1, account=portfolio.accounts["A"]).delete()  # as a sparse run leaves it
+    snapshot = quarter_snapshot_take(actor=None, on=Q1)
+    row = _grades(snapshot, portfolio)["A"]
+    assert (row.computed_rank, row.rank, row.principal_outstanding, snapshot.contracts) == (0, 1, D("4500.00"), 5)

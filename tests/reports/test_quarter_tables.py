@@ -190,3 +190,11 @@ def test_home_page_shows_the_work_item_with_its_clock(client, portfolio, quarter
         login(client, portfolio.operator)
         page = client.get("/").content.decode()
     assert "季末待提交的认定表" in page and "剩余2个工作日" in page
+
+
+def test_every_units_overdue_statistics_in_one_pass_match_the_single_table(portfolio, quarter):
+    from xuedai.reports.quarter.figures import overdue_statistics_all
+
+    every = overdue_statistics_all(quarter)
+    single = [r for r in overdue_statistics(quarter, [portfolio.county.pk], 2018)["rows"] if r["contracts"]]
+    assert every == {(portfolio.county.pk, 2018): single}

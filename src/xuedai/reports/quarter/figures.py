@@ -143,3 +143,19 @@ def unit_summary(snapshot: QuarterSnapshot, unit_ids: Iterable[int] | None = Non
             "interest_overdue": yuan(r["interest_overdue"]),
         })
     return out
+
+
+def overdue_statistics_all(snapshot: QuarterSnapshot) -> dict[tuple[int, int], list[dict]]:
+    """Every unit's and project year's 逾期情况统计表 in one GROUP BY (the quarter-end set at scale):
+    (unit, project year) → the bands that hold overdue contracts."""
+    out: dict[tuple[int, int], list[dict]] = {}
+    rows = (grades_of(snapshot).filter(days_overdue__gt=0).annotate(band=_band_case())
+            .values("unit_id", "project_year", "band")
+            .annotate(borrowers=Count("borrower_id", distinct=True), contracts=Count("id"),
+                      principal=Sum("principal_overdue"), interest=Sum("interest_overdue"),
+                      balance=Sum("principal_outstanding")))
+    for r in rows:
+        out.setdefault((r["unit_id"], r["project_year"]), []).append(
+            {"band": BANDS[r["band"]][2], "borrowers": r["borrowers"], "contracts": r["contracts"],
+             "principal": yuan(r["principal"]), "interest": yuan(r["interest"]), "balance": yuan(r["balance"])})
+    return out

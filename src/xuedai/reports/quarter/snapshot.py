@@ -5,7 +5,8 @@ statements build the quarter as it will be reported — never an ORM object per 
 
 1. one row per graded contract (``loans_graderecord`` of the day joined to its contract): the
    computed grade, the unit (the university for a campus loan, the signing county otherwise) and the
-   project year (the contract's academic year);
+   project year (the contract's academic year); a live account with no record of the day (a sparse
+   run leaves 正常-and-unchanged accounts out) is 正常 with its balance;
 2. the overdue principal and interest on the day, summed from the append-only ledger up to the
    quarter end (the same effects as ``loans.models.kinds.EFFECTS``; a reversal counts negated) —
    only for the contracts with an unpaid due date, the others owe nothing overdue;
@@ -35,6 +36,7 @@ from xuedai.core.classification import Grade
 from xuedai.jobs.models import JobRun, JobStatus
 from xuedai.loans.batches import is_quarter_end
 from xuedai.loans.models.kinds import EFFECTS
+from xuedai.origination.models import LIVE_STATES
 
 from .models import DesignationReason, MoveReason, QuarterSnapshot
 
@@ -70,6 +72,22 @@ INSERT_GRADES = f"""
            g.principal_outstanding, 0, 0
       FROM loans_graderecord g JOIN origination_contract c ON c.id = g.account_id
      WHERE g.as_of = %(on)s
+"""
+
+# A sparse classification run (tens of millions: ``batch.classify_io.classify_chunk``) writes no
+# record for an account still 正常 and unchanged: those live accounts are 正常 with their balance.
+INSERT_UNRECORDED = f"""
+    INSERT INTO reports_quartergrade
+        (snapshot_id, contract_id, borrower_id, product, unit_id, county_id, university_id, project_year,
+         rule, computed_rank, rank, reason, oldest_unpaid_due, days_overdue, principal_outstanding,
+         principal_overdue, interest_overdue)
+    SELECT %(snapshot)s, a.contract_id, c.borrower_id, c.product,
+           CASE WHEN c.product = 'campus' THEN COALESCE(c.university_id, c.county_id)
+                ELSE COALESCE(c.county_id, c.university_id) END,
+           c.county_id, c.university_id, c.academic_year, '', 0, 0, '', NULL, 0, a.principal_outstanding, 0, 0
+      FROM loans_loanaccount a JOIN origination_contract c ON c.id = a.contract_id
+     WHERE c.state IN ({", ".join(f"'{s}'" for s in sorted(LIVE_STATES))}) AND a.opened_on <= %(on)s
+       AND NOT EXISTS (SELECT 1 FROM loans_graderecord g WHERE g.account_id = a.contract_id AND g.as_of = %(on)s)
 """
 
 OVERDUE_AMOUNTS = f"""
@@ -161,6 +179,8 @@ def quarter_snapshot_take(*, actor, on: dt.date) -> QuarterSnapshot:
     with connection.cursor() as cur:
         cur.execute(INSERT_GRADES, params)
         snapshot.contracts = cur.rowcount
+        cur.execute(INSERT_UNRECORDED, params)
+        snapshot.contracts += cur.rowcount
         cur.execute(OVERDUE_AMOUNTS, params)
         cur.execute(relief_hold, params)
         held = cur.rowcount
