@@ -44,23 +44,37 @@ class Portfolio:
 
 @pytest.fixture
 def portfolio(province) -> Portfolio:
-    accounts = {name: contract_disburse(actor=None, contract=make_contract(province), on=dt.date(2018, 9, 1))
-                for name in "ABCDE"}
+    accounts = {
+        name: contract_disburse(actor=None, contract=make_contract(province), on=dt.date(2018, 9, 1))
+        for name in "ABCDE"
+    }
     for year in (2018, 2019):
         settlement_batch(on=dt.date(year, 12, 20))
     repayment_post(actor=None, account=accounts["A"], on=dt.date(2019, 12, 20), amount=Decimal("1603.58"))
     programme = ReliefProgramme.objects.create(name="2019年免息延期", year=2019)
     # The deferral as recorded for E; the hold reads only this row (snapshot step 3).
-    ReliefApplication.objects.create(account=accounts["E"], programme=programme, applied_on=dt.date(2019, 12, 21),
-                                     defer_principal=True)
+    ReliefApplication.objects.create(
+        account=accounts["E"], programme=programme, applied_on=dt.date(2019, 12, 21), defer_principal=True
+    )
     county = province.counties[0]
     operator = factories.make_user(county, Role.OPERATOR)
     supervisor = factories.make_user(county, Role.SUPERVISOR)
     with businessdate.business_date(dt.date(2020, 3, 20)):
-        grade_designate(actor=operator, contract=accounts["A"].contract, rank=1,
-                        reason=DesignationReason.COLLECTION, note="经三次电话催收后方还款")
-        grade_designate(actor=operator, contract=accounts["D"].contract, rank=4,
-                        reason=DesignationReason.UNRECOVERABLE, note="共同借款人亦无力偿还，追偿未果")
+        grade_designate(
+            actor=operator,
+            contract=accounts["A"].contract,
+            rank=1,
+            reason=DesignationReason.COLLECTION,
+            note="经三次电话催收后方还款",
+        )
+        grade_designate(
+            actor=operator,
+            contract=accounts["D"].contract,
+            rank=4,
+            reason=DesignationReason.UNRECOVERABLE,
+            note="共同借款人亦无力偿还，追偿未果",
+        )
     classification_batch(on=Q1)
-    return Portfolio(province, accounts, operator, supervisor,
-                     factories.make_user(province.centre, Role.OPERATOR))
+    return Portfolio(
+        province, accounts, operator, supervisor, factories.make_user(province.centre, Role.OPERATOR)
+    )

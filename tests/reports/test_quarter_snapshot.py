@@ -25,13 +25,17 @@ def test_first_quarter_applies_designations_and_the_relief_hold(portfolio):
     snapshot = quarter_snapshot_take(actor=None, on=Q1)
     rows = _grades(snapshot, portfolio)
     assert {n: (r.computed_rank, r.rank, r.reason) for n, r in rows.items()} == {
-        "A": (0, 1, "collection"),       # paid, but only after collection: 关注 by hand
-        "B": (2, 2, ""), "C": (2, 2, ""),  # 102 days overdue, seed rule: 次级
-        "D": (2, 4, "unrecoverable"),      # 损失 by hand wins over 次级
-        "E": (2, 0, "relief_hold"),        # deferred: no previous quarter → stays 正常
+        "A": (0, 1, "collection"),  # paid, but only after collection: 关注 by hand
+        "B": (2, 2, ""),
+        "C": (2, 2, ""),  # 102 days overdue, seed rule: 次级
+        "D": (2, 4, "unrecoverable"),  # 损失 by hand wins over 次级
+        "E": (2, 0, "relief_hold"),  # deferred: no previous quarter → stays 正常
     }
     assert (rows["B"].days_overdue, rows["B"].principal_overdue, rows["B"].interest_overdue) == (
-        102, D("1500.00"), D("103.58"))
+        102,
+        D("1500.00"),
+        D("103.58"),
+    )
     assert (rows["A"].principal_outstanding, rows["A"].principal_overdue) == (D("4500.00"), D("0.00"))
     assert (rows["B"].unit_id, rows["B"].project_year) == (portfolio.county.pk, 2018)
     assert snapshot.contracts == 5 and not GradeMove.objects.exists()  # no previous quarter: no moves
@@ -57,8 +61,11 @@ def test_second_quarter_keeps_the_moves_with_their_reasons(portfolio):
     rows = _grades(snapshot, portfolio)
     # 30 Jun 2020 is more than 6 months after 20 Dec 2019: 可疑; E stays at its 31 Mar grade.
     assert {n: r.rank for n, r in rows.items()} == {"A": 1, "B": 3, "C": 3, "D": 4, "E": 0}
-    moves = sorted(GradeMove.objects.filter(snapshot=snapshot).values_list("contract_id", "from_rank",
-                                                                           "to_rank", "reason"))
+    moves = sorted(
+        GradeMove.objects.filter(snapshot=snapshot).values_list(
+            "contract_id", "from_rank", "to_rank", "reason"
+        )
+    )
     b, c = portfolio.accounts["B"].pk, portfolio.accounts["C"].pk
     assert moves == [(b, 2, 3, "overdue_worse"), (c, 2, 3, "overdue_worse")]
 
@@ -66,8 +73,13 @@ def test_second_quarter_keeps_the_moves_with_their_reasons(portfolio):
 def test_a_designation_in_the_open_quarter_moves_it_with_who_and_why(portfolio):
     snapshot = quarter_snapshot_take(actor=None, on=Q1)
     with businessdate.business_date(dt.date(2020, 4, 1)):
-        designation, moved = grade_designate(actor=portfolio.operator, contract=portfolio.accounts["E"].contract,
-                                             rank=1, reason="lost_contact", note="电话停机，县中心追踪中")
+        designation, moved = grade_designate(
+            actor=portfolio.operator,
+            contract=portfolio.accounts["E"].contract,
+            rank=1,
+            reason="lost_contact",
+            note="电话停机，县中心追踪中",
+        )
     assert moved
     move = GradeMove.objects.get(snapshot=snapshot)
     assert (move.from_rank, move.to_rank, move.reason, move.actor) == (0, 1, "designated", portfolio.operator)
@@ -79,26 +91,41 @@ def test_a_designation_in_the_open_quarter_moves_it_with_who_and_why(portfolio):
     assert (row.rank, row.reason) == (2, "")  # back to the days' grade: the hold is not restored by hand
 
 
-@pytest.mark.parametrize(("rank", "reason", "note", "message"), [
-    (2, "collection", "x", "只能人工认定"),
-    (1, "death", "x", "原因"),
-    (4, "lost_contact", "x", "原因"),
-    (1, "collection", "  ", "说明"),
-])
+@pytest.mark.parametrize(
+    ("rank", "reason", "note", "message"),
+    [
+        (2, "collection", "x", "只能人工认定"),
+        (1, "death", "x", "原因"),
+        (4, "lost_contact", "x", "原因"),
+        (1, "collection", "  ", "说明"),
+    ],
+)
 def test_bad_designations_are_refused_and_nothing_is_saved(portfolio, rank, reason, note, message):
     from xuedai.reports.quarter.models import GradeDesignation
 
     before = GradeDesignation.objects.count()
     with pytest.raises(DesignationError, match=message):
-        grade_designate(actor=portfolio.operator, contract=portfolio.accounts["B"].contract, rank=rank,
-                        reason=reason, note=note)
+        grade_designate(
+            actor=portfolio.operator,
+            contract=portfolio.accounts["B"].contract,
+            rank=rank,
+            reason=reason,
+            note=note,
+        )
     assert GradeDesignation.objects.count() == before
 
 
 def test_a_sparse_run_leaves_normal_accounts_unrecorded_and_they_are_normal(portfolio):
     from xuedai.loans.models import GradeRecord
 
-    GradeRecord.objects.filter(as_of=Q1, account=portfolio.accounts["A"]).delete()  # as a sparse run leaves it
+    GradeRecord.objects.filter(
+        as_of=Q1, account=portfolio.accounts["A"]
+    ).delete()  # as a sparse run leaves it
     snapshot = quarter_snapshot_take(actor=None, on=Q1)
     row = _grades(snapshot, portfolio)["A"]
-    assert (row.computed_rank, row.rank, row.principal_outstanding, snapshot.contracts) == (0, 1, D("4500.00"), 5)
+    assert (row.computed_rank, row.rank, row.principal_outstanding, snapshot.contracts) == (
+        0,
+        1,
+        D("4500.00"),
+        5,
+    )

@@ -46,16 +46,24 @@ def _open_row(contract_id: int) -> QuarterGrade | None:
     row = QuarterGrade.objects.select_for_update().filter(snapshot=snapshot, contract_id=contract_id).first()
     if row is None:
         return None
-    locked = QualityReport.objects.filter(snapshot=snapshot, unit_id=row.unit_id, project_year=row.project_year,
-                                          status__in=LOCKED_STATUSES).exists()
+    locked = QualityReport.objects.filter(
+        snapshot=snapshot, unit_id=row.unit_id, project_year=row.project_year, status__in=LOCKED_STATUSES
+    ).exists()
     return None if locked else row
 
 
 def _move(row: QuarterGrade, to_rank: int, reason: str, note: str, actor) -> GradeMove:
-    move = GradeMove.objects.create(snapshot_id=row.snapshot_id, contract_id=row.contract_id,
-                                    unit_id=row.unit_id, project_year=row.project_year,
-                                    from_rank=row.rank, to_rank=to_rank, reason=reason, note=note[:300],
-                                    actor=actor)
+    move = GradeMove.objects.create(
+        snapshot_id=row.snapshot_id,
+        contract_id=row.contract_id,
+        unit_id=row.unit_id,
+        project_year=row.project_year,
+        from_rank=row.rank,
+        to_rank=to_rank,
+        reason=reason,
+        note=note[:300],
+        actor=actor,
+    )
     return move
 
 
@@ -72,17 +80,31 @@ def grade_designate(*, actor, contract, rank: int, reason: str, note: str) -> tu
     if not note:
         raise DesignationError("说明：请写明认定的依据（如催收记录、失联情况、死亡证明）。")
     designation = GradeDesignation.objects.create(
-        contract_id=contract.pk, rank=rank, reason=reason, note=note[:300],
-        designated_on=businessdate.today(), designated_by=actor)
+        contract_id=contract.pk,
+        rank=rank,
+        reason=reason,
+        note=note[:300],
+        designated_on=businessdate.today(),
+        designated_by=actor,
+    )
     row = _open_row(contract.pk)
     moved = row is not None and row.rank < rank
     if moved:
         assert row is not None
         _move(row, rank, MoveReason.DESIGNATED, f"{DesignationReason(reason).label}：{note}", actor)
         QuarterGrade.objects.filter(pk=row.pk).update(rank=rank, reason=reason)
-    audit_record(actor=actor, action="reports.grade_designate", obj=designation, subject=contract,
-                 after={"grade": GRADE_LABELS[rank], "reason": DesignationReason(reason).label, "note": note,
-                        "moved_open_quarter": moved})
+    audit_record(
+        actor=actor,
+        action="reports.grade_designate",
+        obj=designation,
+        subject=contract,
+        after={
+            "grade": GRADE_LABELS[rank],
+            "reason": DesignationReason(reason).label,
+            "note": note,
+            "moved_open_quarter": moved,
+        },
+    )
     return designation, moved
 
 
@@ -100,15 +122,24 @@ def grade_designation_withdraw(*, actor, designation: GradeDesignation, note: st
     row = _open_row(designation.contract_id)
     moved = False
     if row is not None and row.reason == designation.reason:
-        others = (GradeDesignation.objects.filter(contract_id=designation.contract_id, withdrawn_on__isnull=True)
-                  .order_by("-rank", "-id").first())
-        rank, reason = (max(others.rank, row.computed_rank), others.reason) if others else (row.computed_rank, "")
+        others = (
+            GradeDesignation.objects.filter(contract_id=designation.contract_id, withdrawn_on__isnull=True)
+            .order_by("-rank", "-id")
+            .first()
+        )
+        rank, reason = (
+            (max(others.rank, row.computed_rank), others.reason) if others else (row.computed_rank, "")
+        )
         if others and others.rank <= row.computed_rank:
             reason = ""
         if rank != row.rank:
             _move(row, rank, MoveReason.WITHDRAWN, note, actor)
             moved = True
         QuarterGrade.objects.filter(pk=row.pk).update(rank=rank, reason=reason)
-    audit_record(actor=actor, action="reports.grade_designation_withdraw", obj=designation,
-                 after={"note": note, "moved_open_quarter": moved})
+    audit_record(
+        actor=actor,
+        action="reports.grade_designation_withdraw",
+        obj=designation,
+        after={"note": note, "moved_open_quarter": moved},
+    )
     return moved

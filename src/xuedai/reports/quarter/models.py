@@ -25,8 +25,14 @@ class QuarterSnapshot(models.Model):
 
     as_of = models.DateField("分类时点", unique=True)
     taken_at = models.DateTimeField("生成时间", auto_now_add=True)
-    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", verbose_name="生成人")
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="生成人",
+    )
     contracts = models.PositiveIntegerField("合同数", default=0)
 
     class Meta:
@@ -86,8 +92,11 @@ class DesignationReason(models.TextChoices):
     UNRECOVERABLE = "unrecoverable", "追偿后仍无法清偿"
 
 
-SPECIAL_MENTION_REASONS = (DesignationReason.COLLECTION, DesignationReason.LOST_CONTACT,
-                           DesignationReason.FAILED_DEDUCTIONS)
+SPECIAL_MENTION_REASONS = (
+    DesignationReason.COLLECTION,
+    DesignationReason.LOST_CONTACT,
+    DesignationReason.FAILED_DEDUCTIONS,
+)
 LOSS_REASONS = (DesignationReason.DEATH, DesignationReason.UNRECOVERABLE)
 # Reasons of a grade that is not the days' own, for the reports: the designations' and the relief hold.
 ADJUSTMENT_LABELS = {**{r.value: r.label for r in DesignationReason}, "relief_hold": "免息延期，不下调"}
@@ -104,11 +113,18 @@ class GradeDesignation(models.Model):
     reason = models.CharField("原因", max_length=24, choices=DesignationReason.choices)
     note = models.CharField("说明", max_length=300)
     designated_on = models.DateField("认定日期")
-    designated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                      verbose_name="认定人")
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="认定人"
+    )
     withdrawn_on = models.DateField("撤销日期", null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name="撤销人")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="撤销人",
+    )
 
     class Meta:
         verbose_name = "人工分类认定"
@@ -139,8 +155,14 @@ class GradeMove(models.Model):
     to_rank = models.PositiveSmallIntegerField("新分类", choices=GRADE_CHOICES)
     reason = models.CharField("原因", max_length=24, choices=MoveReason.choices)
     note = models.CharField("说明", max_length=300, blank=True, default="")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", verbose_name="操作人")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="操作人",
+    )
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -171,8 +193,9 @@ class QualityReport(models.Model):
     """
 
     snapshot = models.ForeignKey(QuarterSnapshot, on_delete=models.PROTECT, related_name="reports")
-    unit = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+",
-                             verbose_name="填报单位")
+    unit = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="填报单位"
+    )
     project_year = models.PositiveSmallIntegerField("项目年度")
     status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     version = models.PositiveSmallIntegerField("版本", default=0)
@@ -183,8 +206,9 @@ class QualityReport(models.Model):
     class Meta:
         verbose_name = "资产质量分类认定表"
         verbose_name_plural = "资产质量分类认定表"
-        constraints = [models.UniqueConstraint(fields=["snapshot", "unit", "project_year"],
-                                               name="uniq_quality_report")]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "unit", "project_year"], name="uniq_quality_report")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.project_year}年度 {self.snapshot}"
@@ -201,11 +225,18 @@ class QualityReportVersion(models.Model):
     number = models.PositiveSmallIntegerField("版本号")
     figures = models.JSONField("报表数据")
     reasons = models.TextField("逾期及变动原因分析", blank=True, default="")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name="经办人")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="经办人"
+    )
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="审定人")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="审定人",
+    )
     reviewed_at = models.DateTimeField("审定时间", null=True, blank=True)
     approved = models.BooleanField("审定通过", null=True)
     review_comment = models.CharField("审定意见", max_length=300, blank=True, default="")
@@ -213,7 +244,9 @@ class QualityReportVersion(models.Model):
     class Meta:
         verbose_name = "认定表版本"
         verbose_name_plural = "认定表版本"
-        constraints = [models.UniqueConstraint(fields=["report", "number"], name="uniq_quality_report_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="uniq_quality_report_version")
+        ]
         ordering = ["report", "number"]
 
     def __str__(self) -> str:

@@ -47,8 +47,12 @@ def unit_ids_in_scope(user: User) -> list[int] | None:
 
 
 def project_years(snapshot: QuarterSnapshot, unit: Organisation) -> list[int]:
-    return list(QuarterGrade.objects.filter(snapshot=snapshot, unit_id=unit.pk).values_list("project_year", flat=True)
-                .distinct().order_by("project_year"))
+    return list(
+        QuarterGrade.objects.filter(snapshot=snapshot, unit_id=unit.pk)
+        .values_list("project_year", flat=True)
+        .distinct()
+        .order_by("project_year")
+    )
 
 
 def unit_reports(snapshot: QuarterSnapshot, unit: Organisation) -> list[dict]:

@@ -53,10 +53,13 @@ def _rank_sql(column: str) -> str:
 
 def _effect_sql(balance: str) -> str:
     """Σ sign × amount of the postings' effect on one cached balance (a reversal negated)."""
-    cases = " ".join(f"WHEN '{kind}' THEN {effects[balance]}" for kind, effects in EFFECTS.items()
-                     if balance in effects)
-    return (f"SUM((CASE WHEN p.reverses_id IS NULL THEN 1 ELSE -1 END) * "
-            f"(CASE COALESCE(r.kind, p.kind) {cases} ELSE 0 END) * p.amount)")
+    cases = " ".join(
+        f"WHEN '{kind}' THEN {effects[balance]}" for kind, effects in EFFECTS.items() if balance in effects
+    )
+    return (
+        f"SUM((CASE WHEN p.reverses_id IS NULL THEN 1 ELSE -1 END) * "
+        f"(CASE COALESCE(r.kind, p.kind) {cases} ELSE 0 END) * p.amount)"
+    )
 
 
 INSERT_GRADES = f"""
@@ -68,7 +71,7 @@ INSERT_GRADES = f"""
            CASE WHEN c.product = 'campus' THEN COALESCE(c.university_id, c.county_id)
                 ELSE COALESCE(c.county_id, c.university_id) END,
            c.county_id, c.university_id, c.academic_year, g.rule,
-           {_rank_sql('g.grade')}, {_rank_sql('g.grade')}, '', g.oldest_unpaid_due, g.days_overdue,
+           {_rank_sql("g.grade")}, {_rank_sql("g.grade")}, '', g.oldest_unpaid_due, g.days_overdue,
            g.principal_outstanding, 0, 0
       FROM loans_graderecord g JOIN origination_contract c ON c.id = g.account_id
      WHERE g.as_of = %(on)s
@@ -87,14 +90,15 @@ INSERT_UNRECORDED = f"""
            c.county_id, c.university_id, c.academic_year, '', 0, 0, '', NULL, 0, a.principal_outstanding, 0, 0
       FROM loans_loanaccount a JOIN origination_contract c ON c.id = a.contract_id
      WHERE c.state IN ({", ".join(f"'{s}'" for s in sorted(LIVE_STATES))}) AND a.opened_on <= %(on)s
-       AND NOT EXISTS (SELECT 1 FROM loans_graderecord g WHERE g.account_id = a.contract_id AND g.as_of = %(on)s)
+       AND NOT EXISTS (SELECT 1 FROM loans_graderecord g
+                        WHERE g.account_id = a.contract_id AND g.as_of = %(on)s)
 """
 
 OVERDUE_AMOUNTS = f"""
     UPDATE reports_quartergrade AS q
        SET principal_overdue = o.principal, interest_overdue = o.interest
-      FROM (SELECT p.account_id, {_effect_sql('principal_due')} AS principal,
-                   {_effect_sql('interest_due')} AS interest
+      FROM (SELECT p.account_id, {_effect_sql("principal_due")} AS principal,
+                   {_effect_sql("interest_due")} AS interest
               FROM reports_quartergrade d
               JOIN loans_posting p ON p.account_id = d.contract_id AND p.business_date <= %(on)s
               LEFT JOIN loans_posting r ON r.id = p.reverses_id
@@ -104,7 +108,8 @@ OVERDUE_AMOUNTS = f"""
 """
 
 _PREVIOUS_RANK = """COALESCE((SELECT p.rank FROM reports_quartergrade p
-                               WHERE p.snapshot_id = %(previous)s AND p.contract_id = reports_quartergrade.contract_id),
+                               WHERE p.snapshot_id = %(previous)s
+                                 AND p.contract_id = reports_quartergrade.contract_id),
                              0)"""
 
 RELIEF_HOLD = """
@@ -122,18 +127,23 @@ _ACTIVE = """d.contract_id = reports_quartergrade.contract_id AND d.rank = %(ran
 DESIGNATIONS = f"""
     UPDATE reports_quartergrade
        SET rank = %(rank)s,
-           reason = (SELECT d.reason FROM reports_gradedesignation d WHERE {_ACTIVE} ORDER BY d.id DESC LIMIT 1)
+           reason = (SELECT d.reason FROM reports_gradedesignation d WHERE {_ACTIVE}
+                      ORDER BY d.id DESC LIMIT 1)
      WHERE snapshot_id = %(snapshot)s AND rank < %(rank)s
        AND EXISTS (SELECT 1 FROM reports_gradedesignation d WHERE {_ACTIVE})
 """
 
 _DESIGNATION_CODES = ", ".join(f"'{r.value}'" for r in DesignationReason)
-_NOTE = "CASE q.reason " + " ".join(f"WHEN '{r.value}' THEN '{r.label}'" for r in DesignationReason) + \
-    " ELSE '' END"
+_NOTE = (
+    "CASE q.reason "
+    + " ".join(f"WHEN '{r.value}' THEN '{r.label}'" for r in DesignationReason)
+    + " ELSE '' END"
+)
 
 MOVES = f"""
     INSERT INTO reports_grademove
-        (snapshot_id, contract_id, unit_id, project_year, from_rank, to_rank, reason, note, actor_id, created_at)
+        (snapshot_id, contract_id, unit_id, project_year, from_rank, to_rank, reason, note, actor_id,
+         created_at)
     SELECT %(snapshot)s, q.contract_id, q.unit_id, q.project_year, p.rank, q.rank,
            CASE WHEN q.reason IN ({_DESIGNATION_CODES}) THEN '{MoveReason.DESIGNATED}'
                 WHEN q.reason = 'relief_hold' THEN '{MoveReason.RELIEF_HOLD}'
@@ -155,8 +165,9 @@ def relief_years(on: dt.date) -> tuple[int, ...]:
 
 
 def classification_done(on: dt.date) -> bool:
-    return JobRun.objects.filter(kind=CLASSIFICATION, business_date=on, scope_key="all",
-                                 status=JobStatus.DONE).exists()
+    return JobRun.objects.filter(
+        kind=CLASSIFICATION, business_date=on, scope_key="all", status=JobStatus.DONE
+    ).exists()
 
 
 @transaction.atomic(durable=True)
@@ -166,16 +177,26 @@ def quarter_snapshot_take(*, actor, on: dt.date) -> QuarterSnapshot:
     if not is_quarter_end(on):
         raise SnapshotError(f"分类时点必须是季末(3月31日、6月30日、9月30日、12月31日)：{on:%Y-%m-%d} 不是。")
     if QuarterSnapshot.objects.filter(as_of=on).exists():
-        raise SnapshotError(f"{on:%Y年%m月%d日}的季末分类快照已生成，不再重新计算；调整请逐笔人工认定并填写原因。")
+        raise SnapshotError(
+            f"{on:%Y年%m月%d日}的季末分类快照已生成，不再重新计算；调整请逐笔人工认定并填写原因。"
+        )
     if not classification_done(on):
         raise SnapshotError(f"{on:%Y年%m月%d日}的季末五级分类批处理尚未完成，请先在批处理页运行。")
     snapshot = QuarterSnapshot.objects.create(as_of=on, taken_by=actor)
-    previous = QuarterSnapshot.objects.filter(as_of__lt=on).order_by("-as_of").values_list("pk", flat=True).first()
+    previous = (
+        QuarterSnapshot.objects.filter(as_of__lt=on).order_by("-as_of").values_list("pk", flat=True).first()
+    )
     years = relief_years(on)
-    params = {"snapshot": snapshot.pk, "on": on, "previous": previous or 0, "now": timezone.now(),
-              **{f"year{i}": year for i, year in enumerate(years)}}
-    relief_hold = RELIEF_HOLD.format(previous_rank=_PREVIOUS_RANK,
-                                     years=", ".join(f"%(year{i})s" for i in range(len(years))))
+    params = {
+        "snapshot": snapshot.pk,
+        "on": on,
+        "previous": previous or 0,
+        "now": timezone.now(),
+        **{f"year{i}": year for i, year in enumerate(years)},
+    }
+    relief_hold = RELIEF_HOLD.format(
+        previous_rank=_PREVIOUS_RANK, years=", ".join(f"%(year{i})s" for i in range(len(years)))
+    )
     with connection.cursor() as cur:
         cur.execute(INSERT_GRADES, params)
         snapshot.contracts = cur.rowcount
@@ -191,9 +212,19 @@ def quarter_snapshot_take(*, actor, on: dt.date) -> QuarterSnapshot:
         cur.execute(MOVES, params)
         moves = cur.rowcount
     snapshot.save(update_fields=["contracts"])
-    audit_record(actor=actor, action="reports.quarter_snapshot_take", obj=snapshot,
-                 after={"as_of": on, "contracts": snapshot.contracts, "relief_hold": held,
-                        "designated": designated, "moves": moves, "previous": previous})
+    audit_record(
+        actor=actor,
+        action="reports.quarter_snapshot_take",
+        obj=snapshot,
+        after={
+            "as_of": on,
+            "contracts": snapshot.contracts,
+            "relief_hold": held,
+            "designated": designated,
+            "moves": moves,
+            "previous": previous,
+        },
+    )
     return snapshot
 
 

@@ -38,8 +38,11 @@ def may_review(user, unit: Organisation) -> bool:
 def quality_report_get(snapshot: QuarterSnapshot, unit: Organisation, project_year: int) -> QualityReport:
     """The table of (quarter, unit, project year), created as a draft the first time it is opened."""
     report, _ = QualityReport.objects.get_or_create(
-        snapshot=snapshot, unit=unit, project_year=project_year,
-        defaults={"due_on": unit_deadline(snapshot.as_of)})
+        snapshot=snapshot,
+        unit=unit,
+        project_year=project_year,
+        defaults={"due_on": unit_deadline(snapshot.as_of)},
+    )
     return report
 
 
@@ -58,19 +61,30 @@ def quality_report_submit(*, actor, report: QualityReport, reasons: str) -> Qual
     figures = quality_figures(report.snapshot, report.unit_id, report.project_year)
     if figures["overdue"]["contracts"] and not reasons:
         raise SubmissionError("逾期及变动原因分析：本项目有逾期贷款，请说明逾期原因 [分类办法第九条]。")
-    QualityReport.objects.filter(pk=report.pk).update(version=F("version") + 1, status=ReportStatus.SUBMITTED,
-                                                      reasons=reasons)
+    QualityReport.objects.filter(pk=report.pk).update(
+        version=F("version") + 1, status=ReportStatus.SUBMITTED, reasons=reasons
+    )
     report.refresh_from_db()
-    version = QualityReportVersion.objects.create(report=report, number=report.version, figures=figures,
-                                                  reasons=reasons, submitted_by=actor)
-    audit_record(actor=actor, action="reports.quality_report_submit", obj=report,
-                 after={"version": version.number, "contracts": figures["total"]["contracts"],
-                        "balance": figures["total"]["balance"]})
+    version = QualityReportVersion.objects.create(
+        report=report, number=report.version, figures=figures, reasons=reasons, submitted_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="reports.quality_report_submit",
+        obj=report,
+        after={
+            "version": version.number,
+            "contracts": figures["total"]["contracts"],
+            "balance": figures["total"]["balance"],
+        },
+    )
     return version
 
 
 @transaction.atomic(durable=True)
-def quality_report_review(*, actor, report: QualityReport, approve: bool, comment: str) -> QualityReportVersion:
+def quality_report_review(
+    *, actor, report: QualityReport, approve: bool, comment: str
+) -> QualityReportVersion:
     report = _locked_report(report)
     if not may_review(actor, report.unit):
         raise SubmissionError("只有本单位的负责人(审定人)可以审定资产质量分类认定表。")
@@ -87,6 +101,10 @@ def quality_report_review(*, actor, report: QualityReport, approve: bool, commen
     version.save(update_fields=["reviewed_by", "reviewed_at", "approved", "review_comment"])
     status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
     QualityReport.objects.filter(pk=report.pk).update(status=status)
-    audit_record(actor=actor, action="reports.quality_report_approve" if approve else "reports.quality_report_return",
-                 obj=report, after={"version": version.number, "comment": comment})
+    audit_record(
+        actor=actor,
+        action="reports.quality_report_approve" if approve else "reports.quality_report_return",
+        obj=report,
+        after={"version": version.number, "comment": comment},
+    )
     return version

@@ -32,8 +32,15 @@ from .submissions import (
     quality_report_submit,
 )
 
-READERS = (Role.UNIVERSITY_OFFICER, Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER,
-           Role.AUDITOR, Role.ADMIN)
+READERS = (
+    Role.UNIVERSITY_OFFICER,
+    Role.OPERATOR,
+    Role.SUPERVISOR,
+    Role.BANK_REVIEWER,
+    Role.BANK_APPROVER,
+    Role.AUDITOR,
+    Role.ADMIN,
+)
 
 
 @roles_required(*READERS)
@@ -47,14 +54,29 @@ def quarter_home(request):
         for item in selectors.unit_reports(latest, unit):
             report = item["report"]
             due = report.due_on if report else unit_deadline(latest.as_of)
-            rows.append({**item, "label": project_label(item["project_year"]), "due_on": due,
-                         "clock": "" if report and report.locked else clock(due, today)})
-    return render(request, "reports/quarter/home.html", {
-        "snapshots": snapshots, "latest": latest, "unit": unit, "rows": rows, "today": today,
-        "may_take": is_admin(user), "next_quarter_end": latest_quarter_end(today),
-        "province_due": province_deadline(latest.as_of) if latest else None,
-        "unit_due": unit_deadline(latest.as_of) if latest else None,
-    })
+            rows.append(
+                {
+                    **item,
+                    "label": project_label(item["project_year"]),
+                    "due_on": due,
+                    "clock": "" if report and report.locked else clock(due, today),
+                }
+            )
+    return render(
+        request,
+        "reports/quarter/home.html",
+        {
+            "snapshots": snapshots,
+            "latest": latest,
+            "unit": unit,
+            "rows": rows,
+            "today": today,
+            "may_take": is_admin(user),
+            "next_quarter_end": latest_quarter_end(today),
+            "province_due": province_deadline(latest.as_of) if latest else None,
+            "unit_due": unit_deadline(latest.as_of) if latest else None,
+        },
+    )
 
 
 @require_POST
@@ -82,8 +104,15 @@ def _report_context(request, snapshot_pk: int, unit_pk: int, year: int) -> dict:
     report = quality_report_get(snapshot, unit, year)
     version = report.versions.order_by("-number").first()
     figures = version.figures if report.locked and version else quality_figures(snapshot, unit.pk, year)
-    return {"snapshot": snapshot, "unit": unit, "report": report, "version": version, "figures": figures,
-            "year": year, "label": project_label(year)}
+    return {
+        "snapshot": snapshot,
+        "unit": unit,
+        "report": report,
+        "version": version,
+        "figures": figures,
+        "year": year,
+        "label": project_label(year),
+    }
 
 
 def _names(version) -> tuple[str, str]:
@@ -98,21 +127,34 @@ def _names(version) -> tuple[str, str]:
 def quality_report(request, snapshot: int, unit: int, year: int):
     ctx = _report_context(request, snapshot, unit, year)
     report, user = ctx["report"], request.user
-    moves = (GradeMove.objects.filter(snapshot=ctx["snapshot"], unit_id=ctx["unit"].pk, project_year=year)
-             .exclude(actor=None).select_related("actor").order_by("-id")[:50])
-    contracts = dict(contract_scope(user).filter(pk__in=[m.contract_id for m in moves])
-                     .values_list("pk", "contract_no"))
+    moves = (
+        GradeMove.objects.filter(snapshot=ctx["snapshot"], unit_id=ctx["unit"].pk, project_year=year)
+        .exclude(actor=None)
+        .select_related("actor")
+        .order_by("-id")[:50]
+    )
+    contracts = dict(
+        contract_scope(user).filter(pk__in=[m.contract_id for m in moves]).values_list("pk", "contract_no")
+    )
     preparer, reviewer = _names(ctx["version"])
-    return render(request, "reports/quarter/report.html", {
-        **ctx, "overdue": overdue_statistics(ctx["snapshot"], [ctx["unit"].pk], year),
-        "may_submit": may_prepare(user, ctx["unit"]) and not report.locked,
-        "may_review": may_review(user, ctx["unit"]) and report.status == "submitted",
-        "may_designate": may_prepare(user, ctx["unit"]) and not report.locked,
-        "clock": clock(report.due_on, businessdate.today()), "versions": report.versions.order_by("number"),
-        "moves": [{"move": m, "contract_no": contracts.get(m.contract_id, "—")} for m in moves],
-        "reasons": DesignationReason.choices, "grade_labels": GRADE_LABELS,
-        "preparer": preparer, "reviewer": reviewer,
-    })
+    return render(
+        request,
+        "reports/quarter/report.html",
+        {
+            **ctx,
+            "overdue": overdue_statistics(ctx["snapshot"], [ctx["unit"].pk], year),
+            "may_submit": may_prepare(user, ctx["unit"]) and not report.locked,
+            "may_review": may_review(user, ctx["unit"]) and report.status == "submitted",
+            "may_designate": may_prepare(user, ctx["unit"]) and not report.locked,
+            "clock": clock(report.due_on, businessdate.today()),
+            "versions": report.versions.order_by("number"),
+            "moves": [{"move": m, "contract_no": contracts.get(m.contract_id, "—")} for m in moves],
+            "reasons": DesignationReason.choices,
+            "grade_labels": GRADE_LABELS,
+            "preparer": preparer,
+            "reviewer": reviewer,
+        },
+    )
 
 
 @require_POST
@@ -120,7 +162,9 @@ def quality_report(request, snapshot: int, unit: int, year: int):
 def quality_report_submit_view(request, snapshot: int, unit: int, year: int):
     ctx = _report_context(request, snapshot, unit, year)
     try:
-        version = quality_report_submit(actor=request.user, report=ctx["report"], reasons=request.POST.get("reasons", ""))
+        version = quality_report_submit(
+            actor=request.user, report=ctx["report"], reasons=request.POST.get("reasons", "")
+        )
     except SubmissionError as error:
         messages.error(request, str(error))
     else:
@@ -134,8 +178,9 @@ def quality_report_review_view(request, snapshot: int, unit: int, year: int):
     ctx = _report_context(request, snapshot, unit, year)
     approve = request.POST.get("decision") == "approve"
     try:
-        quality_report_review(actor=request.user, report=ctx["report"], approve=approve,
-                              comment=request.POST.get("comment", ""))
+        quality_report_review(
+            actor=request.user, report=ctx["report"], approve=approve, comment=request.POST.get("comment", "")
+        )
     except SubmissionError as error:
         messages.error(request, str(error))
     else:
@@ -153,8 +198,12 @@ def designate(request, snapshot: int, unit: int, year: int):
         return back
     number = request.POST.get("contract_no", "").strip()
     contract = contract_scope(request.user).filter(contract_no=number).first()
-    if contract is None or not QuarterGrade.objects.filter(snapshot=ctx["snapshot"], contract_id=contract.pk,
-                                                           unit_id=ctx["unit"].pk, project_year=year).exists():
+    if (
+        contract is None
+        or not QuarterGrade.objects.filter(
+            snapshot=ctx["snapshot"], contract_id=contract.pk, unit_id=ctx["unit"].pk, project_year=year
+        ).exists()
+    ):
         messages.error(request, f"合同编号：本单位本年度项目中没有合同“{number[:32]}”。")
         return back
     try:
@@ -162,13 +211,21 @@ def designate(request, snapshot: int, unit: int, year: int):
     except ValueError:
         rank = -1
     try:
-        _, moved = grade_designate(actor=request.user, contract=contract, rank=rank,
-                                   reason=request.POST.get("reason", ""), note=request.POST.get("note", ""))
+        _, moved = grade_designate(
+            actor=request.user,
+            contract=contract,
+            rank=rank,
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
     except DesignationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"合同 {contract.contract_no} 已认定为“{GRADE_LABELS[rank]}”"
-                                  + ("，本季分类已调整。" if moved else "，自下一季末起适用（本季分类不低于此）。"))
+        messages.success(
+            request,
+            f"合同 {contract.contract_no} 已认定为“{GRADE_LABELS[rank]}”"
+            + ("，本季分类已调整。" if moved else "，自下一季末起适用（本季分类不低于此）。"),
+        )
     return back
 
 
@@ -183,18 +240,24 @@ def _quality_documents(request, snapshot, unit, year):
 def quality_report_pdf(request, snapshot: int, unit: int, year: int):
     ctx, preparer, reviewer, stem = _quality_documents(request, snapshot, unit, year)
     report = ctx["report"]
-    pdf = exports.quality_pdf(ctx["unit"].name, ctx["figures"],
-                              overdue_statistics(ctx["snapshot"], [ctx["unit"].pk], year),
-                              reasons=report.reasons, preparer=preparer, reviewer=reviewer,
-                              version=report.version if report.locked else None)
+    pdf = exports.quality_pdf(
+        ctx["unit"].name,
+        ctx["figures"],
+        overdue_statistics(ctx["snapshot"], [ctx["unit"].pk], year),
+        reasons=report.reasons,
+        preparer=preparer,
+        reviewer=reviewer,
+        version=report.version if report.locked else None,
+    )
     return pdf_response(pdf, f"{stem}.pdf")
 
 
 @roles_required(*READERS)
 def quality_report_xlsx(request, snapshot: int, unit: int, year: int):
     ctx, preparer, reviewer, stem = _quality_documents(request, snapshot, unit, year)
-    data = exports.quality_xlsx(ctx["unit"].name, ctx["figures"], reasons=ctx["report"].reasons,
-                                preparer=preparer, reviewer=reviewer)
+    data = exports.quality_xlsx(
+        ctx["unit"].name, ctx["figures"], reasons=ctx["report"].reasons, preparer=preparer, reviewer=reviewer
+    )
     return file_response(data, f"{stem}.xlsx", XLSX_TYPE)
 
 
@@ -213,29 +276,45 @@ def _summary(request, snapshot_pk: int):
     return snapshot, heading, selectors.summary(request.user, snapshot)
 
 
-@roles_required(Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.AUDITOR, Role.ADMIN)
+@roles_required(
+    Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.AUDITOR, Role.ADMIN
+)
 def summary(request, snapshot: int):
     snap, heading, rows = _summary(request, snapshot)
     units = {r["unit_id"] for r in rows}
     approved = {r["unit_id"] for r in rows if r["approved"]}
-    return render(request, "reports/quarter/summary.html", {
-        "snapshot": snap, "heading": heading, "rows": rows, "grade_labels": GRADE_LABELS,
-        "province_due": province_deadline(snap.as_of), "clock": clock(province_deadline(snap.as_of),
-                                                                        businessdate.today()),
-        "units": len(units), "reported": sum(1 for r in rows if r["approved"]), "lines": len(rows),
-        "all_reported": units == approved and bool(units),
-        "reports": QualityReport.objects.filter(snapshot=snap).count(),
-    })
+    return render(
+        request,
+        "reports/quarter/summary.html",
+        {
+            "snapshot": snap,
+            "heading": heading,
+            "rows": rows,
+            "grade_labels": GRADE_LABELS,
+            "province_due": province_deadline(snap.as_of),
+            "clock": clock(province_deadline(snap.as_of), businessdate.today()),
+            "units": len(units),
+            "reported": sum(1 for r in rows if r["approved"]),
+            "lines": len(rows),
+            "all_reported": units == approved and bool(units),
+            "reports": QualityReport.objects.filter(snapshot=snap).count(),
+        },
+    )
 
 
-@roles_required(Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.AUDITOR, Role.ADMIN)
+@roles_required(
+    Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.AUDITOR, Role.ADMIN
+)
 def summary_xlsx(request, snapshot: int):
     snap, heading, rows = _summary(request, snapshot)
-    return file_response(exports.summary_xlsx(heading, rows), f"资产质量分类汇总表-{snap.as_of:%Y%m%d}.xlsx",
-                         XLSX_TYPE)
+    return file_response(
+        exports.summary_xlsx(heading, rows), f"资产质量分类汇总表-{snap.as_of:%Y%m%d}.xlsx", XLSX_TYPE
+    )
 
 
-@roles_required(Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.AUDITOR, Role.ADMIN)
+@roles_required(
+    Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.AUDITOR, Role.ADMIN
+)
 def summary_pdf(request, snapshot: int):
     snap, heading, rows = _summary(request, snapshot)
     return pdf_response(exports.summary_pdf(heading, rows), f"资产质量分类汇总表-{snap.as_of:%Y%m%d}.pdf")
