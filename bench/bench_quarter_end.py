@@ -71,6 +71,23 @@ def timed(results: dict, label: str, fn):
     return value
 
 
+class StatementTimes:
+    """Seconds per SQL statement of a stage (``connection.execute_wrapper``), to see where it goes."""
+
+    def __init__(self) -> None:
+        self.times: list[tuple[float, str]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.times.append((time.perf_counter() - started, " ".join(str(sql).split())[:70]))
+
+    def top(self, n: int = 8) -> list[str]:
+        return [f"{t:.2f} s {sql}" for t, sql in sorted(self.times, reverse=True)[:n]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--loans", type=int, default=1_000_000)
@@ -94,7 +111,9 @@ def main() -> None:
         "classify_s",
         lambda: loans_classification(QUARTER_END, overrides=grade_overrides, dense=False),
     )
-    snapshot = timed(stages, "snapshot_s", lambda: quarter_snapshot_take(actor=None, on=QUARTER_END))
+    statements = StatementTimes()
+    with connection.execute_wrapper(statements):
+        snapshot = timed(stages, "snapshot_s", lambda: quarter_snapshot_take(actor=None, on=QUARTER_END))
     summary = timed(stages, "all_quality_tables_s", lambda: figures.unit_summary(snapshot))
     overdue = timed(stages, "all_overdue_tables_s", lambda: figures.overdue_statistics_all(snapshot))
     stages["quarter_end_set_s"] = round(sum(stages.values()), 2)
@@ -112,6 +131,7 @@ def main() -> None:
         )
         grades = {figures.GRADE_LABELS[r]: {"contracts": n, "balance": str(s)} for r, n, s in cur.fetchall()}
     report.update(
+        snapshot_statements=statements.top(),
         stages=stages,
         contracts=snapshot.contracts,
         grades=grades,

@@ -50,7 +50,17 @@ class QuarterGrade(models.Model):
     Written only set-based (``reports.quarter.snapshot``); one row per live contract.
     """
 
-    snapshot = models.ForeignKey(QuarterSnapshot, on_delete=models.PROTECT, related_name="grades")
+    # No FOREIGN KEY in the database (db_constraint=False): a deferred key check per row at commit
+    # would cost more than the snapshot's own statements at 10⁶ rows; rows are written only by
+    # :mod:`.snapshot` for the snapshot it just created, and snapshots are never deleted. No index of
+    # its own either: the unique (snapshot, contract) and the unit index both start with it.
+    snapshot = models.ForeignKey(
+        QuarterSnapshot,
+        on_delete=models.PROTECT,
+        related_name="grades",
+        db_constraint=False,
+        db_index=False,
+    )
     # The contract id (= loan account id); no foreign key: written by INSERT … SELECT in one statement.
     contract_id = models.BigIntegerField("合同")
     borrower_id = models.BigIntegerField("借款学生")
@@ -147,7 +157,13 @@ class GradeMove(models.Model):
     """A contract's move between grades: from the previous quarter end to this one (set-based when the
     snapshot is taken), or within an open quarter by a designation (one row, with who and why)."""
 
-    snapshot = models.ForeignKey(QuarterSnapshot, on_delete=models.PROTECT, related_name="moves")
+    snapshot = models.ForeignKey(
+        QuarterSnapshot,
+        on_delete=models.PROTECT,
+        related_name="moves",
+        db_constraint=False,
+        db_index=False,
+    )  # as QuarterGrade.snapshot
     contract_id = models.BigIntegerField("合同")
     unit_id = models.BigIntegerField("填报单位", null=True)
     project_year = models.PositiveSmallIntegerField("项目年度")
