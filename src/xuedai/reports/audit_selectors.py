@@ -32,12 +32,19 @@ def audit_entries_visible(user: User) -> QuerySet[AuditEntry]:
     if user.organisation is None:
         return AuditEntry.objects.none()
     ids = subtree_ids(user.organisation)
-    staff_ids = User.objects.filter(organisation_id__in=ids).annotate(
-        key=Cast("pk", output_field=CharField())).values("key")
+    staff_ids = (
+        User.objects.filter(organisation_id__in=ids)
+        .annotate(key=Cast("pk", output_field=CharField()))
+        .values("key")
+    )
     borrowers = Borrower.objects.filter(record_scope_q(user))
     borrower_keys = borrowers.annotate(
-        key=Concat(Value(f"{Borrower._meta.label_lower}:"), Cast("pk", output_field=CharField()),
-                   output_field=CharField())).values("key")
+        key=Concat(
+            Value(f"{Borrower._meta.label_lower}:"),
+            Cast("pk", output_field=CharField()),
+            output_field=CharField(),
+        )
+    ).values("key")
     return entries.filter(
         Q(actor__organisation_id__in=ids)
         | Q(object_type=User._meta.label_lower, object_id__in=staff_ids)
@@ -48,8 +55,14 @@ def audit_entries_visible(user: User) -> QuerySet[AuditEntry]:
 
 
 def audit_entries_search(
-    user: User, *, date_from: dt.date | None = None, date_to: dt.date | None = None, actor: str = "",
-    action: str = "", object_type: str = "", subject_key: str = "",
+    user: User,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    actor: str = "",
+    action: str = "",
+    object_type: str = "",
+    subject_key: str = "",
 ) -> QuerySet[AuditEntry]:
     """Filters of the audit page; dates are whole days in the site's time zone, both ends included."""
     entries = audit_entries_visible(user)

@@ -7,4 +7,5 @@ from .quarter.models import (  # noqa: F401 — Django finds an app's models thr
     QualityReportVersion,
     QuarterGrade,
     QuarterSnapshot,
+    SpecialAccountReport,
 )

@@ -182,3 +182,55 @@ def summary_pdf(heading: str, rows: list[dict]) -> bytes:
         "reports/quarter/summary_pdf.html",
         {"title": SUMMARY_TITLE, "heading": heading, "rows": rows, "grade_labels": GRADE_LABELS},
     )
+
+
+SPECIAL_TITLE = "国家助学贷款项目专户报告"
+
+
+def special_pdf(
+    unit_name: str, report, facts: dict, statistics: dict, *, preparer: str = "", reviewer: str = ""
+) -> bytes:
+    """Cover page [004 附件4], then 基本情况, the 逾期情况统计表, the risks and the measures."""
+    return render_pdf(
+        "reports/quarter/special_pdf.html",
+        {
+            "title": SPECIAL_TITLE,
+            "unit_name": unit_name,
+            "report": report,
+            "facts": facts,
+            "overdue_title": OVERDUE_TITLE,
+            "overdue": overdue_rows(statistics),
+            "preparer": preparer,
+            "reviewer": reviewer,
+        },
+    )
+
+
+SPECIAL_COLUMNS = [Column("项目", width=26), Column("内容", width=90)]
+
+
+def special_xlsx(unit_name: str, report, facts: dict) -> bytes:
+    """The report's text and figures, one line per item, for people who edit it in Excel or WPS."""
+    rows = [
+        ["报告单位", unit_name],
+        ["年度项目", facts["project"]],
+        ["报告期", facts["quarter"]],
+        ["基本情况", facts["paragraph"]],
+        *[
+            [f"借款学生变动：{c['kind']}", f"{c['contract_no']}（{c['handled_on']}）{c['note']}"]
+            for c in facts["status_changes"]
+        ],
+        ["贷款展期", f"{facts['extensions']}笔"],
+        ["提前还款", f"{facts['early_repayments']}笔"],
+        ["借款学生离校后风险分析", report.post_graduation_risk],
+        ["代理行执行中的问题", report.agent_bank_issues],
+        ["其他问题", report.other_issues],
+        ["建议及措施", report.measures],
+    ]
+    return xlsx_table(
+        "专户报告",
+        SPECIAL_COLUMNS,
+        rows,
+        title_line=f"{unit_name} {facts['project']} {SPECIAL_TITLE}",
+        footer_lines=["撰写人（签字）：", "学贷中心负责人批阅（签字）：", "日期：　　年　　月　　日"],
+    )

@@ -267,3 +267,59 @@ class QualityReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} 第{self.number}版"
+
+
+class SpecialAccountReport(models.Model):
+    """专户报告 of one unit and project year for one quarter [004 第十三、十四条]: the basic facts written
+    from the data, the 逾期情况统计表, the risks listed from the records, and the officer's own text on
+    post-graduation risk, agent-bank problems, other problems and measures; read and approved by the
+    unit's 负责人. Submitted or approved: locked, with the facts frozen as submitted."""
+
+    snapshot = models.ForeignKey(QuarterSnapshot, on_delete=models.PROTECT, related_name="special_reports")
+    unit = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="填报单位"
+    )
+    project_year = models.PositiveSmallIntegerField("项目年度")
+    status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    version = models.PositiveSmallIntegerField("版本", default=0)
+    post_graduation_risk = models.TextField("借款学生离校后风险分析", blank=True, default="")
+    agent_bank_issues = models.TextField("代理行执行中的问题", blank=True, default="")
+    other_issues = models.TextField("其他问题", blank=True, default="")
+    measures = models.TextField("建议及措施", blank=True, default="")
+    facts = models.JSONField("报告数据", default=dict, blank=True)
+    due_on = models.DateField("完成期限")
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="撰写人",
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="批阅人",
+    )
+    reviewed_at = models.DateTimeField("批阅时间", null=True, blank=True)
+    review_comment = models.CharField("批阅意见", max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = "专户报告"
+        verbose_name_plural = "专户报告"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "unit", "project_year"], name="uniq_special_account_report"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.project_year}年度 专户报告 {self.snapshot.as_of:%Y-%m-%d}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status in LOCKED_STATUSES

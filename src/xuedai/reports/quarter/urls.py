@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import special_views, views
 
 unit = "<int:snapshot>/unit/<int:unit>/<int:year>/"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path(unit + "pdf/", views.quality_report_pdf, name="report_pdf"),
     path(unit + "xlsx/", views.quality_report_xlsx, name="report_xlsx"),
     path(unit + "overdue.xlsx", views.overdue_xlsx, name="overdue_xlsx"),
+    path(unit + "special/", special_views.special_report, name="special"),
+    path(unit + "special/submit/", special_views.special_submit, name="special_submit"),
+    path(unit + "special/review/", special_views.special_review, name="special_review"),
+    path(unit + "special/pdf/", special_views.special_pdf, name="special_pdf"),
+    path(unit + "special/xlsx/", special_views.special_xlsx, name="special_xlsx"),
     path("<int:snapshot>/summary/", views.summary, name="summary"),
     path("<int:snapshot>/summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
     path("<int:snapshot>/summary.pdf", views.summary_pdf, name="summary_pdf"),
