@@ -101,11 +101,11 @@ def test_reversed_dates_name_the_field(client, auditor):
 
 def test_pagination_keeps_the_filters(client, province, auditor):
     for n in range(60):
-        audit_record(actor=auditor, action="bulk_test", obj=province.centre, after={"n": n})
+        audit_record(actor=auditor, action="user_unlock", obj=province.centre, after={"n": n})
     staff_login(client, auditor)
-    first = client.get("/audit/", {"action": "bulk_test"}).content.decode()
-    assert "第 1 / 2 页" in first and "action=bulk_test&amp;page=2" in first
-    second = client.get("/audit/", {"action": "bulk_test", "page": 2}).content.decode()
+    first = client.get("/audit/", {"action": "user_unlock"}).content.decode()
+    assert "第 1 / 2 页" in first and "action=user_unlock&amp;page=2" in first
+    second = client.get("/audit/", {"action": "user_unlock", "page": 2}).content.decode()
     assert "第 2 / 2 页" in second and second.count("<tr>") == 10 + 1
 
 

@@ -86,3 +86,26 @@ def test_register_page_creates_student_and_co_borrower(client, county, uni):
     assert user.borrower.co_borrowers.get().name == "赵大明"
     again = client.post("/origination/register/", data).content.decode()
     assert "已注册" in again
+
+
+def test_a_student_with_this_years_contract_is_told_so_not_offered_the_form(client, people, borrower):
+    from xuedai import businessdate
+    from xuedai.origination import rules
+
+    year = rules.academic_year_of(businessdate.today())
+    make_contract(borrower, state=ContractState.SIGNED, academic_year=year)
+    login(client, people["student"])
+    body = client.get("/origination/apply/").content.decode()
+    assert 'id="apply-closed"' in body and "已有生源地贷款合同" in body
+    assert "提交申请" not in body and 'name="amount"' not in body
+    client.post("/origination/apply/", {"amount": "8000", "term_years": "18"})
+    assert not Application.objects.exists()
+
+
+def test_a_refused_application_keeps_what_the_student_typed(client, people, borrower):
+    login(client, people["student"])
+    response = client.post("/origination/apply/", {"amount": "8050", "term_years": "18", "reason": "家庭困难",
+                                                   "co_borrower": borrower.co_borrowers.first().pk})
+    body = response.content.decode()
+    assert response.status_code == 200 and "100元的整数倍" in body
+    assert 'value="8050"' in body and "家庭困难" in body

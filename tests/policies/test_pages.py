@@ -20,7 +20,7 @@ def test_list_groups_versions_by_product_and_region(login, operator):
     assert response.status_code == 200
     text = response.content.decode()
     for words in ("政策版本", "生源地信用助学贷款 · 四川省（51）", "校园地国家助学贷款 · 吉林省（22）",
-                  "商业助学贷款 · 全国", "四川省生源地信用助学贷款（2012年业务指南）", "LPR − 60BP",
+                  "商业助学贷款 · 全国", "四川省生源地信用助学贷款（2012年业务指南）", "LPR − 60 个基点",
                   "适用存量", "现行", "已被取代"):
         assert words in text, words
     assert "新增政策版本" not in text  # operators do not get the button

@@ -160,3 +160,30 @@ def test_home_query_count_does_not_grow_with_the_portfolio(client, loans, org_of
             b = factories.BorrowerFactory(county=county, university=loans.universities[0])
             make_contract(b, state=S.IN_REVIEW, amount=str(Decimal("6000")))
     assert count() == before
+
+
+@pytest.mark.parametrize(("org_of", "role", "title"), ROLE_SECTIONS)
+def test_every_count_opens_the_list_behind_it(client, loans, org_of, role, title):
+    user = factories.make_user(org_of(loans), role)
+    login(client, user)
+    shown = [n for section in client.get("/").context["sections"] for n in section.numbers]
+    assert shown and all(n.url for n in shown), [n.label for n in shown if not n.url]
+    for n in shown:
+        assert client.get(n.url).status_code == 200, (n.label, n.url)
+
+
+def test_a_count_and_its_list_agree(client, loans):
+    login(client, factories.make_user(loans.counties[0], Role.OPERATOR))
+    counts = {n.label: n for s in client.get("/").context["sections"] for n in s.numbers}
+    applied = client.get(counts["待复核合同"].url)
+    assert applied.context["page"].paginator.count == counts["待复核合同"].value == 2
+    assert {c.state for c in applied.context["page"]} == {S.APPLIED}
+    overdue = client.get(counts["逾期借款学生"].url)
+    assert len(overdue.context["rows"]) == counts["逾期借款学生"].value == 1
+    assert "有逾期合同" in overdue.content.decode()
+
+
+def test_the_borrower_lists_overdue_code_is_origination_s():
+    from xuedai.borrowers.selectors import OVERDUE_STATE
+
+    assert OVERDUE_STATE == S.OVERDUE

@@ -117,6 +117,7 @@ WORKFLOW_PREFIXES = {"contract": "合同", "application": "在线申请", "batch
 VALUE_LABELS = {
     "comment": "意见", "count": "数量", "ids": "编号", "document": "文件", "rows": "行数",
     "reason": "原因", "说明": "说明", "because": "原因", "on": "日期", "as_of": "日期",
+    "revealed": "查看内容", "term_years": "贷款期限(年)", "year": "学年",
     "academic_year": "学年", "amount": "金额", "kind": "类型", "source": "依据", "items": "材料",
     "boxes": "盒数", "value": "值", "scope": "范围", "accounts": "账户数", "payments": "笔数",
     "instalments": "期数", "starts_on": "起始日期", "ends_on": "结束日期", "roles": "角色",

@@ -3,6 +3,7 @@
 from django import forms
 
 from xuedai.orgs.models import Organisation, OrgKind, User
+from xuedai.widgets import DatePicker
 
 from .models import EducationLevel, Relation
 
@@ -49,7 +50,7 @@ class BorrowerForm(forms.Form):
                                         initial=EducationLevel.UNDERGRADUATE)
     enrolled_year = forms.IntegerField(label="入学年份", min_value=1990, max_value=2100)
     study_years = forms.IntegerField(label="学制(年)", min_value=1, max_value=9, initial=4)
-    graduation_date = forms.DateField(label="预计毕业日期", widget=forms.DateInput(attrs={"type": "date"}))
+    graduation_date = forms.DateField(label="预计毕业日期", widget=DatePicker())
     employer = forms.CharField(label="工作单位", max_length=100, required=False)
     employer_address = forms.CharField(label="单位地址", max_length=200, required=False)
     employer_phone = forms.CharField(label="单位电话", max_length=20, required=False)
@@ -94,7 +95,7 @@ class CoBorrowerForm(forms.Form):
     employer = forms.CharField(label="工作单位", max_length=100, required=False)
     signed_on = forms.DateField(label="签约日期", required=False,
                                 help_text="按此日期适用的政策核对年龄等条件；留空为当前业务日期。",
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=DatePicker())
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,6 +38,12 @@ class BorrowerFilters:
     university: int | None = None
     department: int | None = None
     graduation_year: int | None = None
+    overdue: bool = False  # only borrowers with an overdue contract (the home page's 逾期借款学生)
+
+
+# origination (a floor above) owns contract states; this is the code of its ContractState.OVERDUE,
+# matched by a test so the two cannot drift apart.
+OVERDUE_STATE = "overdue"
 
 
 def borrower_scope(user: User) -> QuerySet[Borrower]:
@@ -64,6 +70,8 @@ def borrower_list(user: User, filters: BorrowerFilters | None = None) -> QuerySe
         # A date range rather than __year so the (university, graduation_date) index applies.
         qs = qs.filter(graduation_date__gte=f"{f.graduation_year}-01-01",
                        graduation_date__lt=f"{f.graduation_year + 1}-01-01")
+    if f.overdue:
+        qs = qs.filter(pk__in=Borrower.objects.filter(contracts__state=OVERDUE_STATE).values("pk"))
     return qs.order_by("-id")
 
 

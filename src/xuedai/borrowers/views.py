@@ -58,16 +58,18 @@ def borrower_list(request):
     filters = selectors.BorrowerFilters(
         q=q, county=_int(request.GET.get("county")), university=_int(request.GET.get("university")),
         department=_int(request.GET.get("department")),
-        graduation_year=_int(request.GET.get("graduation_year")))
+        graduation_year=_int(request.GET.get("graduation_year")), overdue=request.GET.get("overdue") == "1")
     page = Paginator(selectors.borrower_list(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page"))
     # Only the safe parameters are carried into the paging links.
     keep = {k: v for k, v in {"q": q, "county": filters.county, "university": filters.university,
                                "department": filters.department,
-                               "graduation_year": filters.graduation_year}.items() if v}
+                               "graduation_year": filters.graduation_year,
+                               "overdue": 1 if filters.overdue else None}.items() if v}
     return render(request, "borrowers/list.html", {
         "form": SearchForm(initial={"term": q}), "page": page, "rows": page.object_list,
-        "keep_query": urlencode(keep), **_permissions(request.user)})
+        "keep_query": urlencode(keep), "overdue": filters.overdue,
+        "graduation_year": filters.graduation_year, **_permissions(request.user)})
 
 
 def _permissions(user) -> dict:

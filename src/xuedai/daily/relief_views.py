@@ -17,6 +17,7 @@ from xuedai.orgs.forms import BootstrapMixin
 from xuedai.orgs.models import Organisation, OrgKind, Role
 from xuedai.orgs.permissions import roles_required
 from xuedai.orgs.scope import sees_everything
+from xuedai.widgets import DatePicker
 
 from . import tasks
 
@@ -40,7 +41,7 @@ class PopulationForm(BootstrapMixin, forms.Form):
     grades = forms.MultipleChoiceField(label="五级分类", required=False, widget=forms.CheckboxSelectMultiple,
                                        choices=[(g.value, g.label_zh) for g in Grade])
     defer_principal = forms.BooleanField(label="当年本金延期一年", required=False)
-    on = forms.DateField(label="适用日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    on = forms.DateField(label="适用日期", widget=DatePicker())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -56,7 +56,7 @@ STAGE_MIX = {
 # Campus loans of the year (§3.2): entered and waiting for the department, department review and
 # 公示, the loan office, the bank, then the contract is signed in person (approved) and paid out.
 CAMPUS_MIX = {APPLIED: 5, IN_NOTICE: 5, OFFICE_REVIEWED: 6, OFFICE_SENT: 8, IN_REVIEW: 6, BANK_CHECKED: 10,
-              QUALIFIED: 12, APPROVED: 15, DISBURSED: 36, REFUSED: 4, WITHDRAWN: 4}
+              QUALIFIED: 12, APPROVED: 15, DISBURSED: 36, REFUSED: 4, DECLINED: 4}
 # Days from a campus application to each step's state (院系初审 then 5 days of 公示, the loan office,
 # the province within 3 working days, the bank within 5): the in-progress ones are dated from them.
 CAMPUS_STEP_DAYS = {APPLIED: 0, IN_NOTICE: 2, OFFICE_REVIEWED: 8, OFFICE_SENT: 9, IN_REVIEW: 11,
@@ -183,9 +183,11 @@ def make_contracts(s: Students, lookup: PolicyLookup, rng: np.random.Generator) 
     # The demo's university (四川大学, its officer's and department's logins) sees every step, and
     # so does the province as a whole.
     demo_university = s.university[b] == 0
+    # A past campus year that never paid out was refused by the bank: a campus loan has no county to
+    # decline it and no receipt deadline to lapse (its table has neither move).
+    state = np.where(on_campus & among(state, DECLINED, WITHDRAWN), REFUSED, state)
     for rows in (np.flatnonzero(this_year & demo_university), np.flatnonzero(this_year & ~demo_university)):
         state[rows] = draw_mix(rng, CAMPUS_MIX, len(rows))
-    state = np.where(on_campus & (state == DECLINED), REFUSED, state)
 
     # --- dates ----------------------------------------------------------------------------------------
     # A campus application still on its way reached its present step a few days ago (the steps'

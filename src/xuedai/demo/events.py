@@ -76,7 +76,7 @@ CAMPUS_PATH = [Step("create", -1, APPLIED, UNI_OFFICER, "applied"),
                Step("sign", QUALIFIED, APPROVED, UNI_OFFICER, "signed"),
                Step("disburse", APPROVED, DISBURSED, BANK_APPROVER, "disbursed")]
 CAMPUS_EXITS = {REFUSED: (6, Step("bank_refuse", BANK_CHECKED, REFUSED, BANK_REVIEWER, "approved")),
-                WITHDRAWN: (1, Step("withdraw", APPLIED, WITHDRAWN, UNI_OFFICER, "notice_start"))}
+                DECLINED: (1, Step("dept_reject", APPLIED, DECLINED, DEPT, "notice_start"))}
 # Days from the application (contracts.CAMPUS_STEP_DAYS) of the campus dates.
 CAMPUS_OFFSETS = {"notice_start": 2, "notice_end": 7, "reviewed": 8, "sent": 9, "forwarded": 11,
                   "checked": 13, "approved": 14}

@@ -51,7 +51,7 @@ DEMO_STAFF: list[DemoStaff] = [
               "国家开发银行四川省分行：审查批次"),
     DemoStaff("bank_approver", "孙立新", "branch", ("bank_approver",), "银行审批人", "四川省分行：审批"),
     DemoStaff("auditor", "林雪", "branch", ("auditor",), "审计员", "全省只读"),
-    DemoStaff("admin", "马骏", "head", ("admin",), "系统管理员", "用户与机构管理(亦可进入 /admin/)"),
+    DemoStaff("admin", "马骏", "head", ("admin",), "系统管理员", "用户与机构管理(亦可进入 /django-admin/)"),
 ]
 
 # (角色, 用户名, 说明): what the README and `xuedai demo` print.

@@ -44,7 +44,8 @@ ORG_OF = {COUNTY_OP: "county", COUNTY_SUP: "county", UNI_OFFICER: "university", 
           PROVINCE_OP: "province", PROVINCE_SUP: "province", BANK_REVIEWER: "bank", BANK_APPROVER: "bank"}
 COMMENTS = {"create": "从学生新增", "bank_return": "请补充学费标准证明后重新提交",
             "bank_refuse": "不符合贷款条件", "decline": "本人放弃贷款",
-            "withdraw": "未在回执截止日前收到电子回执", "submit": "汇总并提交"}
+            "withdraw": "未在回执截止日前收到电子回执", "submit": "汇总并提交",
+            "dept_reject": "院系初审：家庭经济困难认定材料不全"}
 
 
 @dataclass

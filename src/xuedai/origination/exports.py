@@ -2,7 +2,9 @@
 printed forms as PDF, built by the documents app; the file responses the pages send.
 """
 
+import datetime as dt
 import io
+from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.http import HttpResponse
@@ -32,12 +34,18 @@ def xlsx_bytes(title: str, headers: list[str], rows) -> bytes:
     sheet = book.add_worksheet(title[:31])
     safe = SafeText(book)  # never write_row(): write() turns a name like "=cmd|…" into a formula
     bold = safe.format({"bold": True})
+    # Amounts read 1,234.50 and dates 2026-09-01 in Excel as on the page (a date cell without a
+    # format shows as a serial number); both stay numbers and dates, so sums and filters work.
+    formats = {Decimal: book.add_format({"num_format": "#,##0.00"}),
+               dt.date: book.add_format({"num_format": "yyyy-mm-dd"}),
+               dt.datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm"})}
     for col, header in enumerate(headers):
+        sheet.set_column(col, col, max(10, 2 * len(header) + 2))  # a Chinese character is two wide
         safe.write(sheet, 0, col, header, bold)
     for n, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
             # xlsxwriter writes a Decimal as a number cell itself: no float in between.
-            safe.write_value(sheet, n, col, value)
+            safe.write_value(sheet, n, col, value, formats.get(type(value)))
     book.close()
     return out.getvalue()
 

@@ -4,6 +4,7 @@ from django import forms
 
 from xuedai.borrowers.models import EducationLevel, Relation
 from xuedai.orgs.models import Organisation, OrgKind
+from xuedai.widgets import DatePicker
 
 _STYLE = {"class": "form-control"}
 
@@ -54,7 +55,7 @@ class RegisterForm(forms.Form):
     education_level = forms.ChoiceField(label="学历层次", choices=EducationLevel.choices)
     enrolled_year = forms.IntegerField(label="入学年份", min_value=2000, max_value=2100)
     study_years = forms.IntegerField(label="学制(年)", min_value=1, max_value=8, initial=4)
-    graduation_date = forms.DateField(label="预计毕业日期", widget=forms.DateInput(attrs={"type": "date"}))
+    graduation_date = forms.DateField(label="预计毕业日期", widget=DatePicker())
     co_name = forms.CharField(label="共同借款人姓名", max_length=50)
     co_id_number = forms.CharField(
         label="共同借款人身份证号", max_length=18, widget=forms.TextInput(attrs={"autocomplete": "off"})
@@ -99,13 +100,13 @@ class ReceiptForm(forms.Form):
 
 class SeasonForm(forms.Form):
     accept_from = forms.DateField(
-        label="申请受理开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="申请受理开始日期", required=False, widget=DatePicker()
     )
     accept_until = forms.DateField(
-        label="申请受理结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="申请受理结束日期", required=False, widget=DatePicker()
     )
     receipt_deadline = forms.DateField(
-        label="回执接收截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="回执接收截止日期", required=False, widget=DatePicker()
     )
 
     def __init__(self, *args, **kw):

@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from .views import archives, campus, commercial, contract, county, flow, home, review, student, university
+from .views import (
+    archives,
+    campus,
+    commercial,
+    contract,
+    contracts,
+    county,
+    flow,
+    home,
+    review,
+    student,
+    university,
+)
 
 app_name = "origination"
 
@@ -22,6 +34,7 @@ urlpatterns = [
     path("county/withdraw/", county.withdraw, name="withdraw"),
     path("borrowers/<int:borrower_pk>/contracts/new/", county.contract_create, name="contract_create"),
     # one contract
+    path("contracts/", contracts.contract_search, name="contracts"),
     path("contracts/<int:pk>/", contract.detail, name="contract"),
     path("contracts/<int:pk>/edit/", county.contract_edit, name="contract_edit"),
     path("contracts/<int:pk>/act/<slug:action>/", contract.act, name="contract_act"),

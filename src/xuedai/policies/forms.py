@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.forms.models import fields_for_model
 
+from xuedai.widgets import DatePicker
+
 from .models import LprRate, PolicyVersion
 from .presentation import SECTIONS
 from .regions import region_choices
@@ -34,7 +36,7 @@ class PolicyVersionForm(forms.Form):
         self.fields["region_code"] = forms.ChoiceField(
             label="适用地区", choices=region_choices(), required=False,
             help_text="全国版本适用于所有省份；省级版本在同一生效日优先于全国版本。")
-        self.fields["effective_from"].widget = forms.DateInput(attrs={"type": "date"})
+        self.fields["effective_from"].widget = DatePicker()
         self.fields["source"].widget = forms.Textarea(attrs={"rows": 3})
         for name in ("fixed_rate", "risk_fund_rate", "risk_fund_finance_share", "risk_fund_university_share",
                      "quota_student_share"):
@@ -56,7 +58,7 @@ class LprRateForm(forms.ModelForm):
     class Meta:
         model = LprRate
         fields = ["effective_from", "one_year", "five_year_plus"]
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"effective_from": DatePicker()}
         help_texts = {"one_year": "以小数填写，如 3.00% 填 0.0300。",
                       "five_year_plus": "如 3.50% 填 0.0350。"}
 

@@ -5,6 +5,7 @@ from django import forms
 
 from xuedai.borrowers.models import Borrower
 from xuedai.orgs.models import User
+from xuedai.widgets import DatePicker
 
 from .models import ContactChannel, ContactResult, EmploymentStatus
 from .services import proposals
@@ -89,7 +90,7 @@ class ConfirmationForm(forms.Form):
 
 class ContactForm(forms.Form):
     contacted_on = forms.DateField(label="联系日期", required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=DatePicker())
     channel = forms.ChoiceField(label="联系方式", choices=[("", "请选择"), *ContactChannel.choices],
                                 required=False)
     result = forms.ChoiceField(label="联系结果", choices=[("", "请选择"), *ContactResult.choices],
@@ -98,7 +99,7 @@ class ContactForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
     next_step = forms.CharField(label="下一步措施", max_length=200, required=False)
     next_contact_on = forms.DateField(label="下次联系日期", required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DatePicker())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -111,14 +111,9 @@ def changes(entry: AuditEntry) -> list[Change]:
     model = _model(entry.object_type)
     before, after = entry.before or {}, entry.after or {}
     keys = list(dict.fromkeys([*before, *after]))
-    return [
-        Change(
-            key_label(model, key),
-            value_label(model, key, before[key]) if key in before else None,
-            value_label(model, key, after[key]) if key in after else None,
-        )
-        for key in keys
-    ]
+    return [Change(key_label(model, key),
+                   value_label(model, key, before[key]) if key in before else None,
+                   value_label(model, key, after[key]) if key in after else None) for key in keys]
 
 
 def subject_labels(keys) -> dict[str, str]:

@@ -11,10 +11,13 @@ import datetime as dt
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
+from xuedai.audit.labels import ACTION_LABELS
 from xuedai.audit.models import AuditEntry
 from xuedai.borrowers.models import Borrower
 from xuedai.orgs.models import Role, User
 from xuedai.orgs.scope import record_scope_q, sees_everything, subtree_ids
+from xuedai.origination.services.transitions import TABLES
+from xuedai.origination.workflow import APPLICATION_TRANSITIONS, BATCH_TRANSITIONS
 
 READER_ROLES = (Role.AUDITOR, Role.ADMIN)
 
@@ -32,19 +35,12 @@ def audit_entries_visible(user: User) -> QuerySet[AuditEntry]:
     if user.organisation is None:
         return AuditEntry.objects.none()
     ids = subtree_ids(user.organisation)
-    staff_ids = (
-        User.objects.filter(organisation_id__in=ids)
-        .annotate(key=Cast("pk", output_field=CharField()))
-        .values("key")
-    )
+    staff_ids = User.objects.filter(organisation_id__in=ids).annotate(
+        key=Cast("pk", output_field=CharField())).values("key")
     borrowers = Borrower.objects.filter(record_scope_q(user))
     borrower_keys = borrowers.annotate(
-        key=Concat(
-            Value(f"{Borrower._meta.label_lower}:"),
-            Cast("pk", output_field=CharField()),
-            output_field=CharField(),
-        )
-    ).values("key")
+        key=Concat(Value(f"{Borrower._meta.label_lower}:"), Cast("pk", output_field=CharField()),
+                   output_field=CharField())).values("key")
     return entries.filter(
         Q(actor__organisation_id__in=ids)
         | Q(object_type=User._meta.label_lower, object_id__in=staff_ids)
@@ -55,14 +51,8 @@ def audit_entries_visible(user: User) -> QuerySet[AuditEntry]:
 
 
 def audit_entries_search(
-    user: User,
-    *,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    actor: str = "",
-    action: str = "",
-    object_type: str = "",
-    subject_key: str = "",
+    user: User, *, date_from: dt.date | None = None, date_to: dt.date | None = None, actor: str = "",
+    action: str = "", object_type: str = "", subject_key: str = "",
 ) -> QuerySet[AuditEntry]:
     """Filters of the audit page; dates are whole days in the site's time zone, both ends included."""
     entries = audit_entries_visible(user)
@@ -82,7 +72,13 @@ def audit_entries_search(
 
 
 def known_actions() -> list[str]:
-    return list(AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct())
+    """Every action the code base can record (audit.labels and the workflow tables), whether or not
+    it has happened yet: an auditor may look for one that has not (and a DISTINCT over the whole
+    log would not scale)."""
+    workflow = {f"contract.{a}" for table in TABLES.values() for a in table}
+    workflow |= {f"batch.{a}" for a in BATCH_TRANSITIONS}
+    workflow |= {f"application.{a}" for a in APPLICATION_TRANSITIONS}
+    return sorted(set(ACTION_LABELS) | workflow | {"contract.create"})
 
 
 def known_object_types() -> list[str]:

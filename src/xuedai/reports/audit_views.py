@@ -15,9 +15,8 @@ PAGE_SIZE = 50
 
 @roles_required(Role.AUDITOR, Role.ADMIN)
 def audit_list(request):
-    form = AuditSearchForm(
-        request.GET or None, actions=selectors.known_actions(), object_types=selectors.known_object_types()
-    )
+    form = AuditSearchForm(request.GET or None, actions=selectors.known_actions(),
+                           object_types=selectors.known_object_types())
     invalid = form.is_bound and not form.is_valid()
     filters = form.cleaned_data if form.is_bound and not invalid else {}
     entries = selectors.audit_entries_search(request.user, **{k: v for k, v in filters.items() if v})
@@ -27,14 +26,7 @@ def audit_list(request):
     subject = filters.get("subject_key", "")
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "reports/audit_log.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "invalid": invalid,
-            "subject": subject_labels([subject]).get(subject, subject) if subject else "",
-        },
-    )
+    return render(request, "reports/audit_log.html", {
+        "form": form, "page": page, "query": query.urlencode(), "invalid": invalid,
+        "subject": subject_labels([subject]).get(subject, subject) if subject else "",
+    })

@@ -76,7 +76,11 @@ def apply(request):
         .exclude(state=ApplicationState.CANCELLED)
         .first()
     )
-    editable = current is None or current.state == ApplicationState.SUBMITTED
+    # A student who already holds this year's contract (or was refused one) is told so instead of
+    # being offered a form the service would refuse after it was filled in (DOMAIN.md §2: one
+    # contract per academic year).
+    closed = None if current else rules.one_per_year_error(borrower, year)
+    editable = closed is None and (current is None or current.state == ApplicationState.SUBMITTED)
     initial = (
         {
             "amount": current.amount,
@@ -113,6 +117,7 @@ def apply(request):
             "form": form,
             "current": current,
             "editable": editable,
+            "closed": closed,
             "year": year,
             "history": history,
             "contracts": contracts,
