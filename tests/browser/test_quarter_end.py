@@ -1,6 +1,7 @@
 """The quarter end through the real pages (DOMAIN.md §6; seed [004] 第九条): the university's loan
 officer opens the quarter's 资产质量分类认定表 from the home page's work item, explains the overdue and
-submits it; the university's 负责人 approves it (审定); the province centre sees it in its summary.
+submits it; the university's 负责人 approves it (审定); the province centre sees it in its summary and
+reports the summary to the bank branch (operator, then 负责人); the branch sees it reported.
 
 The ledger is append-only (DB triggers) and SQLite's flush after a live_server test DELETEs: so this
 runs on PostgreSQL only, as the other browser tests that post to the ledger."""
@@ -44,13 +45,15 @@ def campus_quarter():
     officer = factories.make_user(university, Role.UNIVERSITY_OFFICER, username="uni_officer")
     supervisor = factories.make_user(university, Role.SUPERVISOR, username="uni_sup")
     centre = factories.make_user(province.centre, Role.OPERATOR, username="province_op")
-    return officer, supervisor, centre
+    centre_sup = factories.make_user(province.centre, Role.SUPERVISOR, username="province_sup")
+    bank = factories.make_user(province.branch, Role.BANK_REVIEWER, username="bank_reviewer")
+    return officer, supervisor, centre, centre_sup, bank
 
 
 @pytest.mark.django_db(transaction=True)
 def test_university_submits_the_quarter_and_the_province_sees_it(browser, live_server):
     with businessdate.business_date(dt.date(2020, 4, 1)):
-        officer, supervisor, centre = campus_quarter()
+        officer, supervisor, centre, centre_sup, bank = campus_quarter()
 
         page = staff_page(browser, live_server, officer)
         page.goto("/")
@@ -82,4 +85,22 @@ def test_university_submits_the_quarter_and_the_province_sees_it(browser, live_s
         row = page.locator("#summary-table tbody tr").first.inner_text()
         assert "四川大学" in row and "已审定(已报送)" in row
         assert page.locator("#reported").inner_text() == "1"
+        page.get_by_role("button", name="报送汇总表").click()
+        page.wait_for_selector("text=已报送第1版汇总表")
+        page.context.close()
+
+        page = staff_page(browser, live_server, centre_sup)
+        page.goto("/reports/quarter/")
+        page.get_by_role("link", name="资产质量分类汇总表").first.click()
+        page.get_by_role("button", name="审核通过，报送分行").click()
+        page.wait_for_selector("text=已审核，汇总表报送分行")
+        page.context.close()
+
+        page = staff_page(browser, live_server, bank)
+        page.goto("/reports/quarter/")
+        page.get_by_role("link", name="资产质量分类汇总表").first.click()
+        assert (
+            "四川省学生资助管理中心 已审定(已报送)（第1版）" in page.locator("#province-reports").inner_text()
+        )
+        assert "四川大学" in page.locator("#summary-table").inner_text()
         page.context.close()

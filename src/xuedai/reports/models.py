@@ -3,6 +3,7 @@
 from .quarter.models import (  # noqa: F401 — Django finds an app's models through this module
     GradeDesignation,
     GradeMove,
+    ProvinceSummary,
     QualityReport,
     QualityReportVersion,
     QuarterGrade,

@@ -323,3 +323,51 @@ class SpecialAccountReport(models.Model):
     @property
     def locked(self) -> bool:
         return self.status in LOCKED_STATUSES
+
+
+class ProvinceSummary(models.Model):
+    """The province centre's 资产质量分类汇总 of one quarter end, reported to the bank branch within 3
+    working days after the units' deadline [004 第八条 (二), 第九条 3]: its operator submits the
+    summary as it stands (frozen as the version's lines), its 负责人 approves it (then the branch has
+    it) or returns it. A submission while units have not reported names them in ``note``."""
+
+    snapshot = models.ForeignKey(QuarterSnapshot, on_delete=models.PROTECT, related_name="province_summaries")
+    centre = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="省资助中心"
+    )
+    status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    version = models.PositiveSmallIntegerField("版本", default=0)
+    lines = models.JSONField("汇总数据", default=list, blank=True)
+    note = models.TextField("说明", blank=True, default="")
+    due_on = models.DateField("报送期限")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="经办人",
+    )
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="负责人",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_comment = models.CharField("审核意见", max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = "省级资产质量分类汇总"
+        verbose_name_plural = "省级资产质量分类汇总"
+        constraints = [models.UniqueConstraint(fields=["snapshot", "centre"], name="uniq_province_summary")]
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.snapshot.as_of:%Y-%m-%d} 汇总"
+
+    @property
+    def locked(self) -> bool:
+        return self.status in LOCKED_STATUSES

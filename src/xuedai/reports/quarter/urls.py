@@ -21,6 +21,7 @@ urlpatterns = [
     path(unit + "special/pdf/", special_views.special_pdf, name="special_pdf"),
     path(unit + "special/xlsx/", special_views.special_xlsx, name="special_xlsx"),
     path("<int:snapshot>/summary/", views.summary, name="summary"),
+    path("<int:snapshot>/summary/report-up/", views.summary_report_up, name="summary_report_up"),
     path("<int:snapshot>/summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
     path("<int:snapshot>/summary.pdf", views.summary_pdf, name="summary_pdf"),
 ]

@@ -21,7 +21,8 @@ from . import exports, selectors
 from .calendar import clock, latest_quarter_end, province_deadline, unit_deadline
 from .designations import DesignationError, grade_designate
 from .figures import overdue_statistics, project_label, quality_figures
-from .models import GRADE_LABELS, DesignationReason, GradeMove, QualityReport, QuarterGrade
+from .models import GRADE_LABELS, DesignationReason, GradeMove, ProvinceSummary, QualityReport, QuarterGrade
+from .province import is_centre, province_summary_get, province_summary_review, province_summary_submit
 from .snapshot import SnapshotError, quarter_snapshot_take
 from .submissions import (
     SubmissionError,
@@ -283,10 +284,24 @@ def summary(request, snapshot: int):
     snap, heading, rows = _summary(request, snapshot)
     units = {r["unit_id"] for r in rows}
     approved = {r["unit_id"] for r in rows if r["approved"]}
+    user = request.user
+    centre_summary = province_summary_get(snap, user.organisation) if is_centre(user) else None
+    reported_up = ProvinceSummary.objects.filter(snapshot=snap).select_related("centre")
+    scope = selectors.unit_ids_in_scope(user)
+    if scope is not None:
+        reported_up = reported_up.filter(centre_id__in=scope)
     return render(
         request,
         "reports/quarter/summary.html",
         {
+            "centre_summary": centre_summary,
+            "reported_up": reported_up,
+            "may_submit_up": bool(
+                centre_summary and not centre_summary.locked and user.has_role(Role.OPERATOR)
+            ),
+            "may_review_up": bool(
+                centre_summary and centre_summary.status == "submitted" and user.has_role(Role.SUPERVISOR)
+            ),
             "snapshot": snap,
             "heading": heading,
             "rows": rows,
@@ -318,3 +333,28 @@ def summary_xlsx(request, snapshot: int):
 def summary_pdf(request, snapshot: int):
     snap, heading, rows = _summary(request, snapshot)
     return pdf_response(exports.summary_pdf(heading, rows), f"资产质量分类汇总表-{snap.as_of:%Y%m%d}.pdf")
+
+
+@require_POST
+@roles_required(Role.OPERATOR, Role.SUPERVISOR)
+def summary_report_up(request, snapshot: int):
+    """The centre's operator submits its summary to the branch; its 负责人 approves or returns it."""
+    snap = selectors.snapshot_get(snapshot)
+    if not is_centre(request.user):
+        raise Http404("只有省资助中心报送汇总表。")
+    report = province_summary_get(snap, request.user.organisation)
+    try:
+        if request.POST.get("decision") in ("approve", "return"):
+            approve = request.POST["decision"] == "approve"
+            province_summary_review(
+                actor=request.user, report=report, approve=approve, comment=request.POST.get("comment", "")
+            )
+            messages.success(request, "已审核，汇总表报送分行。" if approve else "已退回经办人修改。")
+        else:
+            report = province_summary_submit(
+                actor=request.user, report=report, note=request.POST.get("note", "")
+            )
+            messages.success(request, f"已报送第{report.version}版汇总表，待负责人审核。")
+    except SubmissionError as error:
+        messages.error(request, str(error))
+    return redirect("quarter:summary", snapshot=snapshot)
