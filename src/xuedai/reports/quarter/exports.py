@@ -234,3 +234,40 @@ def special_xlsx(unit_name: str, report, facts: dict) -> bytes:
         title_line=f"{unit_name} {facts['project']} {SPECIAL_TITLE}",
         footer_lines=["撰写人（签字）：", "学贷中心负责人批阅（签字）：", "日期：　　年　　月　　日"],
     )
+
+
+WORKPAPER_TITLE = "助学贷款资产质量分类工作底稿"
+MOVE_COLUMNS = [
+    Column("合同编号", width=22),
+    Column("原分类", width=8),
+    Column("新分类", width=8),
+    Column("变动原因", width=20),
+    Column("说明", width=40),
+    Column("操作人", width=12),
+]
+
+
+def workpaper_pdf(unit_name: str, paper: dict) -> bytes:
+    return render_pdf(
+        "reports/quarter/workpaper_pdf.html",
+        {
+            "title": WORKPAPER_TITLE,
+            "unit_name": unit_name,
+            "paper": paper,
+            "overdue": overdue_rows(paper["overdue"]),
+        },
+    )
+
+
+def workpaper_xlsx(unit_name: str, paper: dict) -> bytes:
+    """The grade changes with their reasons, one line per contract (the part people sort and filter)."""
+    rows = [
+        [m["contract_no"], m["from"], m["to"], m["reason"], m["note"], m["actor"]] for m in paper["moves"]
+    ]
+    return xlsx_table(
+        "分类变动",
+        MOVE_COLUMNS,
+        rows,
+        title_line=f"{unit_name} {paper['facts']['project']} {WORKPAPER_TITLE}（分类变动明细）",
+        footer_lines=[paper["facts"]["paragraph"], "经办人（签字）：", "审定人（签字）："],
+    )

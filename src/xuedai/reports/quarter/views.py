@@ -32,6 +32,7 @@ from .submissions import (
     quality_report_review,
     quality_report_submit,
 )
+from .workpaper import working_paper
 
 READERS = (
     Role.UNIVERSITY_OFFICER,
@@ -358,3 +359,24 @@ def summary_report_up(request, snapshot: int):
     except SubmissionError as error:
         messages.error(request, str(error))
     return redirect("quarter:summary", snapshot=snapshot)
+
+
+@roles_required(*READERS)
+def workpaper_pdf(request, snapshot: int, unit: int, year: int):
+    ctx = _report_context(request, snapshot, unit, year)
+    paper = working_paper(ctx["snapshot"], ctx["unit"].pk, year)
+    return pdf_response(
+        exports.workpaper_pdf(ctx["unit"].name, paper),
+        f"分类工作底稿-{ctx['unit'].name}-{year}年度-{ctx['snapshot'].as_of:%Y%m%d}.pdf",
+    )
+
+
+@roles_required(*READERS)
+def workpaper_xlsx(request, snapshot: int, unit: int, year: int):
+    ctx = _report_context(request, snapshot, unit, year)
+    paper = working_paper(ctx["snapshot"], ctx["unit"].pk, year)
+    return file_response(
+        exports.workpaper_xlsx(ctx["unit"].name, paper),
+        f"分类工作底稿-{ctx['unit'].name}-{year}年度-{ctx['snapshot'].as_of:%Y%m%d}.xlsx",
+        XLSX_TYPE,
+    )
