@@ -271,3 +271,50 @@ def workpaper_xlsx(unit_name: str, paper: dict) -> bytes:
         title_line=f"{unit_name} {paper['facts']['project']} {WORKPAPER_TITLE}（分类变动明细）",
         footer_lines=[paper["facts"]["paragraph"], "经办人（签字）：", "审定人（签字）："],
     )
+
+
+FORECAST_TITLE = "助学贷款资产质量分类预测表"
+FORECAST_COLUMNS = [
+    Column("预测时点", width=20),
+    *[Column(f"{g}余额(元)", "money", 14) for g in GRADE_LABELS],
+    Column("合计(元)", "money", 14),
+    Column("不良余额(元)", "money", 14),
+    Column("不良率", "rate", 9),
+]
+
+
+def forecast_rows(forecast: dict) -> list[list]:
+    return [
+        [
+            line["label"],
+            *[_d(b) for b in line["balances"]],
+            _d(line["total"]),
+            _d(line["npl"]),
+            _d(line["npl_ratio"]),
+        ]
+        for line in forecast["lines"]
+    ]
+
+
+def forecast_pdf(unit_name: str, project: str, forecast: dict) -> bytes:
+    return render_pdf(
+        "reports/quarter/forecast_pdf.html",
+        {
+            "title": FORECAST_TITLE,
+            "unit_name": unit_name,
+            "project": project,
+            "forecast": forecast,
+            "rows": forecast_rows(forecast),
+            "grade_labels": GRADE_LABELS,
+        },
+    )
+
+
+def forecast_xlsx(unit_name: str, project: str, forecast: dict) -> bytes:
+    return xlsx_table(
+        "预测表",
+        FORECAST_COLUMNS,
+        forecast_rows(forecast),
+        title_line=f"{unit_name} {project} {FORECAST_TITLE}",
+        footer_lines=[forecast["method"], "经办人（签字）：", "审定人（签字）："],
+    )

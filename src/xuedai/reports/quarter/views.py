@@ -21,6 +21,7 @@ from . import exports, selectors
 from .calendar import clock, latest_quarter_end, province_deadline, unit_deadline
 from .designations import DesignationError, grade_designate
 from .figures import overdue_statistics, project_label, quality_figures
+from .forecast import three_year_forecast
 from .models import GRADE_LABELS, DesignationReason, GradeMove, ProvinceSummary, QualityReport, QuarterGrade
 from .province import is_centre, province_summary_get, province_summary_review, province_summary_submit
 from .snapshot import SnapshotError, quarter_snapshot_take
@@ -379,4 +380,24 @@ def workpaper_xlsx(request, snapshot: int, unit: int, year: int):
         exports.workpaper_xlsx(ctx["unit"].name, paper),
         f"分类工作底稿-{ctx['unit'].name}-{year}年度-{ctx['snapshot'].as_of:%Y%m%d}.xlsx",
         XLSX_TYPE,
+    )
+
+
+def _forecast(request, snapshot: int, unit: int, year: int):
+    ctx = _report_context(request, snapshot, unit, year)
+    stem = f"分类预测表-{ctx['unit'].name}-{year}年度-{ctx['snapshot'].as_of:%Y%m%d}"
+    return ctx, three_year_forecast(ctx["snapshot"], ctx["unit"].pk, year), stem
+
+
+@roles_required(*READERS)
+def forecast_pdf(request, snapshot: int, unit: int, year: int):
+    ctx, forecast, stem = _forecast(request, snapshot, unit, year)
+    return pdf_response(exports.forecast_pdf(ctx["unit"].name, ctx["label"], forecast), f"{stem}.pdf")
+
+
+@roles_required(*READERS)
+def forecast_xlsx(request, snapshot: int, unit: int, year: int):
+    ctx, forecast, stem = _forecast(request, snapshot, unit, year)
+    return file_response(
+        exports.forecast_xlsx(ctx["unit"].name, ctx["label"], forecast), f"{stem}.xlsx", XLSX_TYPE
     )
