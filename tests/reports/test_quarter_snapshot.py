@@ -129,3 +129,23 @@ def test_a_sparse_run_leaves_normal_accounts_unrecorded_and_they_are_normal(port
         D("4500.00"),
         5,
     )
+
+
+def test_the_administrator_takes_the_snapshot_as_a_background_job(client, portfolio, make_user):
+    from tests.web.helpers import login
+    from xuedai.jobs.models import JobRun
+    from xuedai.orgs.models import Role
+    from xuedai.reports.quarter.tasks import SNAPSHOT_KIND, snapshot_job_run
+
+    login(client, make_user(portfolio.province.head, Role.ADMIN))
+    page = client.post("/reports/quarter/snapshot/", {"as_of": "2020-06-30"}, follow=True).content.decode()
+    assert "尚未完成" in page and not JobRun.objects.filter(kind=SNAPSHOT_KIND).exists()
+    page = client.post("/reports/quarter/snapshot/", {"as_of": "2020-03-31"}, follow=True).content.decode()
+    assert "已开始生成2020年03月31日季末分类快照" in page  # the test settings run tasks at once
+    run = JobRun.objects.get(kind=SNAPSHOT_KIND, business_date=Q1)
+    assert (run.status, run.result["contracts"], run.progress_done) == ("done", 5, 1)
+    assert "已完成" in client.get("/reports/quarter/").content.decode()
+    page = client.post("/reports/quarter/snapshot/", {"as_of": "2020-03-31"}, follow=True).content.decode()
+    assert "不再重新计算" in page
+    assert snapshot_job_run(on=Q1, actor=None).pk == run.pk  # a done run is returned as it is
+    assert QuarterGrade.objects.count() == 5

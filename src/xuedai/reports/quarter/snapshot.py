@@ -170,18 +170,23 @@ def classification_done(on: dt.date) -> bool:
     ).exists()
 
 
+def snapshot_refusal(on: dt.date) -> str | None:
+    """Why the snapshot of ``on`` cannot be taken (in Chinese), or None."""
+    if not is_quarter_end(on):
+        return f"分类时点必须是季末(3月31日、6月30日、9月30日、12月31日)：{on:%Y-%m-%d} 不是。"
+    if QuarterSnapshot.objects.filter(as_of=on).exists():
+        return f"{on:%Y年%m月%d日}的季末分类快照已生成，不再重新计算；调整请逐笔人工认定并填写原因。"
+    if not classification_done(on):
+        return f"{on:%Y年%m月%d日}的季末五级分类批处理尚未完成，请先在批处理页运行。"
+    return None
+
+
 @transaction.atomic(durable=True)
 def quarter_snapshot_take(*, actor, on: dt.date) -> QuarterSnapshot:
     """The quarter end ``on`` as it will be reported; refused when taken already (never silently
     recomputed), off a quarter end, or before the classification batch of the day is done."""
-    if not is_quarter_end(on):
-        raise SnapshotError(f"分类时点必须是季末(3月31日、6月30日、9月30日、12月31日)：{on:%Y-%m-%d} 不是。")
-    if QuarterSnapshot.objects.filter(as_of=on).exists():
-        raise SnapshotError(
-            f"{on:%Y年%m月%d日}的季末分类快照已生成，不再重新计算；调整请逐笔人工认定并填写原因。"
-        )
-    if not classification_done(on):
-        raise SnapshotError(f"{on:%Y年%m月%d日}的季末五级分类批处理尚未完成，请先在批处理页运行。")
+    if refusal := snapshot_refusal(on):
+        raise SnapshotError(refusal)
     snapshot = QuarterSnapshot.objects.create(as_of=on, taken_by=actor)
     previous = (
         QuarterSnapshot.objects.filter(as_of__lt=on).order_by("-as_of").values_list("pk", flat=True).first()
@@ -236,4 +241,10 @@ def quarter_snapshot_take(*, actor, on: dt.date) -> QuarterSnapshot:
     return snapshot
 
 
-__all__ = ["SnapshotError", "classification_done", "quarter_snapshot_take", "relief_years"]
+__all__ = [
+    "SnapshotError",
+    "classification_done",
+    "quarter_snapshot_take",
+    "relief_years",
+    "snapshot_refusal",
+]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from xuedai import businessdate
 from xuedai.documents.pdf import file_response, pdf_response
 from xuedai.documents.xlsx import XLSX_TYPE
+from xuedai.jobs.models import JobRun
 from xuedai.orgs.models import Role
 from xuedai.orgs.permissions import is_admin, roles_required
 from xuedai.origination.selectors import contract_scope
@@ -24,7 +25,7 @@ from .figures import overdue_statistics, project_label, quality_figures
 from .forecast import three_year_forecast
 from .models import GRADE_LABELS, DesignationReason, GradeMove, ProvinceSummary, QualityReport, QuarterGrade
 from .province import is_centre, province_summary_get, province_summary_review, province_summary_submit
-from .snapshot import SnapshotError, quarter_snapshot_take
+from .snapshot import snapshot_refusal
 from .submissions import (
     SubmissionError,
     may_prepare,
@@ -33,6 +34,7 @@ from .submissions import (
     quality_report_review,
     quality_report_submit,
 )
+from .tasks import SNAPSHOT_KIND, take_snapshot
 from .workpaper import working_paper
 
 READERS = (
@@ -78,6 +80,9 @@ def quarter_home(request):
             "next_quarter_end": latest_quarter_end(today),
             "province_due": province_deadline(latest.as_of) if latest else None,
             "unit_due": unit_deadline(latest.as_of) if latest else None,
+            "snapshot_runs": JobRun.objects.filter(kind=SNAPSHOT_KIND).order_by("-id")[:4]
+            if is_admin(user)
+            else [],
         },
     )
 
@@ -90,12 +95,12 @@ def snapshot_take(request):
     except ValueError:
         messages.error(request, "分类时点：请填写日期，如 2026-09-30。")
         return redirect("quarter:home")
-    try:
-        snapshot = quarter_snapshot_take(actor=request.user, on=on)
-    except SnapshotError as error:
-        messages.error(request, str(error))
+    if refusal := snapshot_refusal(on):
+        messages.error(request, refusal)
     else:
-        messages.success(request, f"已生成{snapshot}快照：{snapshot.contracts:,}笔合同。")
+        # In the background (xuedai worker): a million contracts take longer than a request may wait.
+        take_snapshot.enqueue(on.isoformat(), request.user.pk)
+        messages.success(request, f"已开始生成{on:%Y年%m月%d日}季末分类快照，进度见后台任务页。")
     return redirect("quarter:home")
 
 
