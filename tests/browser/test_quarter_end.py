@@ -103,4 +103,8 @@ def test_university_submits_the_quarter_and_the_province_sees_it(browser, live_s
             "四川省学生资助管理中心 已审定(已报送)（第1版）" in page.locator("#province-reports").inner_text()
         )
         assert "四川大学" in page.locator("#summary-table").inner_text()
+        page.goto("/reports/quarter/dashboard/")  # ECharts from the npm install, no CSP refusal
+        page.wait_for_selector("#chart-grade-trend canvas")
+        page.get_by_role("link", name="四川大学").click()  # the list behind the overdue bar
+        assert "共 1 笔" in page.locator("main").inner_text()
         page.context.close()

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from . import special_views, views
+from . import dashboard_views, special_views, views
 
 unit = "<int:snapshot>/unit/<int:unit>/<int:year>/"
 urlpatterns = [
     path("", views.quarter_home, name="home"),
     path("snapshot/", views.snapshot_take, name="snapshot_take"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("<int:snapshot>/contracts/", dashboard_views.contracts, name="contracts"),
     path(unit, views.quality_report, name="report"),
     path(unit + "submit/", views.quality_report_submit_view, name="submit"),
     path(unit + "review/", views.quality_report_review_view, name="review"),
