@@ -40,6 +40,9 @@ def test_account_page_explains_subsidy_self_pay_and_allocation(client, province,
     assert "贴息(应收财政)" in html and "自付利息(应还)" in html and "溢缴款转存" in html
     assert "由财政承担" in html and "由借款人承担" in html and "先收息、后还本" in html
     assert "240.13" in html and "103.58" in html
+    contract = accounts[0].contract
+    # Amounts as money, the rate as a percentage (not 8000.00 元 and 0.03450).
+    assert f"¥{contract.amount:,.2f}" in html and f"{contract.annual_rate * 100:.2f} %" in html
 
 
 def test_out_of_scope_account_is_a_404(client, province, setup):

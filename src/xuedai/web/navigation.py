@@ -37,6 +37,10 @@ STAFF_MENU = [
     NavItem("档案管理", "origination:archives", frozenset({Role.OPERATOR, Role.SUPERVISOR})),
     NavItem("贷后管理", "postloan:home",
             frozenset({Role.UNIVERSITY_OFFICER, Role.DEPARTMENT_STAFF, Role.OPERATOR})),
+    # The county and its agent bank send the 扣款明细表 and import what comes back (DOMAIN.md §4).
+    NavItem("扣款文件", "loans:deduction_runs",
+            frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER,
+                       Role.AUDITOR})),
     NavItem("政策版本", "policies:list", None),
     NavItem("机构", "orgs:list", frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR})),
     NavItem("季末分类", "quarter:home",
