@@ -125,7 +125,8 @@ def test_submit_locks_versions_and_needs_another_reviewer(portfolio, quarter):
     v2 = quality_report_submit(actor=portfolio.operator, report=report, reasons="补充：D追偿未果")
     assert v2.number == 2
     quality_report_review(actor=portfolio.supervisor, report=report, approve=True, comment="")
-    report.refresh_from_db()
+    assert report.pk is None  # the page's unsaved draft: the row was written by the first submission
+    report = quality_report_get(quarter, portfolio.county, 2018)
     assert report.status == ReportStatus.APPROVED and report.versions.count() == 2
 
 
@@ -252,3 +253,19 @@ def test_every_units_overdue_statistics_in_one_pass_match_the_single_table(portf
     every = overdue_statistics_all(quarter)
     single = [r for r in overdue_statistics(quarter, [portfolio.county.pk], 2018)["rows"] if r["contracts"]]
     assert every == {(portfolio.county.pk, 2018): single}
+
+
+def test_opening_the_pages_writes_nothing(client, portfolio, quarter):
+    from xuedai.reports.quarter.models import ProvinceSummary, QualityReport, SpecialAccountReport
+
+    login(client, portfolio.operator)
+    base = f"/reports/quarter/{quarter.pk}/unit/{portfolio.county.pk}/2018/"
+    for url in ("", "pdf/", "xlsx/", "special/", "special/pdf/"):
+        assert client.get(base + url).status_code == 200
+    login(client, portfolio.province_operator)
+    assert client.get(f"/reports/quarter/{quarter.pk}/summary/").status_code == 200
+    assert not (
+        QualityReport.objects.exists()
+        or SpecialAccountReport.objects.exists()
+        or ProvinceSummary.objects.exists()
+    )

@@ -27,19 +27,28 @@ def is_centre(user) -> bool:
 
 
 def province_summary_get(snapshot: QuarterSnapshot, centre) -> ProvinceSummary:
-    report, _ = ProvinceSummary.objects.get_or_create(
-        snapshot=snapshot, centre=centre, defaults={"due_on": province_deadline(snapshot.as_of)}
+    """The centre's summary of the quarter; unsaved until first submitted (a page writes nothing)."""
+    found = ProvinceSummary.objects.filter(snapshot=snapshot, centre=centre).first()
+    return found or ProvinceSummary(
+        snapshot=snapshot, centre=centre, due_on=province_deadline(snapshot.as_of)
     )
-    return report
 
 
-def _locked(report: ProvinceSummary) -> ProvinceSummary:
-    return ProvinceSummary.objects.select_for_update().select_related("snapshot", "centre").get(pk=report.pk)
+def _locked(report: ProvinceSummary, *, create: bool = False) -> ProvinceSummary:
+    key = {"snapshot_id": report.snapshot_id, "centre_id": report.centre_id}
+    if create:
+        ProvinceSummary.objects.get_or_create(**key, defaults={"due_on": report.due_on})
+    locked = (
+        ProvinceSummary.objects.select_for_update().select_related("snapshot", "centre").filter(**key).first()
+    )
+    if locked is None:
+        raise SubmissionError("该汇总表尚未报送，没有待审核的版本。")
+    return locked
 
 
 @transaction.atomic(durable=True)
 def province_summary_submit(*, actor, report: ProvinceSummary, note: str) -> ProvinceSummary:
-    report = _locked(report)
+    report = _locked(report, create=True)
     if not (actor.organisation_id == report.centre_id and actor.has_role(Role.OPERATOR)):
         raise SubmissionError("只有省资助中心的经办人可以报送汇总表。")
     if report.locked:

@@ -171,19 +171,28 @@ def facts_paragraph(f: dict) -> str:
 
 
 def special_report_get(snapshot: QuarterSnapshot, unit, project_year: int) -> SpecialAccountReport:
-    report, _ = SpecialAccountReport.objects.get_or_create(
-        snapshot=snapshot,
-        unit=unit,
-        project_year=project_year,
-        defaults={"due_on": deadlines(snapshot.as_of)["unit"]},
+    """The report of (quarter, unit, project year); unsaved until first submitted (a page writes nothing)."""
+    found = SpecialAccountReport.objects.filter(
+        snapshot=snapshot, unit=unit, project_year=project_year
+    ).first()
+    return found or SpecialAccountReport(
+        snapshot=snapshot, unit=unit, project_year=project_year, due_on=deadlines(snapshot.as_of)["unit"]
     )
-    return report
 
 
-def _locked(report: SpecialAccountReport) -> SpecialAccountReport:
-    return (
-        SpecialAccountReport.objects.select_for_update().select_related("snapshot", "unit").get(pk=report.pk)
+def _locked(report: SpecialAccountReport, *, create: bool = False) -> SpecialAccountReport:
+    key = {"snapshot_id": report.snapshot_id, "unit_id": report.unit_id, "project_year": report.project_year}
+    if create:
+        SpecialAccountReport.objects.get_or_create(**key, defaults={"due_on": report.due_on})
+    locked = (
+        SpecialAccountReport.objects.select_for_update()
+        .select_related("snapshot", "unit")
+        .filter(**key)
+        .first()
     )
+    if locked is None:
+        raise SubmissionError("该专户报告尚未提交，没有待批阅的版本。")
+    return locked
 
 
 @transaction.atomic(durable=True)
@@ -191,7 +200,7 @@ def special_report_submit(
     *, actor, report: SpecialAccountReport, texts: dict[str, str]
 ) -> SpecialAccountReport:
     """The officer's text saved and the report submitted for the supervisor's reading (批阅)."""
-    report = _locked(report)
+    report = _locked(report, create=True)
     if not may_prepare(actor, report.unit):
         raise SubmissionError("只有本单位的经办人可以撰写并提交专户报告。")
     if report.locked:

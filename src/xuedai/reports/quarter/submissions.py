@@ -36,23 +36,30 @@ def may_review(user, unit: Organisation) -> bool:
 
 
 def quality_report_get(snapshot: QuarterSnapshot, unit: Organisation, project_year: int) -> QualityReport:
-    """The table of (quarter, unit, project year), created as a draft the first time it is opened."""
-    report, _ = QualityReport.objects.get_or_create(
-        snapshot=snapshot,
-        unit=unit,
-        project_year=project_year,
-        defaults={"due_on": unit_deadline(snapshot.as_of)},
+    """The table of (quarter, unit, project year); unsaved (a draft) until its first submission, so
+    opening a page writes nothing."""
+    found = QualityReport.objects.filter(snapshot=snapshot, unit=unit, project_year=project_year).first()
+    return found or QualityReport(
+        snapshot=snapshot, unit=unit, project_year=project_year, due_on=unit_deadline(snapshot.as_of)
     )
-    return report
 
 
-def _locked_report(report: QualityReport) -> QualityReport:
-    return QualityReport.objects.select_for_update().select_related("snapshot", "unit").get(pk=report.pk)
+def _locked_report(report: QualityReport, *, create: bool = False) -> QualityReport:
+    """The table's row, locked; created in the caller's transaction when submitting the first time."""
+    key = {"snapshot_id": report.snapshot_id, "unit_id": report.unit_id, "project_year": report.project_year}
+    if create:
+        QualityReport.objects.get_or_create(**key, defaults={"due_on": report.due_on})
+    locked = (
+        QualityReport.objects.select_for_update().select_related("snapshot", "unit").filter(**key).first()
+    )
+    if locked is None:
+        raise SubmissionError("该认定表尚未提交，没有待审定的版本。")
+    return locked
 
 
 @transaction.atomic(durable=True)
 def quality_report_submit(*, actor, report: QualityReport, reasons: str) -> QualityReportVersion:
-    report = _locked_report(report)
+    report = _locked_report(report, create=True)
     if not may_prepare(actor, report.unit):
         raise SubmissionError("只有本单位的经办人可以提交资产质量分类认定表。")
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):

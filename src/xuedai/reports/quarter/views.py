@@ -110,7 +110,7 @@ def _report_context(request, snapshot_pk: int, unit_pk: int, year: int) -> dict:
     if year not in selectors.project_years(snapshot, unit):
         raise Http404("该单位在本季没有这一年度项目的贷款。")
     report = quality_report_get(snapshot, unit, year)
-    version = report.versions.order_by("-number").first()
+    version = report.versions.order_by("-number").first() if report.pk else None
     figures = version.figures if report.locked and version else quality_figures(snapshot, unit.pk, year)
     return {
         "snapshot": snapshot,
@@ -155,7 +155,7 @@ def quality_report(request, snapshot: int, unit: int, year: int):
             "may_review": may_review(user, ctx["unit"]) and report.status == "submitted",
             "may_designate": may_prepare(user, ctx["unit"]) and not report.locked,
             "clock": clock(report.due_on, businessdate.today()),
-            "versions": report.versions.order_by("number"),
+            "versions": report.versions.order_by("number") if report.pk else [],
             "moves": [{"move": m, "contract_no": contracts.get(m.contract_id, "—")} for m in moves],
             "reasons": DesignationReason.choices,
             "grade_labels": GRADE_LABELS,
