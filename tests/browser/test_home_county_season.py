@@ -116,7 +116,7 @@ def test_home_county_season(page, browser, live_server, cast):
     # 7. 学费到账查询 for the county and the university; the timeline on the contract page.
     for who in ("operator", "officer"):
         p[who].goto("/origination/arrivals/")
-        expect(p[who].locator("#arrivals")).to_contain_text("5700")
+        expect(p[who].locator("#arrivals")).to_contain_text("5,700.00")
     op.goto(f"/origination/contracts/{contract.pk}/")
     # 7 contract events (create … bank_check, bank_approve, disburse) and 5 of its batch
     # (submit … bank review closed)

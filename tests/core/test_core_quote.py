@@ -187,6 +187,66 @@ def _without(field: str) -> dict[str, Any]:
         ({**BASE, "maturity": "2199-12-20"}, "maturity", "超过 60 年"),
         ({**BASE, "penalty_multiplier": "abc"}, "penalty_multiplier", "十进制"),
         ({**BASE, "principle_plan": []}, "principle_plan", "未知字段"),
+        ({**BASE, "rate_changes": {"from": "2020-01-01"}}, "rate_changes", "应为列表"),
+        ({**BASE, "misuse_from": "2018-09-01"}, "misuse_from", "晚于 disbursed_on"),
+        ({**BASE, "misuse_from": "2020-02-30"}, "misuse_from", "不是存在的日期"),
+        (
+            {**BASE, "rate_changes": [{"from": "2020-01-01"}]},
+            "rate_changes[0].annual_rate",
+            "缺少 annual_rate",
+        ),
+        (
+            {**BASE, "rate_changes": [{"on": "2020-01-01", "annual_rate": "0.04"}]},
+            "rate_changes[0].on",
+            "未知",
+        ),
+        (
+            {**BASE, "rate_changes": [{"from": "2018-09-01", "annual_rate": "0.04"}]},
+            "rate_changes[0].from",
+            "晚于 disbursed_on（放款日）",
+        ),
+        (
+            {**BASE, "rate_changes": [{"from": "2020/01/01", "annual_rate": "0.04"}]},
+            "rate_changes[0].from",
+            "YYYY-MM-DD",
+        ),
+        (
+            {
+                **BASE,
+                "rate_changes": [
+                    {"from": "2021-01-01", "annual_rate": "0.04"},
+                    {"from": "2020-01-01", "annual_rate": "0.035"},
+                ],
+            },
+            "rate_changes[1].from",
+            "升序",
+        ),
+        (
+            {
+                **BASE,
+                "rate_changes": [
+                    {"from": "2021-01-01", "annual_rate": "0.04"},
+                    {"from": "2021-01-01", "annual_rate": "0.035"},
+                ],
+            },
+            "rate_changes[1].from",
+            "升序",
+        ),
+        (
+            {**BASE, "rate_changes": [{"from": "2021-01-01", "annual_rate": "3.15"}]},
+            "rate_changes[0].annual_rate",
+            "小数",
+        ),
+        (
+            {**BASE, "rate_changes": [{"from": "2021-01-01", "annual_rate": "-0.01"}]},
+            "rate_changes[0].annual_rate",
+            "负",
+        ),
+        (
+            {**BASE, "rate_changes": [{"from": "2021-01-01", "annual_rate": "三厘"}]},
+            "rate_changes[0].annual_rate",
+            "十进制",
+        ),
     ],
 )
 def test_every_refusal_names_its_field(request_: dict[str, Any], field: str, message: str) -> None:
@@ -201,6 +261,7 @@ def test_every_request_field_is_covered_by_a_refusal_test() -> None:
     # keeps the table above honest when a field is added to the request
     tested = {"annual_rate", "principal", "disbursed_on", "maturity", "as_of", "basis", "self_pay_from"}
     tested |= {"settlement_day", "principal_from", "principal_plan", "payments", "penalty_multiplier"}
+    tested |= {"rate_changes", "misuse_from"}
     assert tested == set(FIELDS)
 
 
@@ -264,3 +325,86 @@ def test_quote_never_crashes(changes: dict[str, Any]) -> None:
         assert error.field and error.message_zh
     else:
         assert set(answer) == {"settlements", "as_of"}
+
+
+# -- rate changes (issue 12) ------------------------------------------------------------------------
+
+CUT: dict[str, Any] = {
+    "annual_rate": "0.0375",
+    "principal": "10000",
+    "disbursed_on": "2022-09-10",
+    "maturity": "2036-09-20",
+    "as_of": "2023-12-20",
+    "rate_changes": [{"from": "2023-01-01", "annual_rate": "0.0315"}],
+}
+
+
+def test_a_cut_from_1_january_breaks_the_stretch_and_rounds_once() -> None:
+    # 2022-12-20: 10000 × 3.75 % × 101/360 = 105.208… → 105.21 (before the cut: the signing rate);
+    # 2023-12-20: 10000 × 3.75 % × 12/360 + 10000 × 3.15 % × 353/360 = 12.5 + 308.875 = 321.375
+    # → 321.38 — rounded once per settlement (per-period rounding would give 12.50 + 308.88 = 321.38
+    # too, so the next test tells the two apart).
+    assert _rows(quote(CUT)) == [
+        ("2022-12-20", "105.21", "0.00", "0.00"),
+        ("2023-12-20", "321.38", "0.00", "0.00"),
+    ]
+    assert quote(CUT)["rate_periods"] == [
+        {"from": "2022-09-10", "until": "2023-01-01", "annual_rate": "0.0375"},
+        {"from": "2023-01-01", "until": None, "annual_rate": "0.0315"},
+    ]
+
+
+def test_rounding_is_once_per_settlement_not_per_rate_period() -> None:
+    # 1100 yuan, same dates: 1100 × 3.75 % × 12/360 = 1.375 and 1100 × 3.15 % × 353/360 = 33.97625.
+    # Rounded per rate period that would be 1.38 + 33.98 = 35.36; once: 35.35125 → 35.35.
+    request = {**CUT, "principal": "1100"}
+    assert _rows(quote(request))[-1] == ("2023-12-20", "35.35", "0.00", "0.00")
+
+
+def test_the_whole_year_rule_holds_only_while_the_rate_stays_the_same() -> None:
+    # 20 Dec 2023 → 20 Dec 2024 at 3.15 % throughout: one whole year = 315.00 (366 days, leap year);
+    # with a change to the same rate on 1 Jan 2024 the stretch is not broken: still 315.00.
+    request = {**CUT, "as_of": "2024-12-20"}
+    assert _rows(quote(request))[-1] == ("2024-12-20", "315.00", "0.00", "0.00")
+    same = {
+        **request,
+        "rate_changes": [*CUT["rate_changes"], {"from": "2024-01-01", "annual_rate": "0.0315"}],
+    }
+    assert _rows(quote(same))[-1] == ("2024-12-20", "315.00", "0.00", "0.00")
+    # A real change on 1 Jan 2024 breaks it: 10000 × (3.15 % × 12 + 2.85 % × 354)/360 = 10.5 + 280.25
+    moved = {
+        **request,
+        "rate_changes": [*CUT["rate_changes"], {"from": "2024-01-01", "annual_rate": "0.0285"}],
+    }
+    assert _rows(quote(moved))[-1] == ("2024-12-20", "290.75", "0.00", "0.00")
+
+
+def test_a_cut_splits_between_subsidy_and_borrower_and_penalty_follows_the_rate() -> None:
+    # Self-pay from 2023-09-01: 20 Dec 2022 → 1 Jan 2023 at 3.75 % and → 1 Sep at 3.15 % are 贴息
+    # (12.5 + 10000 × 0.0315 × 243/360 = 212.625 → 225.13); 1 Sep → 20 Dec at 3.15 % is the borrower's
+    # (10000 × 0.0315 × 110/360 = 96.25).
+    request = {**CUT, "self_pay_from": "2023-09-01", "principal_from": "2035-12-20"}
+    assert _rows(quote(request))[-1] == ("2023-12-20", "225.13", "96.25", "0.00")
+    # The 96.25 left unpaid: compound interest at 130 % of the rate in force, which falls to 2.85 %
+    # from 1 Jan 2024: 96.25 × 1.3 × (0.0315 × 12 + 0.0285 × 19) / 360 = 0.31959… → 0.32 on 20 Jan
+    # (at 3.15 % throughout it would be 96.25 × 1.3 × 0.0315 × 31/360 = 0.3394… → 0.34).
+    later = {
+        **request,
+        "as_of": "2024-01-20",
+        "rate_changes": [*CUT["rate_changes"], {"from": "2024-01-01", "annual_rate": "0.0285"}],
+    }
+    assert quote(later)["as_of"]["penalty_interest"] == "0.32"
+    assert quote({**later, "rate_changes": CUT["rate_changes"]})["as_of"]["penalty_interest"] == "0.34"
+
+
+def test_misuse_switches_the_penalty_multiplier_from_its_day() -> None:
+    # BASE paid to 2020, then 1500 principal and 339.00 interest due 2021-12-20 left unpaid; on
+    # 2022-01-20 (31 days)
+    # at 130 %: 1500 × 0.07345 × 31/360 = 9.487 and 339 × 0.07345 × 31/360 = 2.144 → 9.49 + 2.14.
+    # Misuse flagged 2022-01-05: 16 days at 130 %, then 15 at 150 % (8.475 %):
+    # 1500 × (0.07345 × 16 + 0.08475 × 15)/360 = 1500 × 2.44645/360 = 10.193… → 10.19;
+    # 339 × 2.44645/360 = 2.3037… → 2.30; 12.49 in all (against 11.63).
+    paid = [{"on": "2019-12-20", "amount": "103.58"}, {"on": "2020-12-20", "amount": "339.00"}]
+    request = {**BASE, "as_of": "2022-01-20", "payments": paid}
+    assert quote(request)["as_of"]["penalty_interest"] == "11.63"
+    assert quote({**request, "misuse_from": "2022-01-05"})["as_of"]["penalty_interest"] == "12.49"

@@ -74,12 +74,15 @@ def test_the_served_sites_access_log_never_holds_an_id_number(tmp_path):
     server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        # Up to a minute: on a loaded machine (the suite runs beside other work) gunicorn and Django
+        # may take far longer than their usual second to start.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 urllib.request.urlopen(f"{base}/healthz", timeout=2)
                 break
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.2)
         request = urllib.request.Request(f"{base}/healthz?q={ID_NUMBER}&id=510722199901",
                                          headers={"Referer": f"{base}/borrowers/?q={ID_NUMBER}"})
         urllib.request.urlopen(request, timeout=5)

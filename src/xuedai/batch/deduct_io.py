@@ -25,9 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from xuedai.batch import io
-from xuedai.batch.exact import MULT_SCALE, RATE_SCALE, to_date
+from xuedai.batch.exact import MULT_SCALE, NO_DATE, RATE_SCALE, to_date
 from xuedai.batch.io import LIVE, Timings
-from xuedai.batch.penalty_kernel import penalty_by_account
+from xuedai.batch.penalty_kernel import penalty_by_account, split_at
+from xuedai.batch.rate_kernel import stretches_by_rate
 
 PRINCIPAL_KINDS = ("principal", "pay_principal", "pay_overdue_principal", "defer_principal")
 INTEREST_KINDS = ("interest", "pay_interest", "pay_overdue_interest", "waive_interest")
@@ -53,6 +54,7 @@ def accrued_penalties(conn, on: int) -> tuple[np.ndarray, np.ndarray, Timings]:
         io.Column("id", "a.contract_id"),
         io.Column("rate", f"(c.annual_rate * {RATE_SCALE})::int8"),
         io.Column("multiplier", f"(p.penalty_multiplier * {MULT_SCALE})::int8"),
+        io.Column("misuse_multiplier", f"(p.misuse_penalty_multiplier * {MULT_SCALE})::int8"),
     ], f"{OWING.replace('WHERE', 'JOIN policies_policyversion p ON p.id = c.policy_version_id WHERE')}"
        " AND a.oldest_unpaid_due < %(on)s ORDER BY 1", params)
     if len(accounts["id"]) == 0:
@@ -75,6 +77,19 @@ def accrued_penalties(conn, on: int) -> tuple[np.ndarray, np.ndarray, Timings]:
         io.Column("day", io.day_sql("MAX(p.business_date)"), 4),
     ], f"""FROM loans_posting p JOIN batch_overdue o ON o.id = p.account_id
           WHERE p.kind IN {_sql_list(RESET_KINDS)} GROUP BY 1""")
+    # The accounts' rate schedules (loans.RateChange): the penalty rate follows the rate in force.
+    changes = io.copy_out(conn, [
+        io.Column("id", "r.contract_id"),
+        io.Column("day", io.day_sql("r.effective_from"), 4),
+        io.Column("rate", f"(r.annual_rate * {RATE_SCALE})::int8"),
+    ], """FROM loans_ratechange r JOIN batch_overdue o ON o.id = r.contract_id
+          WHERE r.effective_from < %(on)s ORDER BY 1, 2""", params)
+    # Misuse flags (loans_termschange kind misuse): the misuse multiplier from that day on.
+    misuse = io.copy_out(conn, [
+        io.Column("id", "t.contract_id"),
+        io.Column("day", io.day_sql("MIN(t.starts_on)"), 4),
+    ], """FROM loans_termschange t JOIN batch_overdue o ON o.id = t.contract_id
+          WHERE t.kind = 'misuse' AND t.starts_on IS NOT NULL GROUP BY 1 ORDER BY 1""")
     timings.read_s = time.perf_counter() - started
     started = time.perf_counter()
     ids = accounts["id"]  # sorted (ORDER BY 1): rows are found by binary search
@@ -82,11 +97,19 @@ def accrued_penalties(conn, on: int) -> tuple[np.ndarray, np.ndarray, Timings]:
     last_reset = np.zeros(len(ids), dtype=np.int64)
     last_reset[np.searchsorted(ids, resets["id"])] = resets["day"]
     start = np.maximum(items["due"], last_reset[row])
-    rate, mult = accounts["rate"][row], accounts["multiplier"][row]
+    # Each item's stretch cut where its account's rate changes (rate_kernel.stretches_by_rate).
+    piece, rate, start, end = stretches_by_rate(items["id"], start, on, accounts["rate"][row], changes["id"],
+                                                changes["day"], changes["rate"])
+    row, unpaid, is_principal_piece = row[piece], items["unpaid"][piece], items["is_principal"][piece]
+    flagged = np.full(len(ids), NO_DATE, dtype=np.int64)
+    flagged[np.searchsorted(ids, misuse["id"])] = misuse["day"]
+    cut, start, end, late = split_at(start, end, flagged[row])
+    row, rate, unpaid, is_principal_piece = row[cut], rate[cut], unpaid[cut], is_principal_piece[cut]
+    mult = np.where(late, accounts["misuse_multiplier"][row], accounts["multiplier"][row])
     total = np.zeros(len(ids), dtype=np.int64)
     for is_principal in (1, 0):  # 罚息 and 复利 round separately (engine: penalty, compound)
-        sel = items["is_principal"] == is_principal
-        total += penalty_by_account(row[sel], len(ids), items["unpaid"][sel], rate[sel], start[sel], on,
+        sel = is_principal_piece == is_principal
+        total += penalty_by_account(row[sel], len(ids), unpaid[sel], rate[sel], start[sel], end[sel],
                                     mult[sel])
     timings.compute_s = time.perf_counter() - started
     timings.rows = len(ids)

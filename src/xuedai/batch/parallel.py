@@ -37,11 +37,12 @@ def map_chunks(
 ) -> dict[str, np.ndarray]:
     """Call ``kernel(**columns)`` on row slices ``[i, i + chunk)`` and stitch the outputs together.
 
-    ``columns`` that are arrays of length ``n`` are sliced; anything else (a scalar date, None) is
+    ``columns`` that are arrays of ``n`` rows are sliced; anything else (a scalar date, None) is
     passed as is. The kernel returns a dataclass or a dict of equal-length arrays; the result is a
     dict of full-length arrays with the same names.
     """
-    sliced = {k for k, v in columns.items() if isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == n}
+    # Arrays of n rows are sliced, 2-D ones (a row's few rate changes) along their first axis too.
+    sliced = {k for k, v in columns.items() if isinstance(v, np.ndarray) and v.ndim >= 1 and len(v) == n}
     bounds = [(i, min(i + chunk, n)) for i in range(0, n, chunk)]
     out: dict[str, np.ndarray] = {}
 

@@ -83,3 +83,18 @@ def penalty_by_account(
     np.add.at(total_q, account, q)
     np.add.at(total_r, account, r)  # each r < 3.6e11, so 2.5e7 stretches per account still fit
     return round_half_up(*normalise(total_q, total_r, PENALTY_DIVISOR), PENALTY_DIVISOR)
+
+
+def split_at(start: np.ndarray, end: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                            np.ndarray]:
+    """Cut each stretch ``[start, end)`` at its ``day`` (NO_DATE: never): returns (stretch index,
+    start, end, on or after ``day``) of the pieces — the misuse flag switches the multiplier there
+    (``core.terms.LoanTerms.penalty_pieces``)."""
+    start, end, day = (np.asarray(x, dtype=np.int64) for x in (start, end, day))
+    inside = (start < day) & (day < end)
+    cut = np.flatnonzero(inside)
+    index = np.concatenate([np.arange(len(start)), cut])
+    starts = np.concatenate([start, day[cut]])
+    ends = np.concatenate([np.where(inside, day, end), end[cut]])
+    late = np.concatenate([start >= day, np.ones(len(cut), dtype=bool)])
+    return index, starts, ends, late

@@ -10,7 +10,9 @@ state, through the servicing rows of the transition table with one event per cha
 see :func:`write` for the one difference).
 
 Terms come from the contract row and its policy version exactly as ``loans.terms.contract_terms``
-builds them: principal, rate, disbursement, maturity, self-pay start; the version's settlement day,
+builds them: principal, signing rate and the rate schedule (``loans_ratechange``: the rate on the
+period start, the changes inside the period, computed vectorised by ``batch.rate_kernel``),
+disbursement, maturity, self-pay start; the version's settlement day,
 basis and grace years; the default plan from the first settlement after the self-pay start moved on
 by the grace years (none while the self-pay start is unknown, or if that falls after maturity).
 
@@ -32,6 +34,7 @@ from xuedai.batch.dates import field as calendar_field
 from xuedai.batch.exact import NO_DATE, RATE_SCALE, KernelRangeError, to_date
 from xuedai.batch.io import LIVE, Timings
 from xuedai.batch.parallel import map_chunks
+from xuedai.batch.rate_kernel import period_rates, sparse
 from xuedai.batch.settle_kernel import settle
 from xuedai.origination.services.transitions import contract_states_copy
 
@@ -73,6 +76,17 @@ SCALAR_ONLY = """
 """
 # One read per chunk: the kernel's columns and, per account, whether the scalar service takes it.
 CHUNK_READ = [*READ, io.Column("scalar", f"(CASE WHEN {SCALAR_ONLY} THEN 1 ELSE 0 END)::int4", 4)]
+# The chunk's rate schedules (loans.RateChange, issue 12): every change before the settlement day, so
+# the kernel knows the rate on each period start and the changes inside the period (rate_kernel).
+RATE_CHANGES_READ = [
+    io.Column("id", "r.contract_id"),
+    io.Column("day", io.day_sql("r.effective_from"), 4),
+    io.Column("rate", f"(r.annual_rate * {RATE_SCALE})::int8"),
+]
+RATE_CHANGES_FROM = """
+    FROM loans_ratechange r
+    WHERE r.contract_id > %(lo)s AND r.contract_id <= %(hi)s AND r.effective_from < %(on)s
+    ORDER BY r.contract_id, r.effective_from"""
 
 
 def policy_columns(conn) -> dict[str, np.ndarray]:
@@ -131,9 +145,11 @@ def first_due_lookup(policies: dict[str, np.ndarray], policy: np.ndarray,
 
 
 def _settle_with_policy(on: int, policies: dict[str, np.ndarray], policy: np.ndarray,
-                        self_pay_from: np.ndarray, **cols: np.ndarray):
+                        self_pay_from: np.ndarray, change_on: np.ndarray | None = None,
+                        change_rate: np.ndarray | None = None, **cols: np.ndarray):
     """One chunk: the policy version's terms looked up, the first principal date derived, settled."""
     first = first_due_lookup(policies, policy, self_pay_from)
+    cols["changes"] = sparse(change_on, change_rate)  # type: ignore[assignment]
     if policies["one_day"].size:  # one settlement day for every version (the usual case): scalars
         month, dom = (int(x) for x in policies["one_day"])
     else:
@@ -146,14 +162,21 @@ def _settle_with_policy(on: int, policies: dict[str, np.ndarray], policy: np.nda
                   **cols)
 
 
-def compute(on: int, cols: dict[str, np.ndarray], policies: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The settlement kernel over a chunk's columns, terms completed from the policy versions."""
+def compute(on: int, cols: dict[str, np.ndarray], policies: dict[str, np.ndarray],
+            changes: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """The settlement kernel over a chunk's columns, terms completed from the policy versions;
+    ``changes``: the chunk's rate-change rows (``id``, ``day``, ``rate``; :data:`RATE_CHANGES_READ`)."""
     if len(cols["id"]) == 0:
         names = ("settles", "subsidy_interest", "borrower_interest", "principal_due", "waived_interest")
         return {k: np.zeros(0, dtype=bool if k == "settles" else np.int64) for k in names}
+    rate, change_on, change_rate = cols["rate"], None, None
+    if changes is not None and len(changes["id"]):
+        rate, change_on, change_rate = period_rates(cols["id"], cols["period_start"], on, cols["rate"],
+                                                    changes["id"], changes["day"], changes["rate"])
     return map_chunks(
         _settle_with_policy, len(cols["id"]), on=on, policies=policies, policy=cols["policy"],
-        principal=cols["principal"], not_yet_due=cols["not_yet_due"], rate=cols["rate"],
+        change_on=change_on, change_rate=change_rate,
+        principal=cols["principal"], not_yet_due=cols["not_yet_due"], rate=rate,
         disbursed_on=cols["disbursed_on"], maturity=cols["maturity"], period_start=cols["period_start"],
         self_pay_from=cols["self_pay_from"],
     )
@@ -226,7 +249,10 @@ def settle_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = No
     if timings.rows == 0:
         return timings
     started = time.perf_counter()
-    result = compute(on, cols, policies)
+    changes = io.copy_out(conn, RATE_CHANGES_READ, RATE_CHANGES_FROM, params)
+    timings.read_s += time.perf_counter() - started
+    started = time.perf_counter()
+    result = compute(on, cols, policies, changes)
     timings.compute_s = time.perf_counter() - started
     started = time.perf_counter()
     timings.postings, timings.totals, timings.counts = write(conn, on, cols, result, job_run_id)

@@ -13,6 +13,11 @@ Mirrors, per contract, what :meth:`xuedai.core.engine._Contract.settle` does on 
   (never more than is not yet due; everything left at maturity);
 - a relief programme's waiver of the year's borrower interest (``LoanTerms.interest_waived_years``).
 
+A rate change inside the period (``core.rates``; a contract's rate schedule) breaks the stretch:
+``rate`` is the rate in force on the period start and ``changes``
+(:class:`~xuedai.batch.rate_kernel.PeriodRates`) the changes inside the period, computed vectorised
+for those rows only (``batch.rate_kernel``).
+
 A contract with suspension periods (more than one borrower period) is outside this kernel: the
 caller runs it through the scalar core.
 """
@@ -35,6 +40,7 @@ from xuedai.batch.dates import (
     ymd,
 )
 from xuedai.batch.exact import NORMAL_DIVISOR, KernelRangeError, mul_div_round
+from xuedai.batch.rate_kernel import PeriodRates, split_numerators
 
 DEFAULT_MONTH, DEFAULT_DOM = 12, 20  # core.schedule.DEFAULT_SETTLEMENT_DAY: 12-20
 
@@ -66,6 +72,7 @@ def interest_split(
     period_start: np.ndarray,
     self_pay_from: np.ndarray,
     actual_360: np.ndarray | None = None,
+    changes: PeriodRates | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(state's, borrower's) interest in fen on ``not_yet_due`` for ``[period_start, on)``.
 
@@ -99,9 +106,20 @@ def interest_split(
     # Bounds for the fast single-division path, from the inputs (a weight never exceeds the days).
     if int(not_yet_due.min()) < 0 or int(rate.min()) < 0:
         raise KernelRangeError("a negative principal or rate")
-    most = (int(not_yet_due.max()), int(rate.max()), max(on - first, 0))
-    state = mul_div_round(not_yet_due, rate * state_w, NORMAL_DIVISOR, bounds=most)
-    borrower = mul_div_round(not_yet_due, rate * borrower_w, NORMAL_DIVISOR, bounds=most)
+    top_rate = int(rate.max())
+    state_n, borrower_n = rate * state_w, rate * borrower_w  # Σ rate × weight per payer
+    if changes is not None and len(changes):
+        # Rows with a rate change inside the period: each payer's stretch cut at the changes
+        # (core.engine normal_accrual_to → core.rates.split_by_rate), summed exactly.
+        r = changes.rows
+        if int(changes.rate.min()) < 0:
+            raise KernelRangeError("a negative rate")
+        basis = None if actual_360 is None else np.asarray(actual_360)[r]
+        state_n[r], borrower_n[r] = split_numerators(start[r], cut[r], on, rate[r], changes, basis)
+        top_rate = max(top_rate, int(changes.rate.max()))
+    most = (int(not_yet_due.max()), top_rate, max(on - first, 0))
+    state = mul_div_round(not_yet_due, state_n, NORMAL_DIVISOR, bounds=most)
+    borrower = mul_div_round(not_yet_due, borrower_n, NORMAL_DIVISOR, bounds=most)
     return state, borrower
 
 
@@ -164,6 +182,7 @@ def settle(
     interest_waived: np.ndarray | None = None,
     month: int | np.ndarray = DEFAULT_MONTH,
     dom: int | np.ndarray = DEFAULT_DOM,
+    changes: PeriodRates | None = None,
 ) -> SettleResult:
     """Settle every contract for which ``on`` (a day number) is a settlement date.
 
@@ -174,12 +193,13 @@ def settle(
     with the instalment a chosen plan (还款计划变更) puts on ``on``; it is capped and overridden at
     maturity like the default. ``interest_waived`` marks contracts whose interest for ``on``'s year
     a relief programme waives. ``month``/``dom``: the settlement month-day (scalar or per contract).
-    Mirrors ``core.engine._Contract.settle``.
+    ``rate`` is the rate in force on ``period_start``; ``changes`` the rate changes inside the
+    period (rows without one keep the fast path). Mirrors ``core.engine._Contract.settle``.
     """
     settles = settlement_mask(on, disbursed_on=disbursed_on, maturity=maturity, month=month, dom=dom)
     state, borrower = interest_split(
         on, not_yet_due=not_yet_due, rate=rate, period_start=period_start, self_pay_from=self_pay_from,
-        actual_360=actual_360,
+        actual_360=actual_360, changes=changes,
     )
     state *= settles
     borrower *= settles

@@ -102,3 +102,34 @@ def allocate(amount: Decimal, owed: Sequence[Owed], on: date) -> Allocation:
         paid.append((item, share))
         remaining -= share
     return Allocation(tuple(paid), remaining)
+
+
+def split_across_contracts(amount: Decimal, owed: Sequence[Sequence[Owed]], on: date) -> list[Decimal]:
+    """One payment of a borrower spread over his contracts: ``owed[k]`` is contract k's items
+    (``owed[0]`` the oldest contract); returns each contract's share, adding up to ``amount``.
+
+    DOMAIN.md §4 Allocation; [002] 先收息、后还本: category by category (penalties, overdue interest,
+    overdue principal, interest due, principal due), the oldest contract first within each — so no
+    contract's principal is paid while another still owes interest. Money beyond everything owed
+    goes to the oldest contract as its credit (it pays that contract's next amounts as they fall due).
+
+    Worked example: contract 0 owes 300 interest and 1000 principal overdue, contract 1 owes 200
+    interest overdue and 1000 principal; 1000 paid → contract 0 gets 300 + 500 = 800, contract 1
+    gets 200 (its interest before contract 0's principal).
+
+    >>> d = date(2023, 12, 20)
+    >>> a = [Owed("interest", d, Decimal(300)), Owed("principal", d, Decimal(1000))]
+    >>> b = [Owed("interest", d, Decimal(200)), Owed("principal", d, Decimal(1000))]
+    >>> [str(x) for x in split_across_contracts(Decimal(1000), [a, b], date(2024, 1, 20))]
+    ['800', '200']
+    """
+    if not owed:
+        raise ValueError("a borrower's payment needs at least one contract")
+    items = [Owed(i.kind, i.due_on, i.amount, contract_rank=rank, ref=rank)
+             for rank, contract in enumerate(owed) for i in contract]
+    result = allocate(amount, items, on)
+    shares = [ZERO] * len(owed)
+    for item, share in result.paid:
+        shares[item.ref] += share
+    shares[0] += result.leftover
+    return shares

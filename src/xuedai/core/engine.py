@@ -6,9 +6,10 @@ settlements (贴息, the borrower's interest, principal due) and the contract's 
 How the timeline is walked, and why:
 
 - Normal interest accrues on the principal that has not yet fallen due, over stretches that break
-  only where that principal or the payer changes — a settlement, the self-pay start, an early
-  repayment — never at a payment of overdue amounts (DOMAIN.md §4 Day count). Each settlement rounds
-  the state's and the borrower's accruals once, separately.
+  only where that principal, the payer or the rate changes — a settlement, the self-pay start, an
+  early repayment, a rate change (``LoanTerms.rate_changes``) — never at a payment of overdue
+  amounts (DOMAIN.md §4 Day count). Penalty and compound interest follow the rate in force each
+  day. Each settlement rounds the state's and the borrower's accruals once, separately.
 - Principal that falls due leaves the normal-interest base on its due day whether or not it is paid:
   if unpaid at the end of that day it accrues penalty interest instead (DOMAIN.md §4 Overdue), and
   the borrower's unpaid interest accrues compound interest, both per day at /360.
@@ -132,24 +133,26 @@ class _Contract:
         t = self.terms
         overdue_principal = self._unpaid("principal")
         overdue_interest = self._unpaid("interest")
-        self.penalty += penalty_accrual(
-            overdue_principal, t.annual_rate, t.penalty_multiplier, self.last_day, day
-        )
-        self.compound += penalty_accrual(
-            overdue_interest, t.annual_rate, t.penalty_multiplier, self.last_day, day
-        )
+        # The penalty rate follows the contract rate day by day (130 % of the rate in force), and the
+        # misuse multiplier (150 %) from the day misuse was flagged (LoanTerms.penalty_pieces).
+        for start, end, rate, multiplier in t.penalty_pieces(self.last_day, day):
+            self.penalty += penalty_accrual(overdue_principal, rate, multiplier, start, end)
+            self.compound += penalty_accrual(overdue_interest, rate, multiplier, start, end)
         self.last_day = day
 
     def normal_accrual_to(self, day: date) -> tuple[Accrual, Accrual]:
         """(state's, borrower's) normal interest on the not-yet-due principal for [period start, day)."""
         state, borrower = Accrual(), Accrual()
         t = self.terms
-        for start, end, payer in split_by_payer(self.period_start, day, t.borrower_periods):
-            accrual = stretch_accrual(self.not_yet_due, t.annual_rate, start, end, t.basis)
-            if payer == "state":
-                state += accrual
-            else:
-                borrower += accrual
+        # A stretch breaks where the payer or the rate changes (DOMAIN.md §4; core.rates): each
+        # piece is weighed on its own, the pieces' exact accruals summed, rounded once at settlement.
+        for payer_start, payer_end, payer in split_by_payer(self.period_start, day, t.borrower_periods):
+            for start, end, rate in t.by_rate(payer_start, payer_end):
+                accrual = stretch_accrual(self.not_yet_due, rate, start, end, t.basis)
+                if payer == "state":
+                    state += accrual
+                else:
+                    borrower += accrual
         return state, borrower
 
     # -- events ---------------------------------------------------------------------------------
@@ -343,3 +346,26 @@ def simulate(
         early_repayments=tuple(contract.outcomes),
         state=contract.state(as_of),
     )
+
+
+def owed_items(
+    terms: LoanTerms,
+    on: date,
+    payments: Iterable[Payment] = (),
+    early_repayments: Sequence[EarlyRepayment] = (),
+) -> list[Owed]:
+    """What a payment on ``on`` would find owed on this contract, item by item: the amounts due
+    and unpaid at the end of ``on``'s settlement (and the day's earlier payments), plus the penalty
+    and compound interest a payment charges first (accrued to ``on``, rounded as ``pay`` does).
+
+    The input of :func:`xuedai.core.allocation.split_across_contracts`: spreading one payment over
+    a borrower's contracts needs each contract's items, not only its totals (DOMAIN.md §4
+    Allocation: category by category, the oldest contract first within each).
+    """
+    contract = walk(_Contract(terms), on, payments, early_repayments)
+    owed = [Owed(i.kind, i.due_on, i.unpaid) for i in contract.items if i.unpaid > 0]
+    for kind, accrual in (("penalty", contract.penalty), ("compound", contract.compound)):
+        amount = accrual.rounded()
+        if amount > 0:
+            owed.append(Owed(kind, on, amount))  # type: ignore[arg-type]
+    return owed

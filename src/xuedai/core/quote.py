@@ -15,7 +15,13 @@ Request fields (DOMAIN.md §4 for the rules behind each):
   ``self_pay_from``; with neither, all principal falls due at maturity),
 - ``payments``: a list of ``{on, amount}``; payments after ``as_of`` are ignored; what exceeds the
   amount owed waits as credit and pays the next amounts as they fall due,
-- ``penalty_multiplier``: default ``"1.3"``.
+- ``penalty_multiplier``: default ``"1.3"``,
+- ``rate_changes``: the contract's rate schedule after the signing ``annual_rate``, a list of
+  ``{"from": "YYYY-MM-DD", "annual_rate": "0.0285"}`` — the rate in force from that day on; dates
+  strictly ascending and after ``disbursed_on`` (a rate change breaks the stretch, DOMAIN.md §4;
+  the penalty rate follows the rate in force). The answer then lists ``rate_periods``,
+- ``misuse_from``: the day misuse of funds (挪用) was flagged; penalty and compound interest from
+  then on use 150 % of the rate instead of ``penalty_multiplier`` (DOMAIN.md §1).
 
 Unknown fields are refused, so that a misspelt field cannot silently change a quote.
 """
@@ -32,6 +38,7 @@ from xuedai.core.daycount import BASES, Basis, MonthDay
 from xuedai.core.engine import simulate
 from xuedai.core.money import MoneyError, format_money, shown, to_decimal, to_money
 from xuedai.core.overdue import DEFAULT_PENALTY_MULTIPLIER
+from xuedai.core.rates import RateChange, rate_periods
 from xuedai.core.schedule import (
     DEFAULT_SETTLEMENT_DAY,
     Instalment,
@@ -56,6 +63,8 @@ FIELDS = (
     "principal_from",
     "payments",
     "penalty_multiplier",
+    "rate_changes",
+    "misuse_from",
     "as_of",
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -155,11 +164,7 @@ def _terms(request: Mapping[str, Any]) -> tuple[LoanTerms, date]:
             name = _field_name(key)
             raise QuoteError(f"未知字段 {name}（可用字段：{', '.join(FIELDS)}）", name)
 
-    rate = _decimal(_get(request, "annual_rate", required=True), "annual_rate")
-    if rate < 0:
-        raise QuoteError("annual_rate 不能为负", "annual_rate")
-    if rate >= 1:
-        raise QuoteError("annual_rate 应写成小数（如 0.0565 表示 5.65%）", "annual_rate")
+    rate = _rate(_get(request, "annual_rate", required=True), "annual_rate")
 
     basis_value = request.get("basis", "pboc")
     if basis_value not in BASES:
@@ -207,6 +212,13 @@ def _terms(request: Mapping[str, Any]) -> tuple[LoanTerms, date]:
                 "penalty_multiplier（罚息倍数）应在 1 到 10 之间（如 1.3、1.5）", "penalty_multiplier"
             )
 
+    rate_changes = _rate_changes(request, disbursed_on)
+    misuse_from = None
+    if request.get("misuse_from") is not None:
+        misuse_from = _date(request["misuse_from"], "misuse_from")
+        if misuse_from <= disbursed_on:
+            raise QuoteError("misuse_from（认定挪用日期）应晚于 disbursed_on（放款日）", "misuse_from")
+
     terms = LoanTerms(
         principal=principal,
         disbursed_on=disbursed_on,
@@ -217,8 +229,37 @@ def _terms(request: Mapping[str, Any]) -> tuple[LoanTerms, date]:
         settlement_day=month_day,
         principal_plan=tuple(plan),
         penalty_multiplier=multiplier,
+        rate_changes=rate_changes,
+        misuse_from=misuse_from,
     )
     return terms, as_of
+
+
+def _rate(value: Any, field: str) -> Decimal:
+    rate = _decimal(value, field)
+    if rate < 0:
+        raise QuoteError(f"{field}（年利率）不能为负", field)
+    if rate >= 1:
+        raise QuoteError(f"{field}（年利率）应写成小数（如 0.0565 表示 5.65%）", field)
+    return rate
+
+
+def _rate_changes(request: Mapping[str, Any], disbursed_on: date) -> tuple[RateChange, ...]:
+    """``rate_changes``: each ``{from, annual_rate}`` checked, dates strictly ascending after
+    disbursement (a change on the disbursement day would be the signing rate itself)."""
+    if request.get("rate_changes") is None:
+        return ()
+    entries = _list_of_dicts(request["rate_changes"], "rate_changes", ("from", "annual_rate"))
+    changes: list[RateChange] = []
+    for index, entry in enumerate(entries):
+        where = f"rate_changes[{index}]"
+        on = _date(entry["from"], f"{where}.from")
+        if on <= disbursed_on:
+            raise QuoteError(f"{where}.from（利率调整生效日）应晚于 disbursed_on（放款日）", f"{where}.from")
+        if changes and on <= changes[-1].effective_from:
+            raise QuoteError(f"{where}.from（利率调整生效日）应晚于上一项，按日期升序排列", f"{where}.from")
+        changes.append(RateChange(on, _rate(entry["annual_rate"], f"{where}.annual_rate")))
+    return tuple(changes)
 
 
 def _plan(
@@ -277,7 +318,7 @@ def quote(request: Mapping[str, Any]) -> dict[str, Any]:
     payments = _payments(request, terms.disbursed_on)
     result = simulate(terms, as_of, payments)
     state = result.state
-    return {
+    answer: dict[str, Any] = {
         "settlements": [
             {
                 "date": row.on.isoformat(),
@@ -298,3 +339,10 @@ def quote(request: Mapping[str, Any]) -> dict[str, Any]:
             "credit": format_money(state.credit),
         },
     }
+    if terms.rate_changes:
+        answer["rate_periods"] = [
+            {"from": p.start.isoformat(), "until": p.end and p.end.isoformat(),
+             "annual_rate": str(p.annual_rate)}
+            for p in rate_periods(terms.disbursed_on, terms.annual_rate, terms.rate_changes, as_of)
+        ]
+    return answer

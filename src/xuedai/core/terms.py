@@ -11,7 +11,8 @@ from datetime import date
 from decimal import Decimal
 
 from xuedai.core.daycount import Basis, MonthDay
-from xuedai.core.overdue import DEFAULT_PENALTY_MULTIPLIER
+from xuedai.core.overdue import DEFAULT_PENALTY_MULTIPLIER, MISUSE_PENALTY_MULTIPLIER
+from xuedai.core.rates import RateChange, check_rate_changes, rate_on, split_by_rate
 from xuedai.core.schedule import DEFAULT_SETTLEMENT_DAY, Instalment, settlement_dates
 from xuedai.core.subsidy import Period
 
@@ -24,7 +25,8 @@ class LoanTerms:
     :func:`xuedai.core.subsidy.borrower_periods`); every other day is subsidised by the state.
     ``principal_plan``: the instalments (validated against the term when simulated); empty means
     all principal falls due at maturity. ``interest_waived_years`` and ``penalty_waived_on`` carry
-    relief programmes (:mod:`xuedai.core.relief`).
+    relief programmes (:mod:`xuedai.core.relief`). ``rate_changes``: the rate schedule after the
+    signing rate ``annual_rate`` (:mod:`xuedai.core.rates`), ascending and after disbursement.
     """
 
     principal: Decimal
@@ -38,6 +40,11 @@ class LoanTerms:
     penalty_multiplier: Decimal = DEFAULT_PENALTY_MULTIPLIER
     interest_waived_years: frozenset[int] = field(default_factory=frozenset)
     penalty_waived_on: tuple[date, ...] = ()
+    rate_changes: tuple[RateChange, ...] = ()
+    # Misuse of funds (挪用) flagged by a supervisor: penalty and compound interest from that day on
+    # use ``misuse_multiplier`` (150 %, DOMAIN.md §1 penalty interest) instead of ``penalty_multiplier``.
+    misuse_from: date | None = None
+    misuse_multiplier: Decimal = MISUSE_PENALTY_MULTIPLIER
 
     def __post_init__(self) -> None:
         if self.principal <= 0:
@@ -48,6 +55,29 @@ class LoanTerms:
             raise ValueError("罚息倍数不能为负")
         if self.maturity <= self.disbursed_on:
             raise ValueError("到期日必须晚于放款日")
+        check_rate_changes(self.rate_changes, self.disbursed_on)
+
+    def rate_on(self, day: date) -> Decimal:
+        """The annual rate in force on ``day`` (the signing rate before any change)."""
+        return rate_on(day, self.annual_rate, self.rate_changes)
+
+    def by_rate(self, start: date, end: date) -> list[tuple[date, date, Decimal]]:
+        """``[start, end)`` cut where the rate changes (:func:`xuedai.core.rates.split_by_rate`)."""
+        return split_by_rate(start, end, self.annual_rate, self.rate_changes)
+
+    def penalty_pieces(self, start: date, end: date) -> list[tuple[date, date, Decimal, Decimal]]:
+        """``[start, end)`` cut where the rate or the penalty multiplier changes:
+        (start, end, rate, multiplier) — penalty follows the rate in force and, from the misuse day
+        on, the misuse multiplier."""
+        pieces = []
+        for a, b, rate in self.by_rate(start, end):
+            cut = self.misuse_from
+            if cut is not None and a < cut < b:
+                pieces += [(a, cut, rate, self.penalty_multiplier), (cut, b, rate, self.misuse_multiplier)]
+            else:
+                late = cut is not None and a >= cut
+                pieces.append((a, b, rate, self.misuse_multiplier if late else self.penalty_multiplier))
+        return pieces
 
     def settlement_dates(self) -> list[date]:
         return settlement_dates(self.disbursed_on, self.maturity, self.settlement_day)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from xuedai.core.overdue import penalty_rate
+from xuedai.core.rates import rate_on
 
 from .models import Kind, Posting
+from .rate_statement import period_rates_text
+from .terms import rate_changes
 
 
 def _d(day: dt.date | None) -> str:
@@ -31,19 +34,21 @@ def explain(posting: Posting, *, contract, settlement_days: list[dt.date]) -> st
         return f"冲正 {what}：{posting.memo}"
     start = _previous_settlement(on, settlement_days, contract.disbursed_on or on)
     self_pay = contract.self_pay_from
-    rate = f"{contract.annual_rate * 100:.4f}".rstrip("0").rstrip(".")
     if kind == Kind.SUBSIDY_INTEREST:
         end = min(on, self_pay) if self_pay and self_pay > start else on
-        return (f"贴息：{_d(start)}至{_d(end)}在校期间的利息（年利率{rate}%）由财政承担，"
+        rates = period_rates_text(contract, start, end)
+        return (f"贴息：{_d(start)}至{_d(end)}在校期间的利息（{rates}）由财政承担，"
                 f"记入应收贴息，借款人不需偿还")
     if kind == Kind.INTEREST:
         begin = max(start, self_pay) if self_pay else start
-        return (f"自付利息：{_d(begin)}至{_d(on)}的利息由借款人承担（毕业后自付，年利率{rate}%），"
-                f"{_d(on)}应还")
+        return (f"自付利息：{_d(begin)}至{_d(on)}的利息由借款人承担（毕业后自付，"
+                f"{period_rates_text(contract, begin, on)}），{_d(on)}应还")
     if kind == Kind.PRINCIPAL:
         return f"本金到期：按还款计划{_d(on)}应还本金"
     multiplier = contract.policy_version.penalty_multiplier
-    p_rate = f"{penalty_rate(contract.annual_rate, multiplier) * 100:.4f}".rstrip("0").rstrip(".")
+    # The penalty rate follows the contract rate in force (130 % of it); shown as of the posting day.
+    in_force = rate_on(on, contract.annual_rate, rate_changes(contract))
+    p_rate = f"{penalty_rate(in_force, multiplier) * 100:.4f}".rstrip("0").rstrip(".")
     if kind == Kind.PENALTY:
         return (f"罚息：逾期本金按合同利率的{multiplier * 100:.0f}%（年{p_rate}%）按日计收，"
                 f"计至{_d(on)}还款时结计")

@@ -117,7 +117,8 @@ def reconcile(*, as_of: dt.date, chunk_size: int = 500,
     total, done, last = qs.count(), 0, 0
     while True:
         chunk = list(qs.filter(pk__gt=last)
-                     .prefetch_related("reliefs__programme", "early_repayments")[:chunk_size])
+                     .prefetch_related("reliefs__programme", "early_repayments",
+                                       "contract__rate_changes")[:chunk_size])
         if not chunk:
             break
         for account in chunk:

@@ -3,8 +3,9 @@
 One function, :func:`contract_terms`, so the services, the deduction run and ``xuedai reconcile`` all
 replay a contract with the same terms. What comes from where (DOMAIN.md §1, §4):
 
-- principal, rate, maturity, self-pay start: the contract (its 执行年利率 as cached on the row; a
-  later repricing notice updates that column, not this module);
+- principal, signing rate, maturity, self-pay start: the contract;
+- the rate schedule after the signing rate: the contract's ``loans.RateChange`` rows (repricing
+  notices and LPR resets, derived by ``loans.rate_schedule``), as ``core.rates.RateChange``;
 - day-count basis, settlement day, penalty multiplier, grace years: the signing policy version;
 - principal plan: equal yearly principal from the first settlement after the self-pay start moved
   on by the grace years (the calculator's rule, ``calculator.contract_request``), or everything at
@@ -23,6 +24,7 @@ from decimal import Decimal
 
 from xuedai.core.daycount import MonthDay, add_years, next_occurrence
 from xuedai.core.early_repayment import early_repayment_deduction_date
+from xuedai.core.rates import RateChange
 from xuedai.core.relief import ReliefProgramme, apply_relief
 from xuedai.core.schedule import Instalment, default_principal_plan
 from xuedai.core.subsidy import Suspension, borrower_periods
@@ -53,6 +55,9 @@ def contract_terms(contract, reliefs=None) -> LoanTerms:
                                           suspensions=confirmed_suspensions(contract)),
         settlement_day=MonthDay.parse(policy.settlement_day),
         penalty_multiplier=policy.penalty_multiplier,
+        rate_changes=rate_changes(contract),
+        misuse_from=misuse_from(contract),
+        misuse_multiplier=policy.misuse_penalty_multiplier,
     )
     plan = chosen_plan(contract)
     first_due = principal_from(contract)
@@ -67,6 +72,14 @@ def contract_terms(contract, reliefs=None) -> LoanTerms:
     return terms
 
 
+def rate_changes(contract) -> tuple[RateChange, ...]:
+    """The contract's recorded rate changes, oldest first (through ``.all()``: prefetchable)."""
+    if contract.pk is None:
+        return ()
+    rows = sorted(contract.rate_changes.all(), key=lambda r: r.effective_from)
+    return tuple(RateChange(r.effective_from, r.annual_rate) for r in rows)
+
+
 def _terms_changes(contract, kind: str) -> list:
     """The contract's recorded changes of ``kind``, oldest first; through ``.all()``, so a caller
     that prefetched ``terms_changes`` pays no query. An unsaved contract has none."""
@@ -79,6 +92,12 @@ def confirmed_suspensions(contract) -> list[Suspension]:
     """Confirmed 休学: the borrower pays interest until the subsidy resumes on return (DOMAIN.md §4
     Status changes; core.subsidy.borrower_periods)."""
     return [Suspension(c.starts_on, c.ends_on) for c in _terms_changes(contract, TermsChangeKind.SUSPENSION)]
+
+
+def misuse_from(contract) -> dt.date | None:
+    """The first day misuse of funds was flagged (None: never): the misuse multiplier from then on."""
+    days = [c.starts_on for c in _terms_changes(contract, TermsChangeKind.MISUSE) if c.starts_on]
+    return min(days) if days else None
 
 
 def confirmed_loss(contract) -> bool:

@@ -17,11 +17,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xuedai.audit.services import audit_record
 from xuedai.orgs.models import Role
-from xuedai.orgs.permissions import fully_logged_in, roles_required, staff_required
+from xuedai.orgs.permissions import fully_logged_in, may_open, roles_required, staff_required
 
 from . import selectors
 from .deduction import files
@@ -30,6 +31,7 @@ from .deduction.services import ImportError_, deduction_import, deduction_post, 
 from .explain import explain
 from .forms import ResultUploadForm
 from .models import Kind
+from .rate_statement import rate_history
 from .services.ledger import account_terms
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +52,11 @@ def account_detail(request, contract_id: int):
         "grades": account.grades.order_by("-as_of")[:8],
         "early": account.early_repayments.order_by("-deduct_on"),
         "reliefs": account.reliefs.select_related("programme"),
-        "owed": account.amount_owed,
+        "owed": account.amount_owed, "rate_periods": rate_history(contract),
+        "may_flag_misuse": may_open(request.user, reverse("loans:misuse_flag", args=[contract.pk])),
+        "misuse": contract.terms_changes.filter(kind="misuse").first(),
+        "may_take_payment": may_open(request.user,
+                                     reverse("loans:borrower_payment", args=[contract.borrower_id])),
     })
 
 

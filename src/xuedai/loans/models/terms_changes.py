@@ -18,6 +18,9 @@ class TermsChangeKind(models.TextChoices):
     SUSPENSION = "suspension", "休学"
     # 损失 whatever the days overdue (DOMAIN.md §6 "has died").
     DEATH = "death", "死亡"
+    # Misuse of funds (挪用) flagged by a supervisor with a reason (``source``): penalty interest from
+    # ``starts_on`` uses the policy's misuse multiplier (150 %, DOMAIN.md §1).
+    MISUSE = "misuse", "挪用贷款"
 
 
 class TermsChange(models.Model):

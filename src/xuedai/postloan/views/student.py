@@ -16,6 +16,7 @@ from xuedai import businessdate
 from xuedai.audit.services import audit_export
 from xuedai.documents.pdf import pdf_response
 from xuedai.loans.amount_due import borrower_due, contract_due
+from xuedai.loans.rate_statement import rate_history
 from xuedai.origination.models import LIVE_STATES, ContractState
 
 from .. import request_selectors as sel
@@ -69,7 +70,9 @@ def my_contract(request, pk: int):
     today = businessdate.today()
     account = _account(contract)
     due = contract_due(contract, today, account) if _live(contract, today) else None
+    periods = [p for p in rate_history(contract) if p["start"] <= today]
     return render(request, "postloan/student/contract.html", {
+        "rate_periods": periods, "current_rate": periods[-1]["rate"] if periods else contract.annual_rate,
         "borrower": borrower, "contract": contract, "account": account, "due": due,
         "postings": _explained_postings(account, contract) if account else [],
         "early": account.early_repayments.order_by("-deduct_on") if account else [],

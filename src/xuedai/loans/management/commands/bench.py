@@ -20,17 +20,28 @@ class Command(BaseCommand):
         parser.add_argument("--keep-run", action="store_true", help="保留运行后的数据库副本")
         parser.add_argument("--in-place", action="store_true",
                             help="不复制数据库，直接消耗基准组合 / run on the portfolio itself (no copy)")
+        parser.add_argument("--repriced", type=float, default=None,
+                            help="只测结息：无利率调整与该比例合同调整利率各一次 / the settlement "
+                                 "with none and this share of contracts repriced, one run (e.g. 0.3)")
         parser.add_argument("--dense", action="store_true",
                             help="五级分类为每户写记录 / a grade record for every account (else sparse)")
 
-    def handle(self, *args, loans, json: bool, chunk, sample, keep_run, dense, in_place, **options):
-        from xuedai.batch import bench
+    def handle(self, *args, loans, json: bool, chunk, sample, keep_run, dense, in_place, repriced=None,
+               **options):
+        from xuedai.batch import bench, bench_repricing
         from xuedai.loans.batches import grade_overrides, settle_leftovers
         from xuedai.loans.fastpath import kernel_layouts
 
         if connection.vendor != "postgresql":
             raise CommandError("bench 需要 PostgreSQL（scripts/with-postgres.sh）/ bench needs PostgreSQL")
         out = self.stderr.write if json else self.stdout.write  # progress never mixes with the JSON
+        if repriced is not None:
+            if not 0 < repriced <= 1:
+                raise CommandError("--repriced 应在 0 到 1 之间（如 0.3）")
+            report = bench_repricing.run(loans, share=repriced, chunk=chunk,
+                                         settle_leftovers=settle_leftovers, sample=sample, out=out)
+            self.stdout.write(_dumps(report) if json else bench_repricing.table(report))
+            return
         report = bench.run(loans, chunk=chunk, layouts=kernel_layouts(), settle_leftovers=settle_leftovers,
                            overrides=grade_overrides, sample=sample, keep_run=keep_run, dense=dense,
                            in_place=in_place, out=out)
