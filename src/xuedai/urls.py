@@ -13,6 +13,7 @@ urlpatterns = [
     path("origination/", include("xuedai.origination.urls")),
     path("policies/", include("xuedai.policies.urls")),
     path("audit/", include(("xuedai.reports.audit_urls", "audit"))),
+    path("reports/quarter/", include(("xuedai.reports.quarter.urls", "quarter"))),
     path("calculator/", include("xuedai.calculator.urls")),
     path("jobs/", include("xuedai.jobs.urls")),
     path("daily/", include("xuedai.daily.urls")),

@@ -22,6 +22,7 @@ from xuedai.orgs.scope import sees_everything
 from xuedai.origination import selectors as contracts
 from xuedai.origination.models import ENDED_STATES, LIVE_STATES, ApplicationState, BatchState, ContractState
 from xuedai.origination.rules import academic_year_of
+from xuedai.reports.quarter.work import quarter_work_items
 
 PROVINCE_KINDS = {
     OrgKind.PROVINCE_CENTRE,
@@ -377,6 +378,8 @@ def staff_sections(user: User) -> list[Section]:
         sections.append(state_money(user, today))
     if user.has_role(Role.ADMIN) or user.is_superuser:
         sections.append(admin(user, today))
+    if items := quarter_work_items(user, today):  # the quarter end's 认定表, with its clock
+        sections.insert(0, Section("季末五级分类", numbers=[Number(**item) for item in items]))
     return sections
 
 

@@ -1,0 +1,145 @@
+"""关注 and 损失 set by hand, with a reason [004 第七条 (二)(五)]; each one audited.
+
+关注: repaying, but only after collection or other measures — needs collection, lost contact (失联),
+repeated failed deductions. 损失: the borrower died, or cannot repay after recovery measures.
+
+A designation applies at every later quarter end while it is not withdrawn (``snapshot`` step 4).
+Made while the latest quarter's 认定表 of the contract's unit and project year is still open, it also
+moves that quarter's grade now, as a :class:`GradeMove` naming who and why; once that table is
+submitted, the quarter is locked and the designation counts from the next quarter end.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from xuedai import businessdate
+from xuedai.audit.services import audit_record
+from xuedai.core.classification import Grade
+
+from .models import (
+    GRADE_LABELS,
+    LOCKED_STATUSES,
+    LOSS_REASONS,
+    SPECIAL_MENTION_REASONS,
+    DesignationReason,
+    GradeDesignation,
+    GradeMove,
+    MoveReason,
+    QualityReport,
+    QuarterGrade,
+    QuarterSnapshot,
+)
+
+ALLOWED = {Grade.SPECIAL_MENTION.rank: SPECIAL_MENTION_REASONS, Grade.LOSS.rank: LOSS_REASONS}
+
+
+class DesignationError(ValueError):
+    """Bad input for a designation, in Chinese naming the field."""
+
+
+def _open_row(contract_id: int) -> QuarterGrade | None:
+    """The contract's row in the latest snapshot, when its unit's 认定表 there is not locked."""
+    snapshot = QuarterSnapshot.objects.order_by("-as_of").first()
+    if snapshot is None:
+        return None
+    row = QuarterGrade.objects.select_for_update().filter(snapshot=snapshot, contract_id=contract_id).first()
+    if row is None:
+        return None
+    locked = QualityReport.objects.filter(
+        snapshot=snapshot, unit_id=row.unit_id, project_year=row.project_year, status__in=LOCKED_STATUSES
+    ).exists()
+    return None if locked else row
+
+
+def _move(row: QuarterGrade, to_rank: int, reason: str, note: str, actor) -> GradeMove:
+    move = GradeMove.objects.create(
+        snapshot_id=row.snapshot_id,
+        contract_id=row.contract_id,
+        unit_id=row.unit_id,
+        project_year=row.project_year,
+        from_rank=row.rank,
+        to_rank=to_rank,
+        reason=reason,
+        note=note[:300],
+        actor=actor,
+    )
+    return move
+
+
+@transaction.atomic(durable=True)
+def grade_designate(*, actor, contract, rank: int, reason: str, note: str) -> tuple[GradeDesignation, bool]:
+    """Record 关注 / 损失 for ``contract`` (already scope-checked by the caller); returns the
+    designation and whether it moved the open quarter's grade."""
+    if rank not in ALLOWED:
+        raise DesignationError("认定分类：只能人工认定为“关注”或“损失”。")
+    if reason not in ALLOWED[rank]:
+        allowed = "、".join(DesignationReason(r).label for r in ALLOWED[rank])
+        raise DesignationError(f"原因：认定为“{GRADE_LABELS[rank]}”的原因只能是{allowed}。")
+    note = (note or "").strip()
+    if not note:
+        raise DesignationError("说明：请写明认定的依据（如催收记录、失联情况、死亡证明）。")
+    designation = GradeDesignation.objects.create(
+        contract_id=contract.pk,
+        rank=rank,
+        reason=reason,
+        note=note[:300],
+        designated_on=businessdate.today(),
+        designated_by=actor,
+    )
+    row = _open_row(contract.pk)
+    moved = row is not None and row.rank < rank
+    if moved:
+        assert row is not None
+        _move(row, rank, MoveReason.DESIGNATED, f"{DesignationReason(reason).label}：{note}", actor)
+        QuarterGrade.objects.filter(pk=row.pk).update(rank=rank, reason=reason)
+    audit_record(
+        actor=actor,
+        action="reports.grade_designate",
+        obj=designation,
+        subject=contract,
+        after={
+            "grade": GRADE_LABELS[rank],
+            "reason": DesignationReason(reason).label,
+            "note": note,
+            "moved_open_quarter": moved,
+        },
+    )
+    return designation, moved
+
+
+@transaction.atomic(durable=True)
+def grade_designation_withdraw(*, actor, designation: GradeDesignation, note: str) -> bool:
+    """Withdraw a designation from today; in the open quarter the grade goes back to the computed one
+    when this designation was what set it (other designations still in force keep theirs)."""
+    note = (note or "").strip()
+    if not note:
+        raise DesignationError("说明：请写明撤销认定的原因。")
+    if designation.withdrawn_on is not None:
+        raise DesignationError("该认定已撤销。")
+    designation.withdrawn_on, designation.withdrawn_by = businessdate.today(), actor
+    designation.save(update_fields=["withdrawn_on", "withdrawn_by"])
+    row = _open_row(designation.contract_id)
+    moved = False
+    if row is not None and row.reason == designation.reason:
+        others = (
+            GradeDesignation.objects.filter(contract_id=designation.contract_id, withdrawn_on__isnull=True)
+            .order_by("-rank", "-id")
+            .first()
+        )
+        rank, reason = (
+            (max(others.rank, row.computed_rank), others.reason) if others else (row.computed_rank, "")
+        )
+        if others and others.rank <= row.computed_rank:
+            reason = ""
+        if rank != row.rank:
+            _move(row, rank, MoveReason.WITHDRAWN, note, actor)
+            moved = True
+        QuarterGrade.objects.filter(pk=row.pk).update(rank=rank, reason=reason)
+    audit_record(
+        actor=actor,
+        action="reports.grade_designation_withdraw",
+        obj=designation,
+        after={"note": note, "moved_open_quarter": moved},
+    )
+    return moved
