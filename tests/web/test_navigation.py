@@ -72,3 +72,17 @@ def test_may_open_follows_the_views_own_rules(province):
     request.user, request.session = auditor, {SESSION_FLAG: True}
     with pytest.raises(PermissionDenied):
         view(request)
+
+
+def test_groups_become_drop_downs_and_a_group_of_one_is_its_link(client, province):
+    from xuedai.web.navigation import nav_menu
+
+    admin = factories.make_user(province.centre, Role.ADMIN)
+    menu = nav_menu(nav_items_for(admin, "/"))
+    system = next(entry for entry in menu if entry["label"] == "系统")
+    assert {c["label"] for c in system["children"]} >= {"审计日志", "批处理", "后台任务"}
+    assert len(menu) <= 6  # one line at 1366 px (the role walk measures the page width)
+    dept = factories.make_user(province.departments[province.universities[0].pk][0], Role.DEPARTMENT_STAFF)
+    assert all("children" not in entry for entry in nav_menu(nav_items_for(dept, "/")))
+    html = login(client, admin).get("/").content.decode()
+    assert 'class="dropdown-item" href="/audit/"' in html and 'href="/borrowers/"' in html

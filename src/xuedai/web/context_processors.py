@@ -3,7 +3,7 @@
 from xuedai import businessdate
 from xuedai.orgs.permissions import second_factor_passed
 
-from .navigation import nav_items_for
+from .navigation import nav_items_for, nav_menu
 
 
 def navigation(request):
@@ -12,5 +12,5 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not second_factor_passed(request):
         return {"signed_in": False}
-    return {"signed_in": True, "nav_items": nav_items_for(user, request.path),
+    return {"signed_in": True, "nav_items": nav_menu(nav_items_for(user, request.path)),
             "business_date": businessdate.today()}
