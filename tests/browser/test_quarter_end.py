@@ -59,6 +59,7 @@ def test_university_submits_the_quarter_and_the_province_sees_it(browser, live_s
         page.goto("/")
         assert "季末待提交的认定表" in page.locator("main").inner_text()
         assert "剩余2个工作日" in page.locator("main").inner_text()
+        page.get_by_role("button", name="贷后与资金").click()  # the menu's drop-down
         page.get_by_role("link", name="季末分类").first.click()
         page.get_by_role("link", name="认定表").first.click()
         main = page.locator("main").inner_text()
