@@ -76,7 +76,7 @@ SCALAR_ONLY = """
 """
 # One read per chunk: the kernel's columns and, per account, whether the scalar service takes it.
 CHUNK_READ = [*READ, io.Column("scalar", f"(CASE WHEN {SCALAR_ONLY} THEN 1 ELSE 0 END)::int4", 4)]
-# The chunk's rate schedules (loans.RateChange, issue 12): every change before the settlement day, so
+# The chunk's rate schedules (loans.RateChange, DOMAIN.md §4): every change before the settlement day, so
 # the kernel knows the rate on each period start and the changes inside the period (rate_kernel).
 RATE_CHANGES_READ = [
     io.Column("id", "r.contract_id"),

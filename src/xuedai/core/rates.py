@@ -73,7 +73,7 @@ def split_by_rate(
     A change to the same rate as before does not cut (the stretch stays whole, so the whole-year
     rule still applies to it).
 
-    Worked example (issue 12): 20 Dec 2022 → 20 Dec 2023 with a cut from 3.75 % to 3.15 % on
+    Worked example: 20 Dec 2022 → 20 Dec 2023 with a cut from 3.75 % to 3.15 % on
     1 Jan 2023 → 12 days at 3.75 %, then 353 days at 3.15 %.
 
     >>> pieces = split_by_rate(date(2022, 12, 20), date(2023, 12, 20), Decimal("0.0375"),

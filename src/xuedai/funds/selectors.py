@@ -190,7 +190,7 @@ def subsidy_payments(user: User) -> QuerySet[SubsidyPayment]:
 
 
 def dashboard_figures(user: User) -> dict:
-    """The state's money on the home pages (issue 7's dashboards): fund balances, accruals waiting
+    """The state's money on the home pages (the dashboards): fund balances, accruals waiting
     for the bank, the last settlement, and the subsidy still receivable — a few aggregates each."""
     from django.db.models import Sum as _Sum
 

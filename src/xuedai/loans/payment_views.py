@@ -1,5 +1,5 @@
 """柜台还款: the county records one payment a borrower brings in, spread over his contracts oldest
-first, 先收息、后还本 (DOMAIN.md §4 Allocation; issue 12 item 6). The page shows each live contract
+first, 先收息、后还本 (DOMAIN.md §4 Allocation). The page shows each live contract
 with what it owes today and, before posting, how the amount would be split."""
 
 from decimal import Decimal, InvalidOperation

@@ -1,4 +1,4 @@
-"""The borrower's statement of rate periods: each rate, from when to when, and why (issue 12).
+"""The borrower's statement of rate periods: each rate, from when to when, and why.
 
 DOMAIN.md §1 interest rate and §9 (borrowers not knowing what is due): when a notice or an LPR
 reset changes the rate, the statement says from which day, to what, and on what basis, and each

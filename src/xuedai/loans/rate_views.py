@@ -1,5 +1,5 @@
 """利率调整: the province sees which contracts a cut for existing borrowers reprices, and registers
-the rate changes due by today (DOMAIN.md §1 interest rate; issue 12 item 1).
+the rate changes due by today (DOMAIN.md §1 interest rate).
 
 The preview is scoped to the user (a province centre sees its counties and universities); the
 registration writes, set-based, every change the policy versions and the LPR history give the live

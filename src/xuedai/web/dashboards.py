@@ -320,7 +320,7 @@ def auditor(user: User, today: dt.date) -> Section:
 
 
 def state_money(user: User, today: dt.date) -> Section:
-    """财政资金 (issue 11): risk fund and subsidy figures for the roles that handle them."""
+    """财政资金 (DOMAIN.md §6): risk fund and subsidy figures for the roles that handle them."""
     f = dashboard_figures(user)
     last = f["last_settlement"]
     last_hint = (f"{last:%Y-%m-%d} 补偿 {display_money(f['last_cover'])}，"

@@ -43,7 +43,7 @@ STAFF_MENU = [
     NavItem("扣款文件", "loans:deduction_runs",
             frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER,
                        Role.AUDITOR}), group="贷后与资金"),
-    # The state's money (issue 11): province office, bank, universities, counties, auditors.
+    # The state's money (DOMAIN.md §6): province office, bank, universities, counties, auditors.
     NavItem("财政资金", "funds:riskfund",
             frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER,
                        Role.UNIVERSITY_OFFICER, Role.AUDITOR}), group="贷后与资金"),

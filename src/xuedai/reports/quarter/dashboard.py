@@ -1,4 +1,4 @@
-"""The quarter-end dashboard's data, within the viewer's scope (DOMAIN.md §6; issue 10 item 4):
+"""The quarter-end dashboard's data, within the viewer's scope (DOMAIN.md §6):
 the balance per grade and the non-performing ratio (不良率) over the last quarters, and the overdue
 principal and borrowers per unit at the latest quarter end. Each a GROUP BY over the snapshots;
 every bar carries the URL of the list behind it (the drilldown), which filters the same rows."""
