@@ -17,7 +17,7 @@ from xuedai.orgs.models import OrgKind, Role
 from .calendar import province_deadline
 from .models import ProvinceSummary, QuarterSnapshot, ReportStatus
 from .selectors import summary
-from .submissions import SubmissionError
+from .submissions import SubmissionError, review_comment, review_record
 
 CENTRE_KINDS = (OrgKind.PROVINCE_CENTRE, OrgKind.PROVINCE_LOAN_OFFICE)
 
@@ -81,20 +81,8 @@ def province_summary_review(
     report = _locked(report)
     if not (actor.organisation_id == report.centre_id and actor.has_role(Role.SUPERVISOR)):
         raise SubmissionError("只有省资助中心的负责人可以审核汇总表。")
-    if report.status != ReportStatus.SUBMITTED:
-        raise SubmissionError(f"该汇总表{report.get_status_display()}，没有待审核的版本。")
-    if report.submitted_by_id == actor.pk:
-        raise SubmissionError("经办人与负责人不能是同一人。")
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise SubmissionError("审核意见：退回时请写明需要修改的内容。")
-    report.status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
-    report.reviewed_by, report.reviewed_at, report.review_comment = actor, timezone.now(), comment[:300]
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    audit_record(
-        actor=actor,
-        action="reports.province_summary_approve" if approve else "reports.province_summary_return",
-        obj=report,
-        after={"version": report.version, "comment": comment},
-    )
-    return report
+    comment = review_comment(report, approve=approve, comment=comment, actor=actor,
+                             maker_id=report.submitted_by_id, noun="汇总表", verb="审核", maker="经办人",
+                             reviewer="负责人")
+    return review_record(report, actor=actor, approve=approve, comment=comment,
+                         action="reports.province_summary")

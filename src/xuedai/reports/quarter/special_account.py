@@ -33,7 +33,7 @@ from xuedai.postloan.models.requests import PlanChange, PlanChangeKind, RequestS
 
 from .figures import project_label, yuan
 from .models import QuarterGrade, QuarterSnapshot, ReportStatus, SpecialAccountReport
-from .submissions import SubmissionError, may_prepare, may_review
+from .submissions import SubmissionError, may_prepare, may_review, review_comment, review_record
 
 TEXT_FIELDS = ("post_graduation_risk", "agent_bank_issues", "other_issues", "measures")
 CHINESE_YEARS = "一二三四五六七八九十"
@@ -231,20 +231,8 @@ def special_report_review(
     report = _locked(report)
     if not may_review(actor, report.unit):
         raise SubmissionError("只有本单位的负责人可以批阅专户报告。")
-    if report.status != ReportStatus.SUBMITTED:
-        raise SubmissionError(f"该专户报告{report.get_status_display()}，没有待批阅的版本。")
-    if report.prepared_by_id == actor.pk:
-        raise SubmissionError("撰写人与批阅人不能是同一人。")
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise SubmissionError("批阅意见：退回时请写明需要修改的内容。")
-    report.status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
-    report.reviewed_by, report.reviewed_at, report.review_comment = actor, timezone.now(), comment[:300]
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    audit_record(
-        actor=actor,
-        action="reports.special_report_approve" if approve else "reports.special_report_return",
-        obj=report,
-        after={"version": report.version, "comment": comment},
-    )
-    return report
+    comment = review_comment(report, approve=approve, comment=comment, actor=actor,
+                             maker_id=report.prepared_by_id, noun="专户报告", verb="批阅", maker="撰写人",
+                             reviewer="批阅人")
+    return review_record(report, actor=actor, approve=approve, comment=comment,
+                         action="reports.special_report")

@@ -26,6 +26,31 @@ class SubmissionError(ValueError):
     """A submission or review that cannot be done, in Chinese."""
 
 
+def review_comment(report, *, approve: bool, comment: str, maker_id: int | None, actor,
+                   noun: str, verb: str, maker: str, reviewer: str) -> str:
+    """The checks every review of a submitted report makes (认定表, 汇总表, 专户报告): a version
+    waits for review, the reviewer is not its maker [004 第九条 3], a return says why. Returns the
+    comment, trimmed."""
+    if report.status != ReportStatus.SUBMITTED:
+        raise SubmissionError(f"该{noun}{report.get_status_display()}，没有待{verb}的版本。")
+    if maker_id == actor.pk:
+        raise SubmissionError(f"{maker}与{reviewer}不能是同一人。")
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise SubmissionError(f"{verb}意见：退回时请写明需要修改的内容。")
+    return comment
+
+
+def review_record(report, *, actor, approve: bool, comment: str, action: str):
+    """Approve or return a report that carries its own review fields, with its audit row."""
+    report.status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
+    report.reviewed_by, report.reviewed_at, report.review_comment = actor, timezone.now(), comment[:300]
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    audit_record(actor=actor, action=f"{action}_approve" if approve else f"{action}_return", obj=report,
+                 after={"version": report.version, "comment": comment})
+    return report
+
+
 def may_prepare(user, unit: Organisation) -> bool:
     role = PREPARER_ROLE.get(unit.kind)  # type: ignore[call-overload]
     return bool(role) and user.organisation_id == unit.pk and user.has_role(role)
@@ -95,14 +120,13 @@ def quality_report_review(
     report = _locked_report(report)
     if not may_review(actor, report.unit):
         raise SubmissionError("只有本单位的负责人(审定人)可以审定资产质量分类认定表。")
-    if report.status != ReportStatus.SUBMITTED:
-        raise SubmissionError(f"该认定表{report.get_status_display()}，没有待审定的版本。")
-    version = report.versions.select_for_update().get(number=report.version)
-    if version.submitted_by_id == actor.pk:
-        raise SubmissionError("经办人与审定人不能是同一人。")
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise SubmissionError("审定意见：退回时请写明需要修改的内容。")
+    version = None
+    if report.status == ReportStatus.SUBMITTED:
+        version = report.versions.select_for_update().get(number=report.version)
+    comment = review_comment(report, approve=approve, comment=comment, actor=actor,
+                             maker_id=version.submitted_by_id if version else None,
+                             noun="认定表", verb="审定", maker="经办人", reviewer="审定人")
+    assert version is not None  # review_comment refused any other status
     version.reviewed_by, version.reviewed_at = actor, timezone.now()
     version.approved, version.review_comment = approve, comment[:300]
     version.save(update_fields=["reviewed_by", "reviewed_at", "approved", "review_comment"])
