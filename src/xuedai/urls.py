@@ -14,6 +14,7 @@ urlpatterns = [
     path("policies/", include("xuedai.policies.urls")),
     path("audit/", include(("xuedai.reports.audit_urls", "audit"))),
     path("reports/quarter/", include(("xuedai.reports.quarter.urls", "quarter"))),
+    path("reports/credit/", include(("xuedai.reports.credit_urls", "credit"))),
     path("calculator/", include("xuedai.calculator.urls")),
     path("jobs/", include("xuedai.jobs.urls")),
     path("daily/", include("xuedai.daily.urls")),

@@ -61,6 +61,11 @@ ACTION_LABELS = {
     "lpr_rate.create": "录入贷款市场报价利率(LPR)",
     # the ledger
     "reports.quarter_snapshot_take": "生成季末分类快照",
+    "reports.credit_file_request": "申请生成征信报送文件",
+    "reports.credit_file_make": "生成征信报送文件",
+    "reports.default_list_prepare": "编制违约名单",
+    "reports.default_list_approve": "审批通过违约名单",
+    "reports.default_list_return": "退回违约名单",
     "reports.grade_designate": "人工认定五级分类",
     "reports.grade_designation_withdraw": "撤销人工分类认定",
     "reports.quality_report_submit": "提交资产质量分类认定表",

@@ -6,8 +6,11 @@ from xuedai.orgs.models import OrgKind, Role, User
 
 # The university side of 包干到人 [000 三]: the loan office and the departments' responsible staff.
 UNIVERSITY_SIDE = (Role.UNIVERSITY_OFFICER, Role.DEPARTMENT_STAFF)
-# Who may record a contact: the university side, and county operators tracing a 失联 borrower.
-CONTACT_ROLES = (Role.UNIVERSITY_OFFICER, Role.DEPARTMENT_STAFF, Role.OPERATOR)
+# Who may record a contact: the university side, county operators tracing a 失联 borrower, and the
+# bank's staff, who keep collection records as departments do (DOMAIN.md §5 "The bank keeps
+# collection records"); each within the scope of borrower_get.
+CONTACT_ROLES = (Role.UNIVERSITY_OFFICER, Role.DEPARTMENT_STAFF, Role.OPERATOR, Role.BANK_REVIEWER,
+                 Role.BANK_APPROVER)
 # Who traces lost borrowers: the county centre's staff [000 九 "协助教育局学生资助管理中心查找失联学生"].
 TRACE_ROLES = (Role.OPERATOR, Role.SUPERVISOR)
 
