@@ -151,8 +151,9 @@ def credit_file_make(file: CreditFile, *, actor=None) -> JobRun:
             count = 0
             if previous is not None:
                 changed = (
-                    f"SELECT DISTINCT account_id FROM loans_posting WHERE id > %(since)s "
-                    f"AND id <= %(mark)s AND account_id IN ({scope_accounts_sql()})"
+                    "SELECT DISTINCT cp.account_id AS id FROM loans_posting cp "
+                    "WHERE cp.id > %(since)s AND cp.id <= %(mark)s "
+                    f"AND cp.account_id IN ({scope_accounts_sql()})"
                 )
                 extra = {**scope, "since": previous.posting_mark, "mark": file.posting_mark}
                 for month in _reported_months(file):
