@@ -38,8 +38,12 @@ D = Decimal
 
 @pytest.fixture
 def portfolio(province):
-    accounts = {n: contract_disburse(actor=None, contract=make_contract(province, no=f"SC2018-{n}"),
-                                     on=dt.date(2018, 9, 1)) for n in "ABC"}
+    accounts = {
+        n: contract_disburse(
+            actor=None, contract=make_contract(province, no=f"SC2018-{n}"), on=dt.date(2018, 9, 1)
+        )
+        for n in "ABC"
+    }
     for year in (2018, 2019):
         settlement_batch(on=dt.date(year, 12, 20))
     repayment_post(actor=None, account=accounts["A"], on=dt.date(2019, 12, 20), amount=D("1603.58"))
@@ -66,8 +70,18 @@ def _records(credit_file) -> dict:
 
 
 def _figures(r) -> tuple:
-    return (r["balance"], r["due_amount"], r["paid_amount"], r["overdue_principal"], r["overdue_interest"],
-            r["overdue_days"], r["status"], r["waived_amount"], r["held_overdue"], r["not_reportable"])
+    return (
+        r["balance"],
+        r["due_amount"],
+        r["paid_amount"],
+        r["overdue_principal"],
+        r["overdue_interest"],
+        r["overdue_days"],
+        r["status"],
+        r["waived_amount"],
+        r["held_overdue"],
+        r["not_reportable"],
+    )
 
 
 def test_december_file_every_record_by_hand(portfolio, bank_officer, province):
@@ -75,17 +89,56 @@ def test_december_file_every_record_by_hand(portfolio, bank_officer, province):
     back, records = _records(credit_file)
     assert back["header"]["records"] == 3 and back["header"]["month"] == 201912
     assert _figures(records["A", 201912, "SC2018-A"]) == (
-        D("4500"), D("1603.58"), D("1603.58"), 0, 0, 0, "N", 0, 0, 0)
+        D("4500"),
+        D("1603.58"),
+        D("1603.58"),
+        0,
+        0,
+        0,
+        "N",
+        0,
+        0,
+        0,
+    )
     assert _figures(records["A", 201912, "SC2018-B"]) == (
-        D("6000"), D("1603.58"), 0, D("1500"), D("103.58"), 11, "1", 0, 0, 0)
+        D("6000"),
+        D("1603.58"),
+        0,
+        D("1500"),
+        D("103.58"),
+        11,
+        "1",
+        0,
+        0,
+        0,
+    )
     assert _figures(records["A", 201912, "SC2018-C"]) == (
-        D("5103.58"), D("1603.58"), D("1000"), D("603.58"), 0, 11, "1", 0, 0, 0)
+        D("5103.58"),
+        D("1603.58"),
+        D("1000"),
+        D("603.58"),
+        0,
+        11,
+        "1",
+        0,
+        0,
+        0,
+    )
     b = records["A", 201912, "SC2018-B"]
     borrower = portfolio["B"].contract.borrower
-    assert (b["name"], b["id_number"], b["product"], b["amount"]) == (borrower.name, borrower.id_number, 1, D(6000))
+    assert (b["name"], b["id_number"], b["product"], b["amount"]) == (
+        borrower.name,
+        borrower.id_number,
+        1,
+        D(6000),
+    )
     assert (b["disbursed_on"], b["maturity_date"]) == (dt.date(2018, 9, 1), dt.date(2022, 12, 20))
-    assert back["trailer"] == {"record_type": "T", "base_records": 3, "corrections": 0,
-                               "balance_total": D("15603.58")}
+    assert back["trailer"] == {
+        "record_type": "T",
+        "base_records": 3,
+        "corrections": 0,
+        "balance_total": D("15603.58"),
+    }
     assert (credit_file.base_records, credit_file.corrections, credit_file.not_reportable) == (3, 0, 0)
 
 
@@ -97,15 +150,49 @@ def test_a_reversal_makes_one_correction_record(portfolio, bank_officer):
     back, records = _records(january)
     # December again for A only, with the principal unpaid: 1500 overdue, 11 days; B and C unchanged.
     assert [(r["record_type"], r["month"], r["contract_no"]) for r in back["records"]] == [
-        ("C", 201912, "SC2018-A"), ("A", 202001, "SC2018-A"), ("A", 202001, "SC2018-B"),
-        ("A", 202001, "SC2018-C")]
+        ("C", 201912, "SC2018-A"),
+        ("A", 202001, "SC2018-A"),
+        ("A", 202001, "SC2018-B"),
+        ("A", 202001, "SC2018-C"),
+    ]
     assert _figures(records["C", 201912, "SC2018-A"]) == (
-        D("6000"), D("1603.58"), D("103.58"), D("1500"), 0, 11, "1", 0, 0, 0)
+        D("6000"),
+        D("1603.58"),
+        D("103.58"),
+        D("1500"),
+        0,
+        11,
+        "1",
+        0,
+        0,
+        0,
+    )
     # January: nothing falls due, nothing paid; 20 Dec → 31 Jan is 42 days (status 2: 31–60).
     assert _figures(records["A", 202001, "SC2018-A"]) == (D("6000"), 0, 0, D("1500"), 0, 42, "2", 0, 0, 0)
     assert _figures(records["A", 202001, "SC2018-B"]) == (
-        D("6000"), 0, 0, D("1500"), D("103.58"), 42, "2", 0, 0, 0)
-    assert _figures(records["A", 202001, "SC2018-C"]) == (D("5103.58"), 0, 0, D("603.58"), 0, 42, "2", 0, 0, 0)
+        D("6000"),
+        0,
+        0,
+        D("1500"),
+        D("103.58"),
+        42,
+        "2",
+        0,
+        0,
+        0,
+    )
+    assert _figures(records["A", 202001, "SC2018-C"]) == (
+        D("5103.58"),
+        0,
+        0,
+        D("603.58"),
+        0,
+        42,
+        "2",
+        0,
+        0,
+        0,
+    )
     assert back["trailer"]["corrections"] == 1 and back["trailer"]["base_records"] == 3
     # Made again with nothing changed: no base record repeated, no correction.
     again = _make(bank_officer, dt.date(2020, 1, 1), dt.date(2020, 2, 4))
@@ -134,18 +221,42 @@ def test_relief_waiver_and_epidemic_overdue_are_not_reportable(province, bank_of
     march = _make(bank_officer, dt.date(2022, 3, 1), dt.date(2022, 4, 6))
     _, records = _records(march)
     assert _figures(records["A", 202203, "SC2018-G"]) == (
-        D("3000"), 0, 0, D("1500"), D("169.50"), 101, "4", D("24.19"), 0, 1)
+        D("3000"),
+        0,
+        0,
+        D("1500"),
+        D("169.50"),
+        101,
+        "4",
+        D("24.19"),
+        0,
+        1,
+    )
     december = _make(bank_officer, dt.date(2022, 12, 1), dt.date(2023, 1, 5))
     _, records = _records(december)
     # 2021's arrears stay reportable (376 days: 20 Dec 2021 → 31 Dec 2022); 2022's are held.
     assert _figures(records["A", 202212, "SC2018-G"]) == (
-        D("3000"), D("1584.75"), 0, D("1500"), D("169.50"), 376, "7", D("84.75"), D("1500"), 3)
+        D("3000"),
+        D("1584.75"),
+        0,
+        D("1500"),
+        D("169.50"),
+        376,
+        "7",
+        D("84.75"),
+        D("1500"),
+        3,
+    )
     # H: 4 × 1500 principal; interest on the principal not yet due each year (overdue principal
     # bears penalty instead): 103.58 + 4500 × 5.65 % + 3000 × 5.65 % + 1500 × 5.65 %
     # = 103.58 + 254.25 + 169.50 + 84.75 = 612.08, all reportable (no relief).
     h_record = records["A", 202212, "SC2018-H"]
-    assert (h_record["overdue_principal"], h_record["overdue_interest"], h_record["held_overdue"],
-            h_record["not_reportable"]) == (D("6000"), D("612.08"), 0, 0)
+    assert (
+        h_record["overdue_principal"],
+        h_record["overdue_interest"],
+        h_record["held_overdue"],
+        h_record["not_reportable"],
+    ) == (D("6000"), D("612.08"), 0, 0)
     assert h_record["overdue_days"] == (dt.date(2022, 12, 31) - dt.date(2019, 12, 20)).days
     assert december.not_reportable == 1
 

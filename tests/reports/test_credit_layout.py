@@ -39,18 +39,31 @@ def _doc_tables() -> list[list[tuple[int, int, str, str]]]:
 
 
 def test_document_matches_the_layout_field_by_field():
-    expected = [[(start, f.width, f.kind, f.name) for f, start in positions(fields)]
-                for fields in (HEADER_FIELDS, RECORD_FIELDS, TRAILER_FIELDS)]
+    expected = [
+        [(start, f.width, f.kind, f.name) for f, start in positions(fields)]
+        for fields in (HEADER_FIELDS, RECORD_FIELDS, TRAILER_FIELDS)
+    ]
     assert _doc_tables() == expected
     assert RECORD_WIDTH == 207
 
 
 ROW = {
-    "record_type": "A", "month": dt.date(2019, 12, 1), "contract_no": "C00000002", "id_number": "51072220040315015X",
-    "name": "欧阳娜娜", "product": "home_county", "disbursed_on": dt.date(2018, 9, 1),
-    "maturity_date": dt.date(2022, 12, 20), "amount": Decimal("6000.00"), "balance": Decimal("6000.00"),
-    "due_amount": Decimal("1603.58"), "paid_amount": Decimal("0.00"), "overdue_principal": Decimal("1500.00"),
-    "overdue_interest": Decimal("103.58"), "overdue_days": 11, "waived_amount": Decimal("0.00"),
+    "record_type": "A",
+    "month": dt.date(2019, 12, 1),
+    "contract_no": "C00000002",
+    "id_number": "51072220040315015X",
+    "name": "欧阳娜娜",
+    "product": "home_county",
+    "disbursed_on": dt.date(2018, 9, 1),
+    "maturity_date": dt.date(2022, 12, 20),
+    "amount": Decimal("6000.00"),
+    "balance": Decimal("6000.00"),
+    "due_amount": Decimal("1603.58"),
+    "paid_amount": Decimal("0.00"),
+    "overdue_principal": Decimal("1500.00"),
+    "overdue_interest": Decimal("103.58"),
+    "overdue_days": 11,
+    "waived_amount": Decimal("0.00"),
     "held_overdue": Decimal("0.00"),
 }
 
@@ -75,12 +88,26 @@ def test_a_record_byte_by_byte():
 
 
 def test_file_reads_back():
-    data = (header_line(organisation_code="SC-BRANCH", month=dt.date(2019, 12, 1), sequence=1,
-                        created_on=dt.date(2020, 1, 6), records=1)
-            + record_line(ROW) + trailer_line(base_records=1, corrections=0, balance_total=Decimal("6000.00")))
+    data = (
+        header_line(
+            organisation_code="SC-BRANCH",
+            month=dt.date(2019, 12, 1),
+            sequence=1,
+            created_on=dt.date(2020, 1, 6),
+            records=1,
+        )
+        + record_line(ROW)
+        + trailer_line(base_records=1, corrections=0, balance_total=Decimal("6000.00"))
+    )
     back = credit_file_read(data)
-    assert back["header"] == {"record_type": "H", "organisation_code": "SC-BRANCH", "month": 201912, "sequence": 1,
-                              "created_on": dt.date(2020, 1, 6), "records": 1}
+    assert back["header"] == {
+        "record_type": "H",
+        "organisation_code": "SC-BRANCH",
+        "month": 201912,
+        "sequence": 1,
+        "created_on": dt.date(2020, 1, 6),
+        "records": 1,
+    }
     (record,) = back["records"]
     assert record["name"] == "欧阳娜娜" and record["overdue_interest"] == Decimal("103.58")
     assert record["status"] == "1" and record["month"] == 201912
@@ -92,7 +119,9 @@ def test_long_name_is_cut_at_a_whole_character():
     assert line[58:88] == ("阿" * 15).encode("gb18030")
 
 
-@pytest.mark.parametrize(("days", "status"), [(1, "1"), (30, "1"), (31, "2"), (180, "6"), (181, "7"), (900, "7")])
+@pytest.mark.parametrize(
+    ("days", "status"), [(1, "1"), (30, "1"), (31, "2"), (180, "6"), (181, "7"), (900, "7")]
+)
 def test_status_by_days_overdue(days, status):
     assert record_line({**ROW, "overdue_days": days})[181:182] == status.encode()
 

@@ -108,7 +108,7 @@ def _insert(
         "INSERT INTO reports_creditrecord "
         f"(file_id, record_type, month, organisation_id, contract_id, {names}) "
         f"SELECT %(file)s, %(type)s, %(month)s, %(org)s, f.contract_id, {select} "
-        f"FROM ({figures_sql(accounts=accounts)}) f{where}"
+        f"FROM ({figures_sql(accounts=accounts)}) f{where} ORDER BY f.contract_no"
     )
     with connection.cursor() as cursor:
         cursor.execute(
