@@ -205,7 +205,7 @@ def test_relief_waiver_and_epidemic_overdue_are_not_reportable(province, bank_of
     (1500 × 5.65 % = 84.75) are waived; 2022's 1500 principal, unpaid at 31 Dec, is epidemic-held.
     H never pays and has no relief: its 2022 overdue stays reportable."""
     g = contract_disburse(actor=None, contract=make_contract(province, no="SC2018-G"), on=dt.date(2018, 9, 1))
-    h = contract_disburse(actor=None, contract=make_contract(province, no="SC2018-H"), on=dt.date(2018, 9, 1))
+    contract_disburse(actor=None, contract=make_contract(province, no="SC2018-H"), on=dt.date(2018, 9, 1))
     for year in (2018, 2019):
         settlement_batch(on=dt.date(year, 12, 20))
     repayment_post(actor=None, account=g, on=dt.date(2019, 12, 20), amount=D("1603.58"))
@@ -283,7 +283,7 @@ def test_page_download_is_audited(client, portfolio, bank_officer, province):
         assert response.status_code == 302
     credit_file = CreditFile.objects.get()
     assert credit_file.done and credit_file.job_run.status == "done"  # the immediate task backend ran it
-    response = client.get(f"/reports/credit/bureau/{credit_file.pk}/file/")
+    response = client.get(f"/reports/credit/bureau/{credit_file.pk}/download/")
     data = b"".join(response.streaming_content)
     assert len(credit_file_read(data)["records"]) == 3
     entry = AuditEntry.objects.filter(action="document_export").latest("id")
@@ -291,4 +291,4 @@ def test_page_download_is_audited(client, portfolio, bank_officer, province):
     assert AuditEntry.objects.filter(action="reports.credit_file_make").exists()
     other = factories.make_user(province.universities[0], Role.UNIVERSITY_OFFICER)
     login(client, other)
-    assert client.get(f"/reports/credit/bureau/{credit_file.pk}/file/").status_code == 403
+    assert client.get(f"/reports/credit/bureau/{credit_file.pk}/download/").status_code == 403

@@ -87,7 +87,7 @@ def _prepare(officer, purpose="publication") -> DefaultList:
 
 
 def test_who_is_on_the_list_by_hand(world):
-    accounts, officer, _ = world
+    _accounts, officer, _ = world
     default_list = _prepare(officer)
     rows = [
         (

@@ -9,7 +9,7 @@ from .defaults import views as defaults
 urlpatterns = [
     path("bureau/", bureau.bureau_home, name="bureau"),
     path("bureau/request/", bureau.bureau_request, name="bureau_request"),
-    path("bureau/<int:pk>/file/", bureau.bureau_download, name="bureau_download"),
+    path("bureau/<int:pk>/download/", bureau.bureau_download, name="bureau_download"),
     path("defaults/", defaults.defaults_home, name="defaults"),
     path("defaults/prepare/", defaults.defaults_prepare, name="defaults_prepare"),
     path("defaults/<int:pk>/", defaults.default_list_page, name="default_list"),

@@ -31,7 +31,7 @@ class Field:
 
 RECORD_FIELDS = (
     Field("record_type", 1, "X", "记录类型：A 正常记录，C 更正记录（整条替换该月已报记录）"),
-    Field("month", 6, "9", "记录月份 YYYYMM（金额均为该月最后一天日终数）"),
+    Field("month", 6, "9", "记录月份，年4位月2位（金额均为该月最后一天日终数）"),
     Field("contract_no", 32, "X", "借款合同编号"),
     Field("id_type", 1, "X", "证件类型：0 居民身份证"),
     Field("id_number", 18, "X", "证件号码（完整，报送征信系统所需）"),
@@ -54,7 +54,7 @@ RECORD_FIELDS = (
 HEADER_FIELDS = (
     Field("record_type", 1, "X", "H 文件头"),
     Field("organisation_code", 20, "X", "报送机构代码"),
-    Field("month", 6, "9", "报送月份 YYYYMM"),
+    Field("month", 6, "9", "报送月份，年4位月2位"),
     Field("sequence", 4, "9", "文件序号"),
     Field("created_on", 8, "D", "生成日期"),
     Field("records", 10, "9", "记录总数（A 与 C）"),

@@ -1,0 +1,119 @@
+"""The 征信报送 file on PostgreSQL (issue 10 §5): a month's base records for the whole benchmark
+portfolio (``xuedai.batch.portfolio``: N home-county contracts, 5 % one year and 1 % two years in
+arrears, the ledger through 20 Dec 2025), then — after 1 % of the December principal payments are
+reversed back-dated — the next month's file with its correction records, and the file streamed.
+
+    XUEDAI_PG_PORT=55442 XUEDAI_PG_DIR=/tmp/xuedai-pg-55442-bench XUEDAI_PG_KEEP=1 scripts/with-postgres.sh \
+        .venv/bin/python bench/bench_credit_bureau.py --loans 1000000
+
+Each stage goes through the entry points the page's job uses (export.credit_file_make: INSERT …
+SELECT from one statement over loans_posting; download.credit_file_lines). Re-runs on a built
+database first drop the previous run's files and reversals (bench data only).
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuedai.settings.base")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Max  # noqa: E402
+
+from xuedai.batch import portfolio  # noqa: E402
+from xuedai.jobs.models import JobRun  # noqa: E402
+from xuedai.loans.models import Posting  # noqa: E402
+from xuedai.orgs.models import Organisation  # noqa: E402
+from xuedai.reports.bureau.download import credit_file_lines  # noqa: E402
+from xuedai.reports.bureau.export import FILE_KIND, credit_file_make  # noqa: E402
+from xuedai.reports.bureau.models import CreditFile  # noqa: E402
+
+DECEMBER, JANUARY = dt.date(2025, 12, 1), dt.date(2026, 1, 1)
+MEMO = "bench-credit-reversal"
+
+
+def _reset(cur) -> None:
+    cur.execute("DELETE FROM reports_creditrecord")
+    cur.execute("DELETE FROM reports_creditfile")
+    JobRun.objects.filter(kind=FILE_KIND).delete()
+
+
+def timed(results: dict, label: str, fn):
+    started = time.perf_counter()
+    value = fn()
+    results[label] = round(time.perf_counter() - started, 2)
+    print(f"  {label}: {results[label]} s", file=sys.stderr, flush=True)
+    return value
+
+
+def _file(org, month, sequence) -> CreditFile:
+    mark = Posting.objects.aggregate(m=Max("id"))["m"] or 0
+    return CreditFile.objects.create(organisation=org, month=month, sequence=sequence, posting_mark=mark)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--loans", type=int, default=1_000_000)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("needs PostgreSQL: scripts/with-postgres.sh")
+    call_command("migrate", verbosity=0)
+    connection.ensure_connection()
+    conn = connection.connection
+    have = portfolio.existing(conn)
+    report: dict = {"loans": args.loans}
+    if have not in (0, args.loans):
+        raise SystemExit(f"the database holds a {have:,}-contract portfolio; use another XUEDAI_PG_DIR")
+    if have == 0:
+        timed(report, "build_portfolio_s", lambda: portfolio.build(conn, args.loans))
+    with connection.cursor() as cur:
+        _reset(cur)
+        cur.execute("ANALYZE loans_posting")
+    org = Organisation.objects.get(code="BENCH-51")
+    stages: dict = {}
+    first = _file(org, DECEMBER, 1)
+    timed(stages, "december_file_s", lambda: credit_file_make(first))
+    first.refresh_from_db()
+    with connection.cursor() as cur:
+        # The bank returns 1 % of December's principal deductions, back-dated to 20 Dec by the ledger's
+        # rule (a reversal counts on its posting's day). Postings are append-only and reversed once:
+        # run n of a kept database reverses the accounts whose id ≡ n (mod 100).
+        cur.execute("SELECT count(DISTINCT memo) FROM loans_posting WHERE memo LIKE %s", [MEMO + "%"])
+        run = cur.fetchone()[0]
+        cur.execute(
+            "INSERT INTO loans_posting (account_id, business_date, kind, amount, due_on, reverses_id, memo) "
+            "SELECT account_id, DATE '2026-01-10', 'reversal', amount, due_on, id, %s FROM loans_posting "
+            "WHERE kind IN ('pay_principal', 'pay_overdue_principal') AND business_date = DATE '2025-12-20' "
+            "AND account_id %% 100 = %s",
+            [f"{MEMO}-{run}", run],
+        )
+        report["reversals"] = cur.rowcount
+    second = _file(org, JANUARY, 2)
+    timed(stages, "january_file_with_corrections_s", lambda: credit_file_make(second))
+    second.refresh_from_db()
+
+    def stream() -> int:
+        return sum(len(line) for line in credit_file_lines(first))
+
+    size = timed(stages, "stream_december_file_s", stream)
+    report.update(
+        stages=stages,
+        december={"base": first.base_records, "not_reportable": first.not_reportable, "bytes": size},
+        january={"base": second.base_records, "corrections": second.corrections},
+    )
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
