@@ -41,6 +41,29 @@ from xuedai.reports.bureau.models import CreditFile  # noqa: E402
 
 DECEMBER, JANUARY = dt.date(2025, 12, 1), dt.date(2026, 1, 1)
 MEMO = "bench-credit-reversal"
+HISTORY = "bench-credit-history"
+
+
+def _history(cur) -> int:
+    """The portfolio's ledger is a take-on (disbursement and the unpaid charges only); a serviced
+    ledger also holds each year's charges and payments. Add them for 2020–2025 — interest 5 % and
+    principal 10 % of the amount, charged and paid on 20 Dec — so the statement reads as many
+    postings per account as a real one (≈ 26 more). Bench data only: the balances it implies are
+    not the cached ones."""
+    cur.execute("SELECT count(*) FROM loans_posting WHERE memo = %s", [HISTORY])
+    if cur.fetchone()[0]:
+        return 0
+    cur.execute(
+        "INSERT INTO loans_posting (account_id, business_date, kind, amount, due_on, memo) "
+        "SELECT a.contract_id, make_date(y, 12, 20), k.kind, "
+        "       round(c.amount * k.share, 2), make_date(y, 12, 20), %s "
+        "FROM loans_loanaccount a JOIN origination_contract c ON c.id = a.contract_id "
+        "CROSS JOIN generate_series(2020, 2025) y "
+        "CROSS JOIN (VALUES ('interest', 0.05), ('principal', 0.10), ('pay_interest', 0.05), "
+        "                   ('pay_principal', 0.10)) k(kind, share)",
+        [HISTORY],
+    )
+    return cur.rowcount
 
 
 def _reset(cur) -> None:
@@ -79,7 +102,11 @@ def main() -> None:
         timed(report, "build_portfolio_s", lambda: portfolio.build(conn, args.loans))
     with connection.cursor() as cur:
         _reset(cur)
+        added = timed(report, "add_serviced_history_s", lambda: _history(cur))
+        report["history_postings_added"] = added
         cur.execute("ANALYZE loans_posting")
+        cur.execute("SELECT count(*) FROM loans_posting")
+        report["postings"] = cur.fetchone()[0]
     org = Organisation.objects.get(code="BENCH-51")
     stages: dict = {}
     first = _file(org, DECEMBER, 1)

@@ -24,7 +24,7 @@ from xuedai.jobs.runner import Job, job_execute
 from xuedai.loans.models import Posting
 from xuedai.orgs.models import Organisation, OrgKind, Role
 
-from .figures import COLUMNS, figures_sql, params, scope_accounts_sql
+from .figures import COLUMNS, figures_sql, params, roomy_sort, scope_accounts_sql
 from .models import CreditFile, CreditRecord, RecordType
 
 FILE_KIND = "reports.credit_file"
@@ -89,7 +89,8 @@ def credit_file_request(*, actor, month: dt.date) -> CreditFile:
 
 
 def _insert(
-    record_type: str, *, file: CreditFile, month: dt.date, accounts: str, extra: dict, only_changed: bool
+    record_type: str, *, file: CreditFile, month: dt.date, accounts: str, extra: dict, only_changed: bool,
+    narrow: bool = True,
 ) -> int:
     """INSERT … SELECT the records of ``month`` for ``accounts``; with ``only_changed``, just those
     whose figures differ from the latest record already reported for that month."""
@@ -108,9 +109,10 @@ def _insert(
         "INSERT INTO reports_creditrecord "
         f"(file_id, record_type, month, organisation_id, contract_id, {names}) "
         f"SELECT %(file)s, %(type)s, %(month)s, %(org)s, f.contract_id, {select} "
-        f"FROM ({figures_sql(accounts=accounts)}) f{where} ORDER BY f.contract_no"
+        f"FROM ({figures_sql(accounts=accounts, narrow=narrow)}) f{where} ORDER BY f.contract_no"
     )
     with connection.cursor() as cursor:
+        roomy_sort(cursor)
         cursor.execute(
             sql,
             params(
@@ -182,6 +184,7 @@ def credit_file_make(file: CreditFile, *, actor=None) -> JobRun:
                     accounts=scope_accounts_sql(),
                     extra=scope,
                     only_changed=False,
+                    narrow=False,
                 )
             job.progress(count, {"base": {"records": count}})
 

@@ -47,18 +47,21 @@ COLUMNS = (
 MONEY_COLUMNS = frozenset(COLUMNS[7:13] + COLUMNS[14:])
 
 
-def _quoted(kinds) -> str:
-    return "(" + ", ".join(f"'{k}'" for k in sorted(kinds)) + ")"
-
-
-def _signed(balance: str) -> str:
-    """SUM-able expression: the posting's effect on ``balance`` (kinds.EFFECTS, reversals netted)."""
-    cases = " ".join(
-        f"WHEN '{kind}' THEN {effect[balance]} * n.amount"
-        for kind, effect in EFFECTS.items()
-        if balance in effect
-    )
-    return f"CASE n.kind {cases} ELSE 0 END"
+def _kinds_values() -> str:
+    """Each posting kind's effect as numbers (kinds.EFFECTS), plus what the period's columns count:
+    a charge falling due (principal, the borrower's interest), a payment, a relief waiver. Joined on
+    the kind, so the statement multiplies instead of testing twenty cases per posting."""
+    rows = []
+    for kind, effect in EFFECTS.items():
+        if kind == Kind.REVERSAL:
+            continue  # a reversal takes the reversed posting's kind, negated (moves below)
+        rows.append(
+            f"('{kind}', {effect.get('principal_outstanding', 0)}, {effect.get('principal_due', 0)}, "
+            f"{effect.get('interest_due', 0)}, {effect.get('penalty_due', 0)}, "
+            f"{int(kind in (Kind.PRINCIPAL, Kind.INTEREST))}, {int(kind in PAY_KINDS)}, "
+            f"{int(kind in (Kind.WAIVE_INTEREST, Kind.WAIVE_PENALTY))})"
+        )
+    return ", ".join(rows)
 
 
 def _days_between(later: str, earlier: str) -> str:
@@ -67,23 +70,42 @@ def _days_between(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-def figures_sql(*, accounts: str) -> str:
-    """The statement; ``accounts`` is a SELECT of contract ids (the scope, the candidates).
-    Parameters: start, end (the period), held_from, held_to (the epidemic year)."""
-    due_kinds = _quoted(k for k, e in EFFECTS.items() if "principal_due" in e or "interest_due" in e)
-    end = "%(end)s"
+def figures_sql(*, accounts: str, narrow: bool = True) -> str:
+    """The statement; ``accounts`` is a SELECT of contract ids named ``id`` (the scope, the
+    candidates). Parameters: start, end (the period), held_from, held_to (the epidemic year).
+    ``narrow``: few accounts (the correction candidates, one university) — their postings are
+    found through the account index; otherwise (a whole branch) the ledger is read in one sequential
+    scan and the scope applied at the end, which is cheaper than an index probe per account.
+
+    One pass over the accounts' postings: reversals are the few rows joined to what they reverse
+    (never a join of the whole ledger to itself); sums by (account, due day) first — the unpaid
+    amount of each due day gives the oldest unpaid one — then by account."""
+    end, start = "%(end)s", "%(start)s"
+    in_period = f"m.day >= {start} AND m.day <= {end}"
+    only = "AND p.account_id IN (SELECT id FROM acc)" if narrow else ""
     return f"""
 WITH acc AS ({accounts}),
-net AS (
-  SELECT p.account_id,
-         CASE WHEN p.kind = 'reversal' THEN r.business_date ELSE p.business_date END AS day,
-         CASE WHEN p.kind = 'reversal' THEN r.kind ELSE p.kind END AS kind,
-         CASE WHEN p.kind = 'reversal' THEN r.due_on ELSE p.due_on END AS due_on,
-         CASE WHEN p.kind = 'reversal' THEN -p.amount ELSE p.amount END AS amount
-  FROM loans_posting p
-  JOIN loans_loanaccount a ON a.contract_id = p.account_id
-  LEFT JOIN loans_posting r ON r.id = p.reverses_id
-  WHERE p.account_id IN (SELECT id FROM acc) AND a.opened_on <= {end}
+kinds (kind, outstanding, principal, interest, penalty, charge, pay, waive) AS (VALUES {_kinds_values()}),
+moves AS (
+  SELECT p.account_id, p.business_date AS day, p.kind, p.due_on, p.amount
+  FROM loans_posting p WHERE p.kind <> 'reversal' {only}
+  UNION ALL
+  SELECT p.account_id, r.business_date, r.kind, r.due_on, -p.amount
+  FROM loans_posting p JOIN loans_posting r ON r.id = p.reverses_id
+  WHERE p.kind = 'reversal' {only}
+),
+per_due AS (
+  SELECT m.account_id, m.due_on,
+         SUM(CASE WHEN m.day <= {end} THEN m.amount * k.outstanding ELSE 0 END) AS balance,
+         SUM(CASE WHEN m.day <= {end} THEN m.amount * k.penalty ELSE 0 END) AS penalty,
+         SUM(CASE WHEN m.day <= {end} THEN m.amount * k.principal ELSE 0 END) AS principal,
+         SUM(CASE WHEN m.day <= {end} THEN m.amount * k.interest ELSE 0 END) AS interest,
+         SUM(CASE WHEN {in_period} THEN m.amount * k.charge ELSE 0 END) AS due_amount,
+         SUM(CASE WHEN {in_period} THEN m.amount * k.pay ELSE 0 END) AS paid_amount,
+         SUM(CASE WHEN {in_period} THEN m.amount * k.waive ELSE 0 END) AS waived_amount,
+         SUM(CASE WHEN {in_period} THEN 1 ELSE 0 END) AS moves
+  FROM moves m JOIN kinds k ON k.kind = m.kind
+  GROUP BY m.account_id, m.due_on
 ),
 held_accounts AS (
   SELECT DISTINCT ra.account_id FROM loans_reliefapplication ra
@@ -91,51 +113,42 @@ held_accounts AS (
   WHERE g.year = {EPIDEMIC_RELIEF_YEAR}
 ),
 dues AS (
-  SELECT n.account_id, n.due_on,
-         SUM({_signed("principal_due")}) AS principal,
-         SUM({_signed("interest_due")}) AS interest,
-         MAX(CASE WHEN h.account_id IS NOT NULL AND n.due_on BETWEEN %(held_from)s AND %(held_to)s
-                  THEN 1 ELSE 0 END) AS held
-  FROM net n LEFT JOIN held_accounts h ON h.account_id = n.account_id
-  WHERE n.day <= {end} AND n.due_on IS NOT NULL AND n.kind IN {due_kinds}
-  GROUP BY n.account_id, n.due_on
+  SELECT d.*, CASE WHEN d.due_on IS NULL THEN 0
+                   WHEN h.account_id IS NOT NULL AND d.due_on BETWEEN %(held_from)s AND %(held_to)s THEN 2
+                   ELSE 1 END AS owing  -- 0 no due day, 1 reportable, 2 held (epidemic year)
+  FROM per_due d LEFT JOIN held_accounts h ON h.account_id = d.account_id
 ),
-overdue AS (
-  SELECT account_id,
-         SUM(CASE WHEN held = 0 THEN principal ELSE 0 END) AS principal,
-         SUM(CASE WHEN held = 0 THEN interest ELSE 0 END) AS interest,
-         SUM(CASE WHEN held = 1 THEN principal + interest ELSE 0 END) AS held_amount,
-         MIN(CASE WHEN held = 0 AND ROUND(principal + interest, 2) > 0 THEN due_on END) AS oldest_due
+f AS (
+  SELECT account_id, SUM(balance) AS balance, SUM(penalty) AS penalty, SUM(due_amount) AS due_amount,
+         SUM(paid_amount) AS paid_amount, SUM(waived_amount) AS waived_amount, SUM(moves) AS moves,
+         SUM(CASE WHEN owing = 1 THEN principal ELSE 0 END) AS overdue_principal,
+         SUM(CASE WHEN owing = 1 THEN interest ELSE 0 END) AS overdue_interest,
+         SUM(CASE WHEN owing = 2 THEN principal + interest ELSE 0 END) AS held_overdue,
+         MIN(CASE WHEN owing = 1 AND ROUND(principal + interest, 2) > 0 THEN due_on END) AS oldest_due
   FROM dues GROUP BY account_id
-),
-flows AS (
-  SELECT n.account_id,
-         SUM(CASE WHEN n.day <= {end} THEN {_signed("principal_outstanding")} ELSE 0 END) AS balance,
-         SUM(CASE WHEN n.day <= {end} THEN {_signed("penalty_due")} ELSE 0 END) AS penalty,
-         SUM(CASE WHEN n.day BETWEEN %(start)s AND {end} AND n.kind IN ('{Kind.PRINCIPAL}', '{Kind.INTEREST}')
-                  THEN n.amount ELSE 0 END) AS due_amount,
-         SUM(CASE WHEN n.day BETWEEN %(start)s AND {end} AND n.kind IN {_quoted(PAY_KINDS)}
-                  THEN n.amount ELSE 0 END) AS paid_amount,
-         SUM(CASE WHEN n.day BETWEEN %(start)s AND {end}
-                   AND n.kind IN ('{Kind.WAIVE_INTEREST}', '{Kind.WAIVE_PENALTY}')
-                  THEN n.amount ELSE 0 END) AS waived_amount,
-         SUM(CASE WHEN n.day BETWEEN %(start)s AND {end} THEN 1 ELSE 0 END) AS moves
-  FROM net n GROUP BY n.account_id
 )
 SELECT c.id AS contract_id, c.contract_no, b.id_number, b.name, c.product, c.disbursed_on, c.maturity_date,
        c.amount, ROUND(f.balance, 2) AS balance, ROUND(f.due_amount, 2) AS due_amount,
        ROUND(f.paid_amount, 2) AS paid_amount,
-       ROUND(COALESCE(o.principal, 0), 2) AS overdue_principal,
-       ROUND(COALESCE(o.interest, 0) + f.penalty, 2) AS overdue_interest,
-       CASE WHEN o.oldest_due IS NULL THEN 0 ELSE {_days_between(end, "o.oldest_due")} END AS overdue_days,
-       ROUND(f.waived_amount, 2) AS waived_amount, ROUND(COALESCE(o.held_amount, 0), 2) AS held_overdue
-FROM flows f
+       ROUND(f.overdue_principal, 2) AS overdue_principal,
+       ROUND(f.overdue_interest + f.penalty, 2) AS overdue_interest,
+       CASE WHEN f.oldest_due IS NULL THEN 0 ELSE {_days_between(end, "f.oldest_due")} END AS overdue_days,
+       ROUND(f.waived_amount, 2) AS waived_amount, ROUND(f.held_overdue, 2) AS held_overdue
+FROM f
+JOIN loans_loanaccount a ON a.contract_id = f.account_id
 JOIN origination_contract c ON c.id = f.account_id
 JOIN borrowers_borrower b ON b.id = c.borrower_id
-LEFT JOIN overdue o ON o.account_id = f.account_id
-WHERE ROUND(f.balance, 2) <> 0 OR ROUND(f.penalty, 2) <> 0 OR f.moves > 0
-   OR ROUND(COALESCE(o.principal, 0) + COALESCE(o.interest, 0) + COALESCE(o.held_amount, 0), 2) <> 0
+WHERE a.opened_on <= {end} AND f.account_id IN (SELECT id FROM acc)
+  AND (ROUND(f.balance, 2) <> 0 OR ROUND(f.penalty, 2) <> 0 OR f.moves > 0
+       OR ROUND(f.overdue_principal + f.overdue_interest + f.held_overdue, 2) <> 0)
 """
+
+
+def roomy_sort(cursor) -> None:
+    """On PostgreSQL, room for the per-(account, due day) aggregate in memory for this transaction
+    (the default 4 MB spills a million accounts' groups to disk)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
 def scope_accounts_sql() -> str:
@@ -173,6 +186,7 @@ def period_figures(
         extra["university"] = university_id
     sql = f"SELECT * FROM ({figures_sql(accounts=accounts)}) t ORDER BY contract_no"
     with connection.cursor() as cursor:
+        roomy_sort(cursor)
         cursor.execute(sql, params(start, end, **extra))
         rows = cursor.fetchall()
     return [_typed(dict(zip(COLUMNS, row, strict=True))) for row in rows]
