@@ -292,3 +292,24 @@ def test_page_download_is_audited(client, portfolio, bank_officer, province):
     other = factories.make_user(province.universities[0], Role.UNIVERSITY_OFFICER)
     login(client, other)
     assert client.get(f"/reports/credit/bureau/{credit_file.pk}/download/").status_code == 403
+
+
+def test_a_failed_run_is_resumed_not_replaced(portfolio, bank_officer, monkeypatch):
+    from xuedai.reports.bureau import export
+
+    with businessdate.business_date(dt.date(2020, 1, 6)):
+        credit_file = credit_file_request(actor=bank_officer, month=dt.date(2019, 12, 1))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("连接中断")
+
+    monkeypatch.setattr(export, "_insert", broken)
+    with pytest.raises(RuntimeError):
+        credit_file_make(credit_file, actor=bank_officer)
+    monkeypatch.undo()
+    with businessdate.business_date(dt.date(2020, 1, 7)):
+        again = credit_file_request(actor=bank_officer, month=dt.date(2019, 12, 1))
+    assert again.pk == credit_file.pk
+    credit_file_make(again, actor=bank_officer)
+    again.refresh_from_db()
+    assert again.done and again.base_records == 3 and CreditFile.objects.count() == 1

@@ -19,7 +19,7 @@ from django.db.models import Max
 
 from xuedai import businessdate
 from xuedai.audit.services import audit_record
-from xuedai.jobs.models import JobRun
+from xuedai.jobs.models import JobRun, JobStatus
 from xuedai.jobs.runner import Job, job_execute
 from xuedai.loans.models import Posting
 from xuedai.orgs.models import Organisation, OrgKind, Role
@@ -72,7 +72,12 @@ def credit_file_request(*, actor, month: dt.date) -> CreditFile:
     # One file at a time per bank: the next one's corrections start from this one's mark.
     locked = list(Organisation.objects.select_for_update().filter(pk=org.pk))
     assert locked
-    if CreditFile.objects.filter(organisation=org, done=False).exists():
+    unfinished = CreditFile.objects.filter(organisation=org, done=False).select_related("job_run").first()
+    if unfinished is not None:
+        # A run that failed (killed worker, lost connection) is resumed, not replaced: its records
+        # so far and its posting mark stand (jobs.runner: phases done are skipped).
+        if unfinished.job_run is not None and unfinished.job_run.status == JobStatus.FAILED:
+            return unfinished
         raise CreditExportError("上一个征信报送文件尚在生成中，请等它完成后再生成。")
     sequence = (CreditFile.objects.filter(organisation=org).aggregate(n=Max("sequence"))["n"] or 0) + 1
     mark = Posting.objects.aggregate(m=Max("id"))["m"] or 0
