@@ -70,6 +70,14 @@ def _days_between(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
+def _fen(amount: str) -> str:
+    """An amount in whole fen, for integer sums (PostgreSQL sums int8 many times faster than numeric,
+    and its aggregate state is a tenth of the size)."""
+    if connection.vendor == "postgresql":
+        return f"({amount} * 100)::int8"
+    return f"CAST(ROUND({amount} * 100) AS INTEGER)"
+
+
 def figures_sql(*, accounts: str, narrow: bool = True) -> str:
     """The statement; ``accounts`` is a SELECT of contract ids named ``id`` (the scope, the
     candidates). Parameters: start, end (the period), held_from, held_to (the epidemic year).
@@ -83,26 +91,30 @@ def figures_sql(*, accounts: str, narrow: bool = True) -> str:
     end, start = "%(end)s", "%(start)s"
     in_period = f"m.day >= {start} AND m.day <= {end}"
     only = "AND p.account_id IN (SELECT id FROM acc)" if narrow else ""
+
+    def yuan(fen: str) -> str:
+        return f"ROUND(({fen}) / 100.0, 2)"
+
     return f"""
 WITH acc AS ({accounts}),
 kinds (kind, outstanding, principal, interest, penalty, charge, pay, waive) AS (VALUES {_kinds_values()}),
 moves AS (
-  SELECT p.account_id, p.business_date AS day, p.kind, p.due_on, p.amount
+  SELECT p.account_id, p.business_date AS day, p.kind, p.due_on, {_fen("p.amount")} AS fen
   FROM loans_posting p WHERE p.kind <> 'reversal' {only}
   UNION ALL
-  SELECT p.account_id, r.business_date, r.kind, r.due_on, -p.amount
+  SELECT p.account_id, r.business_date, r.kind, r.due_on, -{_fen("p.amount")}
   FROM loans_posting p JOIN loans_posting r ON r.id = p.reverses_id
   WHERE p.kind = 'reversal' {only}
 ),
 per_due AS (
   SELECT m.account_id, m.due_on,
-         SUM(CASE WHEN m.day <= {end} THEN m.amount * k.outstanding ELSE 0 END) AS balance,
-         SUM(CASE WHEN m.day <= {end} THEN m.amount * k.penalty ELSE 0 END) AS penalty,
-         SUM(CASE WHEN m.day <= {end} THEN m.amount * k.principal ELSE 0 END) AS principal,
-         SUM(CASE WHEN m.day <= {end} THEN m.amount * k.interest ELSE 0 END) AS interest,
-         SUM(CASE WHEN {in_period} THEN m.amount * k.charge ELSE 0 END) AS due_amount,
-         SUM(CASE WHEN {in_period} THEN m.amount * k.pay ELSE 0 END) AS paid_amount,
-         SUM(CASE WHEN {in_period} THEN m.amount * k.waive ELSE 0 END) AS waived_amount,
+         SUM(CASE WHEN m.day <= {end} THEN m.fen * k.outstanding ELSE 0 END) AS balance,
+         SUM(CASE WHEN m.day <= {end} THEN m.fen * k.penalty ELSE 0 END) AS penalty,
+         SUM(CASE WHEN m.day <= {end} THEN m.fen * k.principal ELSE 0 END) AS principal,
+         SUM(CASE WHEN m.day <= {end} THEN m.fen * k.interest ELSE 0 END) AS interest,
+         SUM(CASE WHEN {in_period} THEN m.fen * k.charge ELSE 0 END) AS due_amount,
+         SUM(CASE WHEN {in_period} THEN m.fen * k.pay ELSE 0 END) AS paid_amount,
+         SUM(CASE WHEN {in_period} THEN m.fen * k.waive ELSE 0 END) AS waived_amount,
          SUM(CASE WHEN {in_period} THEN 1 ELSE 0 END) AS moves
   FROM moves m JOIN kinds k ON k.kind = m.kind
   GROUP BY m.account_id, m.due_on
@@ -124,23 +136,22 @@ f AS (
          SUM(CASE WHEN owing = 1 THEN principal ELSE 0 END) AS overdue_principal,
          SUM(CASE WHEN owing = 1 THEN interest ELSE 0 END) AS overdue_interest,
          SUM(CASE WHEN owing = 2 THEN principal + interest ELSE 0 END) AS held_overdue,
-         MIN(CASE WHEN owing = 1 AND ROUND(principal + interest, 2) > 0 THEN due_on END) AS oldest_due
+         MIN(CASE WHEN owing = 1 AND principal + interest > 0 THEN due_on END) AS oldest_due
   FROM dues GROUP BY account_id
 )
 SELECT c.id AS contract_id, c.contract_no, b.id_number, b.name, c.product, c.disbursed_on, c.maturity_date,
-       c.amount, ROUND(f.balance, 2) AS balance, ROUND(f.due_amount, 2) AS due_amount,
-       ROUND(f.paid_amount, 2) AS paid_amount,
-       ROUND(f.overdue_principal, 2) AS overdue_principal,
-       ROUND(f.overdue_interest + f.penalty, 2) AS overdue_interest,
+       c.amount, {yuan("f.balance")} AS balance, {yuan("f.due_amount")} AS due_amount,
+       {yuan("f.paid_amount")} AS paid_amount, {yuan("f.overdue_principal")} AS overdue_principal,
+       {yuan("f.overdue_interest + f.penalty")} AS overdue_interest,
        CASE WHEN f.oldest_due IS NULL THEN 0 ELSE {_days_between(end, "f.oldest_due")} END AS overdue_days,
-       ROUND(f.waived_amount, 2) AS waived_amount, ROUND(f.held_overdue, 2) AS held_overdue
+       {yuan("f.waived_amount")} AS waived_amount, {yuan("f.held_overdue")} AS held_overdue
 FROM f
 JOIN loans_loanaccount a ON a.contract_id = f.account_id
 JOIN origination_contract c ON c.id = f.account_id
 JOIN borrowers_borrower b ON b.id = c.borrower_id
 WHERE a.opened_on <= {end} AND f.account_id IN (SELECT id FROM acc)
-  AND (ROUND(f.balance, 2) <> 0 OR ROUND(f.penalty, 2) <> 0 OR f.moves > 0
-       OR ROUND(f.overdue_principal + f.overdue_interest + f.held_overdue, 2) <> 0)
+  AND (f.balance <> 0 OR f.penalty <> 0 OR f.moves > 0
+       OR f.overdue_principal + f.overdue_interest + f.held_overdue <> 0)
 """
 
 
