@@ -139,3 +139,11 @@ def test_bank_records_a_collection_contact(client, portfolio, bank_officer):
     assert AuditEntry.objects.filter(action="contact_record", actor=bank_officer).count() == 1
     with businessdate.business_date(dt.date(2020, 1, 6)):
         assert "2020-01-06" in client.get("/reports/credit/bank/collection/").content.decode()
+
+
+def test_a_university_outside_the_scope_is_not_found(client, portfolio, province, bank_officer):
+    from xuedai.orgs.models import Organisation, OrgKind
+
+    stranger = Organisation.objects.create(name="外省大学", kind=OrgKind.UNIVERSITY, code="OUT-1")
+    login(client, bank_officer)
+    assert client.get(f"/reports/credit/bank/repayment/?university={stranger.pk}").status_code == 404

@@ -184,3 +184,19 @@ def test_degree_notice_masks_the_id(client, world):
     ).active
     ids = [row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[1] in ("学生B", "学生E")]
     assert ids and b.id_number not in ids and b.masked_id_number in ids
+
+
+def test_scope_another_county_sees_none(world, province):
+    """The list reads the preparer's scope: the other county signed none of these contracts."""
+    other = factories.make_user(province.counties[1], Role.OPERATOR)
+    with businessdate.business_date(TODAY), pytest.raises(DefaultListError, match="没有连续拖欠"):
+        default_list_prepare(actor=other, purpose="publication")
+    county = factories.make_user(province.counties[0], Role.OPERATOR)
+    assert _prepare(county).entries_count == 2
+
+
+def test_a_list_of_another_unit_is_not_found(client, world, province):
+    _, officer, _ = world
+    default_list = _prepare(officer)
+    login(client, factories.make_user(province.universities[1], Role.SUPERVISOR))
+    assert client.get(f"/reports/credit/defaults/{default_list.pk}/").status_code == 404
