@@ -203,10 +203,14 @@ def credit_file_make(file: CreditFile, *, actor=None) -> JobRun:
         CreditFile.objects.filter(pk=file.pk).update(done=True, **counts)
         return {"file": file.pk, **counts}, {"file": file.pk, "month": file.month.strftime("%Y-%m"), **counts}
 
+    # The progress bar's whole: the contracts in scope (the base records are at most that many).
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({scope_accounts_sql()}) s", scope)
+        total = cursor.fetchone()[0]
     return job_execute(
         job,
         [("corrections", corrections), ("base", base)],
-        total=None,
+        total=total,
         action="reports.credit_file_make",
         summary=summary,
     )
