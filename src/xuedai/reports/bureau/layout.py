@@ -104,25 +104,32 @@ def _fen(value) -> int:
     return int((Decimal(value) * 100).to_integral_value())
 
 
-def _cell(field: Field, value) -> bytes:
-    if field.kind == "X":
+def _text(value, width: int) -> bytes:
+    raw = str(value or "").encode(ENCODING)
+    if len(raw) > width:  # cut at a whole character (rare: a name of 16 characters or more)
         raw = b""
-        for ch in str(value or ""):  # whole characters only
+        for ch in str(value):
             piece = ch.encode(ENCODING)
-            if len(raw) + len(piece) > field.width:
+            if len(raw) + len(piece) > width:
                 break
             raw += piece
-        return raw.ljust(field.width, b" ")
+    return raw + b" " * (width - len(raw))
+
+
+def _cell(field: Field, value) -> bytes:
+    if field.kind == "X":
+        return _text(value, field.width)
     if field.kind == "D":
-        return (value.strftime("%Y%m%d") if value else "").ljust(field.width).encode("ascii")
+        return (b"%04d%02d%02d" % (value.year, value.month, value.day)) if value else b" " * field.width
     number = _fen(value) if field.kind == "M" else int(value)
-    if number < 0 or len(str(number)) > field.width:
+    text = b"%0*d" % (field.width, number)
+    if number < 0 or len(text) > field.width:
         raise LayoutError(f"字段 {field.name}：{value} 超出 {field.width} 位")
-    return str(number).zfill(field.width).encode("ascii")
+    return text
 
 
 def _line(fields, values: dict) -> bytes:
-    data = b"".join(_cell(f, values[f.name]) for f in fields)
+    data = b"".join([_cell(f, values[f.name]) for f in fields])
     return data.ljust(RECORD_WIDTH, b" ") + LINE_END
 
 
