@@ -35,9 +35,13 @@ def test_contact_log_fields_and_rules(world):
         with pytest.raises(ValidationError) as exc:
             contact_record(actor=world.staff_a, borrower=b, data=data)
         assert field in exc.value.message_dict
+    # The auditor reads only; the bank's staff keep collection records (DOMAIN.md §5).
     with pytest.raises(PermissionDenied):
-        contact_record(actor=factories.make_user(world.province.branch, Role.BANK_REVIEWER), borrower=b,
+        contact_record(actor=factories.make_user(world.province.branch, Role.AUDITOR), borrower=b,
                        data={"channel": "phone", "result": "reached"})
+    bank = contact_record(actor=factories.make_user(world.province.branch, Role.BANK_REVIEWER), borrower=b,
+                          data={"channel": "phone", "result": "promised", "note": "银行催收"})
+    assert bank.get_result_display() == "承诺按时还款"
 
 
 def test_channels_are_the_six_the_seed_world_uses(world):
