@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "loans.account_take_on": "期初建账",
     "loans.settlement_post": "结息",
     "loans.repayment_post": "还款入账",
+    "loans.transit_payment_post": "在途款按付款日入账",
     "loans.early_repayment_apply": "提前还款申请",
     "loans.early_repayment_execute": "执行提前还款",
     "loans.posting_reverse": "冲正分录",
