@@ -40,6 +40,7 @@ from xuedai.loans.services import contract_disburse
 from xuedai.loans.services.rates import rate_changes_post
 from xuedai.loans.terms import contract_terms
 from xuedai.origination.models import Contract, ContractState
+from xuedai.policies.models import PolicyVersion
 from xuedai.postloan.reminders import reminders_for_day, reminders_for_failed_deductions
 
 DISBURSEMENT_DAY = (11, 15)
@@ -59,6 +60,7 @@ def event_days(start: dt.date, until: dt.date) -> list[dt.date]:
                  and (d.day == 20 or is_quarter_end(d) or (d.month, d.day) == DISBURSEMENT_DAY)}
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     days |= rate_days(start, until)
+    days |= _settlement_days(start, until)
     accounts = live_accounts(start).select_related("contract__policy_version")
     days |= set(accounts.filter(contract__maturity_date__gt=start, contract__maturity_date__lte=until)
                 .values_list("contract__maturity_date", flat=True))
@@ -67,6 +69,15 @@ def event_days(start: dt.date, until: dt.date) -> list[dt.date]:
         if start < maturity <= until:
             days.add(maturity)
     return sorted(days)
+
+
+def _settlement_days(start: dt.date, until: dt.date) -> set[dt.date]:
+    """Each version's settlement day in every year (DOMAIN.md §1: 20 Dec, "some contracts carry
+    21 Dec"), so a 21 Dec contract is settled by the simulated calendar too."""
+    month_days = {tuple(int(x) for x in value.split("-"))
+                  for value in PolicyVersion.objects.values_list("settlement_day", flat=True).distinct()}
+    return {day for year in range(start.year, until.year + 1) for month, dom in month_days
+            if start < (day := dt.date(year, month, dom)) <= until}
 
 
 def _month_end(year: int, month: int) -> dt.date:
