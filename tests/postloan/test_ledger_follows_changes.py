@@ -15,11 +15,13 @@ from xuedai.loans.reconcile import account_differences
 from xuedai.loans.services import classify, settlement_post
 from xuedai.loans.terms import contract_terms
 from xuedai.orgs.models import Role
+from xuedai.origination.models import ContractState
 from xuedai.postloan.models import PlanChangeKind as P
 from xuedai.postloan.models import StatusChangeKind as S
 from xuedai.postloan.services.plan_changes import parse_instalments, plan_change_apply, plan_change_decide
 from xuedai.postloan.services.status_changes import status_change_decide, status_change_record
 
+from .conftest import make_contract
 from .ledger_world import disbursed
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,24 @@ def test_confirmed_death_classifies_loss(world, supervisor):
     fastpath.classify_accounts([account], on, None)
     account.refresh_from_db()
     assert account.grade == "loss"
+
+
+@pytest.mark.parametrize("kind", [S.DROPOUT, S.EXPULSION, S.ABROAD])
+def test_dropout_expulsion_and_going_abroad_recall_the_outstanding_principal(world, supervisor, kind):
+    """[003 资金办法 第二十条(2)] 提前收回贷款本息: confirmed on Tue 17 Mar 2026, the contract's
+    maturity moves to the next deduction day, 20 Mar 2026, where the engine settles and all
+    principal falls due. By hand: 20 Dec 2025 → 20 Mar 2026 is 90 days, before the self-pay start
+    (1 Apr 2026), so 贴息 6000 × 6.55 % × 90/360 = 98.25; principal 6000.00 due 20 Mar."""
+    contract, account = disbursed(world, settle_to=2025, self_pay_from=dt.date(2028, 9, 1))
+    pending = make_contract(contract.borrower, academic_year=2026, state=ContractState.APPROVED,
+                            disbursed_on=None)
+    _confirm(world, supervisor, contract, kind, dt.date(2026, 3, 17))
+    assert contract.maturity_date == dt.date(2026, 3, 20)
+    pending.refresh_from_db()
+    assert pending.state == ContractState.STOPPED  # the undisbursed contract, through transitions
+    settlement_post(actor=None, account=account, on=dt.date(2026, 3, 20))
+    account.refresh_from_db()
+    assert _posted(account, Kind.SUBSIDY_INTEREST)[dt.date(2026, 3, 20)] == Decimal("98.25")
+    assert _posted(account, Kind.PRINCIPAL) == {dt.date(2026, 3, 20): Decimal("6000.00")}
+    assert (account.principal_due, account.interest_due) == (Decimal("6000.00"), 0)
+    assert account_differences(account, dt.date(2026, 3, 20)) == []

@@ -11,7 +11,12 @@ The university officer (or the county operator) records; a supervisor or another
 - suspension and return: the subsidy resumes on the 1st of the month of return
   (core.subsidy.subsidy_resumes_on) — recorded here and, for the engine, as a loans terms change
   that loans.terms passes to core.subsidy.borrower_periods;
-- graduates going abroad repay in full: the contract is accelerated to the next deduction day;
+- recall (提前收回贷款本息, [003 资金办法 第二十条(2)]): dropout, expulsion and going abroad (a
+  graduate's too, DOMAIN.md §4 "graduates going abroad repay in full") bring all outstanding
+  principal forward: the contract's maturity moves to the next deduction day, on which the engine
+  settles the interest to that day and all principal falls due (DOMAIN.md §4 Settlement: "all
+  principal still outstanding falls due" at maturity). Suspension and death are not recalled
+  (suspension returns; a death is 损失, collected from the estate or written off);
 - transfer: refused while any principal is outstanding ("requires full repayment first");
 - death: the 损失 classification flag (a loans terms change the classification reads).
 """
@@ -41,6 +46,8 @@ CONFIRM_ROLES = (Role.SUPERVISOR, Role.UNIVERSITY_OFFICER)
 # Approved but not yet paid out: the money that must not go out any more.
 UNDISBURSED = (ContractState.APPROVED, ContractState.QUALIFIED)
 SELF_PAY_KINDS = (K.DROPOUT, K.SUSPENSION, K.EXPULSION, K.ABROAD, K.DEATH)
+# 提前收回贷款本息 ([003 资金办法 第二十条(2)]; DOMAIN.md §4 "accelerate where the rules say").
+RECALL_KINDS = (K.DROPOUT, K.EXPULSION, K.ABROAD)
 
 
 def transfer_blocker(contract: Contract) -> str | None:
@@ -115,7 +122,7 @@ def _apply(actor, change: StatusChange, contract: Contract) -> None:
             # Final changes: the borrower pays from then on, for good (borrower_periods final_change_on).
             contract.self_pay_from = start
             fields.append("self_pay_from")
-    if change.kind == K.ABROAD and change.after_graduation:
+    if change.kind in RECALL_KINDS and contract.disbursed_on is not None:
         due = next_rededuction_date(change.handled_on)
         if due < contract.maturity_date:
             contract.maturity_date = due
