@@ -9,14 +9,15 @@ How the timeline is walked, and why:
   only where that principal, the payer or the rate changes — a settlement, the self-pay start, an
   early repayment, a rate change (``LoanTerms.rate_changes``), a later tranche of a staged
   disbursement (``LoanTerms.tranches``: interest only on what has been paid out) — never at a
-  payment of overdue amounts (DOMAIN.md §4 Day count). Penalty and compound interest follow the rate in force each
-  day. Each settlement rounds the state's and the borrower's accruals once, separately.
+  payment of overdue amounts (DOMAIN.md §4 Day count). Penalty and compound interest follow the
+  rate in force each day. Each settlement rounds the state's and the borrower's accruals once, separately.
 - Principal that falls due leaves the normal-interest base on its due day whether or not it is paid:
   if unpaid at the end of that day it accrues penalty interest instead (DOMAIN.md §4 Overdue), and
   the borrower's unpaid interest accrues compound interest, both per day at /360.
 - Penalty and compound interest stay exact until charged: on each payment and on the statement.
-- On a day, events run in this order: a tranche paid out, relief waivers, the settlement, payments (each allocated in
-  the order of :mod:`xuedai.core.allocation`, leftover kept as credit), then an early repayment.
+- On a day, events run in this order: a tranche paid out, relief waivers, the settlement,
+  payments (each allocated in the order of :mod:`xuedai.core.allocation`, leftover kept as
+  credit), then an early repayment.
 - The state is what is known at the end of the as-of day's events: amounts due that very day and
   still unpaid are not overdue yet (they become overdue at the end of the day).
 """

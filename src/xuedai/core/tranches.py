@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
+from itertools import pairwise
 
 from .money import ZERO
 
@@ -46,7 +47,7 @@ def check_tranches(tranches: tuple[Tranche, ...], principal: Decimal, disbursed_
         return
     if tranches[0].on != disbursed_on:
         raise ValueError("第一次发放日须为放款日")
-    if any(b.on <= a.on for a, b in zip(tranches, tranches[1:], strict=False)):
+    if any(b.on <= a.on for a, b in pairwise(tranches)):
         raise ValueError("分次发放日期须严格递增")
     if tranches[-1].on >= maturity:
         raise ValueError("分次发放日期须早于到期日")
