@@ -7,7 +7,7 @@ import pytest
 
 from xuedai.core.engine import simulate
 from xuedai.core.terms import LoanTerms
-from xuedai.core.tranches import Tranche, campus_tranches, living_expense_months, split_even
+from xuedai.core.tranches import Tranche
 
 TWO = (Tranche(date(2024, 9, 1), D("6000")), Tranche(date(2024, 11, 1), D("4000")))
 
@@ -39,7 +39,7 @@ def test_one_rounding_per_settlement_across_tranches():
 
 
 @pytest.mark.parametrize(("tranches", "message"), [
-    ((Tranche(date(2024, 9, 2), D("10000")),), "第一次发放日"),
+    ((Tranche(date(2024, 8, 31), D("10000")),), "第一次发放日"),
     ((Tranche(date(2024, 9, 1), D("6000")), Tranche(date(2024, 9, 1), D("4000"))), "严格递增"),
     ((Tranche(date(2024, 9, 1), D("6000")), Tranche(date(2024, 11, 1), D("3999"))), "合计"),
 ])
@@ -48,14 +48,8 @@ def test_bad_tranches_are_refused(tranches, message):
         _terms(tranches=tranches)
 
 
-def test_campus_living_expenses_monthly_never_in_february_or_august():
-    # 8000: 5000 to the university on 15 Oct 2024, 3000 living over Oct–Jul without February:
-    # 9 months, 333.33 × 8 + 333.36.
-    months = living_expense_months(date(2024, 10, 15), (2025, 7))
-    assert [d.month for d in months] == [10, 11, 12, 1, 3, 4, 5, 6, 7]
-    tranches = campus_tranches(date(2024, 10, 15), D("5000"), D("3000"))
-    assert tranches[0] == Tranche(date(2024, 10, 15), D("5333.33"))
-    assert [t.amount for t in tranches[1:]] == [D("333.33")] * 7 + [D("333.36")]
-    assert sum(t.amount for t in tranches) == D("8000")
-    assert not {t.on.month for t in tranches} & {2, 8}
-    assert split_even(D("0.05"), 3) == [D("0.01"), D("0.01"), D("0.03")]
+def test_a_first_tranche_after_the_disbursement_day_earns_from_its_own_day():
+    # Nothing paid out on 1 Sep; 10000 on 1 Nov: 10000 × 3.6 % × 49/360 = 49.00.
+    late = _terms(tranches=(Tranche(date(2024, 11, 1), D("10000")),))
+    assert simulate(late, date(2024, 12, 20)).settlements[0].subsidy_interest == D("49.00")
+    assert simulate(late, date(2024, 10, 1)).state.outstanding_principal == 0

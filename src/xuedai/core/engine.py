@@ -318,7 +318,7 @@ def walk(
     early_by_day = {e.on: e for e in early_repayments if terms.disbursed_on < e.on <= as_of}
     settling = {d for d in contract.dates if d <= as_of}
     waiving = {d for d in terms.penalty_waived_on if terms.disbursed_on <= d <= as_of}
-    paying_out = {t.on: t.amount for t in terms.tranches[1:] if t.on <= as_of}
+    paying_out = {t.on: t.amount for t in terms.tranches if terms.disbursed_on < t.on <= as_of}
     days = sorted(settling | set(paid_by_day) | set(early_by_day) | waiving | set(paying_out) | {as_of})
 
     for day in days:

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from xuedai.core.daycount import Basis, MonthDay
+from xuedai.core.money import ZERO
 from xuedai.core.overdue import DEFAULT_PENALTY_MULTIPLIER, MISUSE_PENALTY_MULTIPLIER
 from xuedai.core.rates import RateChange, check_rate_changes, rate_on, split_by_rate
 from xuedai.core.schedule import DEFAULT_SETTLEMENT_DAY, Instalment, settlement_dates
@@ -65,8 +66,11 @@ class LoanTerms:
 
     @property
     def first_payout(self) -> Decimal:
-        """What is paid out on ``disbursed_on``: the first tranche, or everything."""
-        return self.tranches[0].amount if self.tranches else self.principal
+        """What is paid out on ``disbursed_on``: its tranche (nothing if the first comes later), or
+        everything."""
+        if not self.tranches:
+            return self.principal
+        return self.tranches[0].amount if self.tranches[0].on == self.disbursed_on else ZERO
 
     def rate_on(self, day: date) -> Decimal:
         """The annual rate in force on ``day`` (the signing rate before any change)."""

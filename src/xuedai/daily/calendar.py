@@ -38,6 +38,7 @@ from xuedai.loans.models import DeductionLine, LineResult
 from xuedai.loans.rate_schedule import rate_days
 from xuedai.loans.services import contract_disburse
 from xuedai.loans.services.rates import rate_changes_post
+from xuedai.loans.services.tranches import planned_days, tranches_pay_out
 from xuedai.loans.terms import contract_terms
 from xuedai.origination.models import Contract, ContractState
 from xuedai.policies.models import PolicyVersion
@@ -48,8 +49,8 @@ DISBURSEMENT_DAY = (11, 15)
 
 def event_days(start: dt.date, until: dt.date) -> list[dt.date]:
     """Days in (start, until] on which some batch has work: each 20th, quarter ends, the payout day,
-    the rate days (1 January, a notice's reaching day) and every live account's maturity (deferrals
-    included)."""
+    the rate days (1 January, a notice's reaching day), each version's settlement day, planned
+    tranches of staged disbursements, and every live account's maturity (deferrals included)."""
     days: set[dt.date] = set()
     year, month = start.year, start.month
     while dt.date(year, month, 1) <= until:
@@ -61,6 +62,7 @@ def event_days(start: dt.date, until: dt.date) -> list[dt.date]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     days |= rate_days(start, until)
     days |= _settlement_days(start, until)
+    days |= planned_days(start, until)
     accounts = live_accounts(start).select_related("contract__policy_version")
     days |= set(accounts.filter(contract__maturity_date__gt=start, contract__maturity_date__lte=until)
                 .values_list("contract__maturity_date", flat=True))
@@ -131,6 +133,9 @@ def business_day_run(*, on: dt.date, actor=None, channel_seed: int | None = None
     if on in rate_days(on - dt.timedelta(days=1), on):
         phases.append(step("reprice", lambda: {"repriced": len(
             rate_changes_post(actor=actor, until=on).contracts)}))
+    # Staged disbursement (DOMAIN.md §3.2, §3.3): the day's tranches are paid out before settlement,
+    # so interest runs on them from this day (core.tranches).
+    phases.append(step("tranches", lambda: {"tranches_paid": tranches_pay_out(on=on, actor=actor)}))
     if disburse and (on.month, on.day) == DISBURSEMENT_DAY:
         phases.append(step("disburse", lambda: {"disbursed": disburse_approved(on=on, actor=actor)}))
     phases.append(step("settlement",

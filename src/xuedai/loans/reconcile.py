@@ -105,7 +105,10 @@ def account_differences(account: LoanAccount, as_of: dt.date) -> list[Difference
             continue
         _diff(out, pk, f"posted.{kind}", ledger_by_kind.get(kind, ZERO), engine_by_kind.get(kind, ZERO))
     disbursed = sum((ledger_by_kind.get(k, ZERO) for k in DISBURSEMENT_KINDS), ZERO)
-    _diff(out, pk, "posted.disbursement", disbursed, contract.amount)
+    # Staged disbursement: what the tranches due by as_of add up to (core.tranches), else the amount.
+    paid_out = (sum((t.amount for t in terms.tranches if t.on <= as_of), ZERO) if terms.tranches
+                else contract.amount)
+    _diff(out, pk, "posted.disbursement", disbursed, paid_out)
     return out
 
 

@@ -6,7 +6,7 @@ The university officer (or the county operator) records; a supervisor or another
 (loans.terms.contract_terms reads self_pay_from and maturity_date) replays them:
 
 - dropout, suspension, expulsion, going abroad, death: undisbursed contracts of the borrower are
-  stopped; the borrower pays interest from the 1st of the next month
+  stopped, and the contract's tranches not yet paid out (staged disbursement) cancelled; the borrower pays interest from the 1st of the next month
   (core.subsidy.status_change_self_pay_start);
 - suspension and return: the subsidy resumes on the 1st of the month of return
   (core.subsidy.subsidy_resumes_on) — recorded here and, for the engine, as a loans terms change
@@ -31,6 +31,7 @@ from xuedai.audit.services import audit_record
 from xuedai.core.subsidy import status_change_self_pay_start, subsidy_resumes_on
 from xuedai.loans.models import TermsChangeKind
 from xuedai.loans.services import terms_change_record
+from xuedai.loans.services.tranches import tranches_cancel
 from xuedai.locks import lock_objects
 from xuedai.orgs.models import Role
 from xuedai.origination.models import LIVE_STATES, Contract, ContractState
@@ -114,6 +115,9 @@ def _apply(actor, change: StatusChange, contract: Contract) -> None:
     fields = []
     if change.kind in SELF_PAY_KINDS:
         change.stopped_contracts = "、".join(_stop_undisbursed(actor, change))[:200]
+        # A disbursed contract paid out in tranches: what is not yet paid out stops too.
+        tranches_cancel(actor=actor, contract=contract, on=change.handled_on,
+                        reason=f"学籍变动（{change.get_kind_display()}）确认，停止发放")
         start = status_change_self_pay_start(change.handled_on)
         change.self_pay_from = start
         if change.kind == K.SUSPENSION:
