@@ -90,7 +90,8 @@ def test_commercial_tranches_on_their_dates(province):
     contract = make_contract(province, amount="10000.00", rate="0.03600", disbursed_on=dt.date(2024, 9, 1),
                              self_pay_from=dt.date(2024, 9, 1), maturity=dt.date(2030, 12, 20))
     contract.product = "commercial"
-    contract.policy_version = PolicyVersion.objects.filter(product="commercial").order_by("-effective_from")[0]
+    versions = PolicyVersion.objects.filter(product="commercial")
+    contract.policy_version = versions.order_by("-effective_from")[0]
     contract.save(update_fields=["product", "policy_version"])
     CommercialFile.objects.create(contract=contract, tranches=2)
     account = contract_disburse(actor=None, contract=contract, on=dt.date(2024, 9, 1))

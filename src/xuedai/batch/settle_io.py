@@ -64,8 +64,9 @@ SELECTION = f"""
       AND (a.last_settled_on IS NULL OR a.last_settled_on < %(on)s)
 """
 # Chosen plans (还款计划变更), suspensions (休学) and staged disbursements change the principal plan,
-# the payer periods or the interest base inside a period, which the kernel does not model: those accounts go to the scalar service (loans.terms reads them
-# from the loans-owned terms changes, as here).
+# the payer periods or the interest base inside a period, which the kernel does not model: those
+# accounts go to the scalar service (loans.terms reads them from the loans-owned terms changes and
+# origination's instalment plan, as here).
 SCALAR_ONLY = """
     (a.credit > 0
      -- staged disbursement (loans.DisbursementTranche): the base grows inside a period

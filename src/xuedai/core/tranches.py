@@ -24,7 +24,6 @@ from itertools import pairwise
 from .money import ZERO
 
 
-
 @dataclass(frozen=True)
 class Tranche:
     """``amount`` paid out on ``on``."""

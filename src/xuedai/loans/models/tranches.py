@@ -15,8 +15,8 @@ from django.db import models
 
 
 class TrancheCancellation(models.Model):
-    instalment = models.OneToOneField("origination.Instalment", verbose_name="发放计划", on_delete=models.PROTECT,
-                                      related_name="cancellation")
+    instalment = models.OneToOneField("origination.Instalment", verbose_name="发放计划",
+                                      on_delete=models.PROTECT, related_name="cancellation")
     cancelled_on = models.DateField("停发日")
     reason = models.CharField("停发原因", max_length=200)
 

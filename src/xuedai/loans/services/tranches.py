@@ -42,7 +42,8 @@ def paid_on_day(contract: Contract, on: dt.date) -> list[Expected] | None:
     due = [r for r in rows if r.due_on <= on]
     to_university = sum((r.amount for r in due if r.payee == UNIVERSITY), ZERO)
     to_student = sum((r.amount for r in due if r.payee != UNIVERSITY), ZERO)
-    return [Expected(on, Kind.DISBURSE_UNIVERSITY, to_university), Expected(on, Kind.DISBURSE_STUDENT, to_student)]
+    return [Expected(on, Kind.DISBURSE_UNIVERSITY, to_university),
+            Expected(on, Kind.DISBURSE_STUDENT, to_student)]
 
 
 # A day's instalments still to pay, of live contracts paid out before (not cancelled).

@@ -6,8 +6,8 @@ The university officer (or the county operator) records; a supervisor or another
 (loans.terms.contract_terms reads self_pay_from and maturity_date) replays them:
 
 - dropout, suspension, expulsion, going abroad, death: undisbursed contracts of the borrower are
-  stopped, and the contract's tranches not yet paid out (staged disbursement) cancelled; the borrower pays interest from the 1st of the next month
-  (core.subsidy.status_change_self_pay_start);
+  stopped, and the contract's tranches not yet paid out (staged disbursement) cancelled; the
+  borrower pays interest from the 1st of the next month (core.subsidy.status_change_self_pay_start);
 - suspension and return: the subsidy resumes on the 1st of the month of return
   (core.subsidy.subsidy_resumes_on) — recorded here and, for the engine, as a loans terms change
   that loans.terms passes to core.subsidy.borrower_periods;
