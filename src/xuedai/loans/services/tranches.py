@@ -46,6 +46,24 @@ def paid_on_day(contract: Contract, on: dt.date) -> list[Expected] | None:
             Expected(on, Kind.DISBURSE_STUDENT, to_student)]
 
 
+def take_on_rows(contract: Contract, as_of: dt.date) -> list[Expected] | None:
+    """A staged contract's disbursement postings for the take-on of its ledger: each instalment due
+    by ``as_of`` and not cancelled, on its own day, by payee; None when it was paid out at once."""
+    from ..terms import tranches
+
+    if not tranches(contract):
+        return None
+    cancelled = set(TrancheCancellation.objects.filter(instalment__contract_id=contract.pk)
+                    .values_list("instalment_id", flat=True))
+    by_key: dict[tuple[dt.date, str], Decimal] = {}
+    for row in contract.instalments.all():
+        if row.pk in cancelled or row.due_on > as_of:
+            continue
+        kind = Kind.DISBURSE_UNIVERSITY if row.payee == UNIVERSITY else Kind.DISBURSE_STUDENT
+        by_key[(row.due_on, kind)] = by_key.get((row.due_on, kind), ZERO) + row.amount
+    return [Expected(day, kind, amount) for (day, kind), amount in sorted(by_key.items())]
+
+
 # A day's instalments still to pay, of live contracts paid out before (not cancelled).
 _DUE = f"""FROM origination_instalment i
     JOIN origination_contract c ON c.id = i.contract_id
