@@ -34,7 +34,6 @@ from ..replay import Expected
 from ..terms import confirmed_loss, contract_terms, early_repayment_date
 from .disbursement import channel_account_for, disbursement_rows
 from .errors import ServicingError
-from .tranches import take_on_rows
 from .ledger import (
     LedgerError,
     _net_postings,
@@ -44,6 +43,7 @@ from .ledger import (
     account_terms,
     ledger_sync,
 )
+from .tranches import take_on_rows
 
 
 @transaction.atomic
