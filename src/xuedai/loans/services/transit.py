@@ -8,6 +8,11 @@ before the day it arrives is applied *as of the value date*: the engine walks th
 payment on that day, so no penalty runs from the value date on and later settlements see the lower
 balance. Beyond the grace it is an ordinary payment of its arrival day.
 
+A deduction run's result file is posted on the run's day, its value date; when the account has
+postings after that day by the time the file arrives (a counter payment in between), the posting
+chunk calls :func:`transit_payment_apply` with the day the file is posted as the arrival
+(``loans.deduction.posting``).
+
 Later postings may already exist (the 20th's penalty charge of another payment, the 20 Dec
 settlement): the ledger stays append-only, so every engine posting from the value date on whose
 (day, kind, due day) total the new walk changes is reversed (a counter-posting, ``Kind.REVERSAL``,
@@ -58,6 +63,15 @@ def transit_payment_post(*, actor, account: LoanAccount, amount, value_date: dt.
                          channel: str = "") -> tuple[dt.date, list[Posting]]:
     """Post a payment paid at a channel on ``value_date`` that reached the account on ``arrived_on``
     (the business date). Returns (the day it was applied as of, the reversals written)."""
+    return transit_payment_apply(actor=actor, account=account, amount=amount, value_date=value_date,
+                                 arrived_on=arrived_on, channel=channel)
+
+
+@transaction.atomic
+def transit_payment_apply(*, actor, account: LoanAccount, amount, value_date: dt.date,
+                          arrived_on: dt.date | None = None, channel: str = "",
+                          job_run=None) -> tuple[dt.date, list[Posting]]:
+    """:func:`transit_payment_post` in the caller's transaction (a result file's posting chunk)."""
     amount = to_money(amount, what="到账金额")
     if amount <= 0:
         raise ServicingError("到账金额：必须大于 0")
@@ -68,21 +82,18 @@ def transit_payment_post(*, actor, account: LoanAccount, amount, value_date: dt.
     source = f"{channel or '渠道'}在途款（付款日{value_date:%Y-%m-%d}，到账日{arrived_on:%Y-%m-%d}）"
     if arrived_on > transit_deadline(account, value_date):
         # Beyond the grace: an ordinary payment of the arrival day (repayment_post audits it).
-        return _outside_grace(actor, account, amount, arrived_on, source)
-    reversals = _apply_as_of(account, amount, value_date, arrived_on, source)
+        repayment_post(actor=actor, account=account, on=arrived_on, amount=amount, source=source[:200],
+                       job_run=job_run)
+        return arrived_on, []
+    reversals = _apply_as_of(account, amount, value_date, arrived_on, source, job_run)
     audit_record(actor=actor, action="loans.transit_payment_post", obj=account, subject=account.contract,
                  after={"value_date": value_date, "arrived_on": arrived_on, "amount": amount,
                         "channel": channel, "reversed": len(reversals)})
     return value_date, reversals
 
 
-def _outside_grace(actor, account, amount, arrived_on, source):
-    repayment_post(actor=actor, account=account, on=arrived_on, amount=amount, source=source[:200])
-    return arrived_on, []
-
-
 def _apply_as_of(account: LoanAccount, amount: Decimal, value_date: dt.date, arrived_on: dt.date,
-                 source: str) -> list[Posting]:
+                 source: str, job_run=None) -> list[Posting]:
     """Reverse and replay the engine postings from ``value_date`` on that the payment changes."""
     rows = _net_postings(account.pk)
     latest = max((day for day, kind, _due, _amount in rows if kind not in OUTSIDE_ENGINE),
@@ -107,11 +118,11 @@ def _apply_as_of(account: LoanAccount, amount: Decimal, value_date: dt.date, arr
     memo = f"冲正：{source}按付款日重算"[:200]
     reversals = Posting.objects.bulk_create([
         Posting(account=account, business_date=arrived_on, kind=Kind.REVERSAL, amount=p.amount,
-                due_on=p.due_on, reverses=p, memo=memo) for p in to_reverse])
+                due_on=p.due_on, reverses=p, job_run=job_run, memo=memo) for p in to_reverse])
     replayed = [Expected(key[0], key[1], expected[key], key[2])
                 for key in sorted(changed, key=lambda k: (k[0], k[1], k[2] or dt.date.min))
                 if expected.get(key, ZERO) > 0]
-    _post_many(account, replayed, memo=source[:200])
+    _post_many(account, replayed, job_run=job_run, memo=source[:200])
     _record_early_outcomes(account, result, value_date)
     account_refresh(account, as_of)
     return reversals
