@@ -121,7 +121,7 @@ def reconcile(*, as_of: dt.date, chunk_size: int = 500,
     while True:
         chunk = list(qs.filter(pk__gt=last)
                      .prefetch_related("reliefs__programme", "early_repayments",
-                                       "contract__rate_changes")[:chunk_size])
+                                       "contract__rate_changes", "contract__instalments")[:chunk_size])
         if not chunk:
             break
         for account in chunk:
