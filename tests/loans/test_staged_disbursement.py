@@ -102,3 +102,22 @@ def test_commercial_tranches_on_their_dates(province):
     # lump sum's 10000 × 3.6 % × 110/360 = 110.00.
     assert Posting.objects.get(account=account, kind=Kind.INTEREST).amount == D("95.00")
     assert account_differences(_fresh(account), dt.date(2024, 12, 20)) == []
+
+
+def test_a_campus_loan_without_fees_is_not_settled_before_its_first_payout(campus):
+    """Nothing due on the disbursement day (no tuition or accommodation): nothing out until the
+    10th of November, but the contract is 已发放, not 已结清."""
+    from xuedai.origination.models import ContractState
+
+    campus.tuition = campus.accommodation = D("0")
+    campus.save(update_fields=["tuition", "accommodation"])
+    account = contract_disburse(actor=None, contract=campus, on=ON)
+    campus.refresh_from_db()
+    assert account.principal_outstanding == 0 and campus.state == ContractState.DISBURSED
+    assert tranches_pay_out(on=dt.date(2024, 11, 10)) == 1
+    assert tranches_pay_out(on=dt.date(2024, 12, 10)) == 1
+    settlement_post(actor=None, account=_fresh(account), on=dt.date(2024, 12, 20))
+    # 8000 over 8 months (Nov–Jul without February) → 1000 each: 1000 from 10 Nov, 2000 from
+    # 10 Dec: 3 %/360 × (1000 × 30 + 2000 × 10) = 3 %/360 × 50000 = 4.1666… → 4.17.
+    assert Posting.objects.get(account=account, kind=Kind.SUBSIDY_INTEREST).amount == D("4.17")
+    assert account_differences(_fresh(account), dt.date(2024, 12, 20)) == []
