@@ -18,6 +18,7 @@ from tests.loans.conftest import make_contract
 from xuedai import businessdate
 from xuedai.loans.batches import classification_batch, settlement_batch
 from xuedai.loans.services import contract_disburse, repayment_post
+from xuedai.loans.services.tranches import planned_days, tranches_pay_out
 from xuedai.orgs.models import Role
 from xuedai.origination.models import Contract
 from xuedai.reports.quarter.snapshot import quarter_snapshot_take
@@ -38,6 +39,9 @@ def campus_quarter():
         contract.refresh_from_db()
         accounts.append(contract_disburse(actor=None, contract=contract, on=dt.date(2018, 9, 1)))
     for year in (2018, 2019):
+        # Campus living expenses go out monthly (DOMAIN.md §3.2): the daily run's payouts first.
+        for day in sorted(planned_days(dt.date(2018, 9, 1), dt.date(year, 12, 20))):
+            tranches_pay_out(on=day)
         settlement_batch(on=dt.date(year, 12, 20))
     repayment_post(actor=None, account=accounts[0], on=dt.date(2019, 12, 20), amount=Decimal("1603.58"))
     classification_batch(on=Q1)

@@ -155,8 +155,9 @@ def test_quarter_end_grades_are_stored_per_contract(province):
 def test_event_days_jump_between_business_events(province):
     _accounts(province, 1)
     days = event_days(dt.date(2019, 11, 1), dt.date(2020, 1, 31))
+    # 1 Jan 2020: a rate day (LPR resets; loans.rate_schedule.rate_days).
     assert days == [dt.date(2019, 11, 15), dt.date(2019, 11, 20), dt.date(2019, 12, 20),
-                    dt.date(2019, 12, 31), dt.date(2020, 1, 20)]
+                    dt.date(2019, 12, 31), dt.date(2020, 1, 1), dt.date(2020, 1, 20)]
     assert EarlyRepaymentApplication.objects.count() == 0
 
 

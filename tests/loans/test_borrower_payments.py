@@ -158,6 +158,9 @@ def test_a_contract_whose_policy_settles_on_21_december(province):
     account = contract_disburse(actor=None, contract=contract, on=dt.date(2018, 9, 1))
     settlement_batch(on=dt.date(2018, 12, 20))
     assert not Posting.objects.filter(account=account, kind=Kind.SUBSIDY_INTEREST).exists()
+    from xuedai.daily.calendar import event_days
+
+    assert dt.date(2018, 12, 21) in event_days(dt.date(2018, 12, 1), dt.date(2018, 12, 31))  # simulate
     settlement_batch(on=dt.date(2018, 12, 21))
     # 1 Sep → 21 Dec 2018 is 111 days: 6000 × 5.65 % × 111/360 = 104.525 → 104.53 (not 103.58).
     assert Posting.objects.get(account=account, kind=Kind.SUBSIDY_INTEREST).amount == D("104.53")

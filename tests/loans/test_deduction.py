@@ -206,3 +206,33 @@ def test_a_failed_deduction_reaches_the_borrower_through_post_loan_reminders(two
     reminders = Reminder.objects.filter(campaign__kind=CampaignKind.FAILED_DEDUCTION,
                                         campaign__business_date=DAY)
     assert list(reminders.values_list("borrower", flat=True)) == [failed_borrower.pk]
+
+
+def test_a_result_file_arriving_after_a_counter_payment_is_applied_as_of_the_run_day(two_accounts, tmp_path):
+    """Transit grace (DOMAIN.md §4 Channels): the channel took 1603.58 on 20 Dec 2019; the borrower
+    paid 100.00 at the counter on 23 Dec (3 days' penalty 0.92 + 0.06 charged then); the result
+    file is posted on 24 Dec, the 2nd working day: as of 20 Dec, the 23 Dec postings reversed and
+    the 100.00 kept as credit. Without the grace the row could not be posted at all."""
+    from xuedai import businessdate
+    from xuedai.loans.services import repayment_post
+    from xuedai.policies.models import PolicyVersion
+
+    alipay_account, = [a for a in two_accounts if a.contract.county.agent_bank_id is None]
+    PolicyVersion.objects.filter(pk=alipay_account.contract.policy_version_id).update(
+        transit_grace_working_days=7)
+    alipay = {r.channel: r for r in deduction_prepare(on=DAY)}[Channel.ALIPAY]
+    repayment_post(actor=None, account=alipay_account, on=dt.date(2019, 12, 23), amount=D("100.00"))
+    assert Posting.objects.filter(account=alipay_account, kind=Kind.PENALTY, amount=D("0.92")).exists()
+    with businessdate.business_date(dt.date(2019, 12, 24)):
+        deduction_import(actor=None, run=alipay, path=_answer(alipay, {1: ("成功", "1603.58", "")},
+                                                               tmp_path / "alipay.xlsx"))
+        deduction_post(actor=None, run=alipay)
+    paid = LoanAccount.objects.get(pk=alipay_account.pk)
+    assert (paid.principal_due, paid.interest_due, paid.penalty_due, paid.credit) == (0, 0, 0, D("100.00"))
+    reversals = Posting.objects.filter(account=paid, kind=Kind.REVERSAL, business_date=dt.date(2019, 12, 24))
+    assert reversals.count() == 5
+    assert set(Posting.objects.filter(account=paid, business_date=DAY, kind__startswith="pay_")
+               .values_list("kind", "amount")) == {(Kind.PAY_INTEREST, D("103.58")),
+                                                    (Kind.PAY_PRINCIPAL, D("1500.00"))}
+    alipay.refresh_from_db()
+    assert (alipay.status, alipay.amount_paid) == ("posted", D("1603.58"))

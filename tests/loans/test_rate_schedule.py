@@ -144,3 +144,27 @@ def test_the_worked_example_through_the_ledger(province):
     settlement_post(actor=None, account=account, on=dt.date(2023, 12, 20))
     # 10000 × 3.75 % × 12/360 + 10000 × 3.15 % × 353/360 = 12.5 + 308.875 = 321.375 → 321.38
     assert _kinds(account, dt.date(2023, 12, 20)) == {(Kind.SUBSIDY_INTEREST, D("321.38"))}
+
+
+def test_effective_terms_and_the_registered_schedule_agree_on_every_day(province):
+    """One source for the 2023 cut's day (policies.repricing): the rate effective_terms gives on any
+    day equals the rate the contract's registered schedule carries that day."""
+    from xuedai.policies.selectors import effective_terms
+
+    contract = _sichuan_2012_contract(province)
+    contract_disburse(actor=None, contract=contract, on=dt.date(2018, 10, 15))
+    contract.refresh_from_db()
+    rate_changes_post(actor=None, until=dt.date(2027, 1, 1))
+    rows = list(RateChange.objects.filter(contract=contract).values_list("effective_from", "annual_rate"))
+    assert rows[0] == (dt.date(2023, 9, 1), D("0.03600"))
+
+    def registered(day):
+        rate = contract.annual_rate
+        for effective_from, annual_rate in rows:
+            if effective_from <= day:
+                rate = annual_rate
+        return rate
+
+    for day in (dt.date(2023, 8, 31), dt.date(2023, 9, 1), dt.date(2023, 12, 31), dt.date(2024, 1, 1),
+                dt.date(2025, 1, 1), dt.date(2026, 6, 30)):
+        assert effective_terms(contract, day).annual_rate == registered(day), day

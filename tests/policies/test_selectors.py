@@ -97,8 +97,9 @@ CONTRACT_2012 = ContractParams(product="home_county", region_code=SANTAI, signed
 @pytest.mark.parametrize(("on_date", "rate", "lpr"), [
     ("2021-12-20", "0.04350", "0.0465"),  # signing: LPR 4.65% (2021-12-20 publication unchanged) − 30 bp
     ("2022-12-20", "0.04350", "0.0465"),  # 1 Jan 2022: LPR of 2021-12-20, 4.65%
-    ("2023-12-20", "0.04000", "0.0430"),  # 1 Jan 2023: LPR of 2022-08-22, 4.30%; the 2023 cut not yet
-    ("2024-06-20", "0.03600", "0.0420"),  # 1 Jan 2024: 2023 notice applies to existing: 4.20% − 60 bp
+    ("2023-08-31", "0.04000", "0.0430"),  # 1 Jan 2023: LPR of 2022-08-22, 4.30%; the 2023 cut not yet
+    ("2023-12-20", "0.03600", "0.0420"),  # 1 Sep 2023: the 2023 notice on its own date: 4.20% − 60 bp
+    ("2024-06-20", "0.03600", "0.0420"),  # 1 Jan 2024: LPR of 2023-08-21 still, 4.20% − 60 bp
     ("2025-12-20", "0.03000", "0.0360"),  # 1 Jan 2025: LPR of 2024-10-21, 3.60% − 60 bp
 ])
 def test_lpr_contract_of_2021_is_repriced_each_january(on_date, rate, lpr):
@@ -107,7 +108,7 @@ def test_lpr_contract_of_2021_is_repriced_each_january(on_date, rate, lpr):
     assert (terms.annual_rate, terms.lpr_five_year_plus) == (D(rate), D(lpr))
 
 
-def test_the_2023_cut_reaches_an_existing_2021_contract_in_2024_but_its_own_parameters_stay():
+def test_the_2023_cut_reaches_an_existing_2021_contract_but_its_own_parameters_stay():
     terms = effective_terms(CONTRACT_2021, dt.date(2024, 12, 20))
     assert terms.rate_version == version("home_county", "", "2023-09-01")
     assert terms.repriced_by_later_notice
@@ -120,8 +121,11 @@ def test_the_2023_cut_reaches_an_existing_2021_contract_in_2024_but_its_own_para
 def test_a_2012_contract_keeps_its_parameters_while_the_2023_cut_sets_its_rate():
     before = effective_terms(CONTRACT_2012, dt.date(2019, 12, 20))
     assert before.annual_rate == D("0.06550") and not before.repriced_by_later_notice
-    # The 2020 notice (LPR − 30 bp for new contracts) did not touch it: still fixed in 2023.
-    assert effective_terms(CONTRACT_2012, dt.date(2023, 12, 20)).annual_rate == D("0.06550")
+    # The 2020 notice (LPR − 30 bp for new contracts) did not touch it: still fixed until the 2023
+    # notice's own day, 1 Sep 2023 (policies.repricing: the one source of that day).
+    assert effective_terms(CONTRACT_2012, dt.date(2023, 8, 31)).annual_rate == D("0.06550")
+    cut = effective_terms(CONTRACT_2012, dt.date(2023, 9, 1))
+    assert (cut.annual_rate, cut.rate_reference_date) == (D("0.03600"), dt.date(2023, 9, 1))
 
     terms = effective_terms(CONTRACT_2012, dt.date(2024, 12, 20))
     assert terms.annual_rate == D("0.03600")

@@ -15,11 +15,13 @@ from xuedai.loans.reconcile import account_differences
 from xuedai.loans.services import classify, settlement_post
 from xuedai.loans.terms import contract_terms
 from xuedai.orgs.models import Role
+from xuedai.origination.models import ContractState
 from xuedai.postloan.models import PlanChangeKind as P
 from xuedai.postloan.models import StatusChangeKind as S
 from xuedai.postloan.services.plan_changes import parse_instalments, plan_change_apply, plan_change_decide
 from xuedai.postloan.services.status_changes import status_change_decide, status_change_record
 
+from .conftest import make_contract
 from .ledger_world import disbursed
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,54 @@ def test_confirmed_death_classifies_loss(world, supervisor):
     fastpath.classify_accounts([account], on, None)
     account.refresh_from_db()
     assert account.grade == "loss"
+
+
+@pytest.mark.parametrize("kind", [S.DROPOUT, S.EXPULSION, S.ABROAD])
+def test_dropout_expulsion_and_going_abroad_recall_the_outstanding_principal(world, supervisor, kind):
+    """[003 资金办法 第二十条(2)] 提前收回贷款本息: confirmed on Tue 17 Mar 2026, the contract's
+    maturity moves to the next deduction day, 20 Mar 2026, where the engine settles and all
+    principal falls due. By hand: 20 Dec 2025 → 20 Mar 2026 is 90 days, before the self-pay start
+    (1 Apr 2026), so 贴息 6000 × 6.55 % × 90/360 = 98.25; principal 6000.00 due 20 Mar."""
+    contract, account = disbursed(world, settle_to=2025, self_pay_from=dt.date(2028, 9, 1))
+    pending = make_contract(contract.borrower, academic_year=2026, state=ContractState.APPROVED,
+                            disbursed_on=None)
+    _confirm(world, supervisor, contract, kind, dt.date(2026, 3, 17))
+    assert contract.maturity_date == dt.date(2026, 3, 20)
+    pending.refresh_from_db()
+    assert pending.state == ContractState.STOPPED  # the undisbursed contract, through transitions
+    settlement_post(actor=None, account=account, on=dt.date(2026, 3, 20))
+    account.refresh_from_db()
+    assert _posted(account, Kind.SUBSIDY_INTEREST)[dt.date(2026, 3, 20)] == Decimal("98.25")
+    assert _posted(account, Kind.PRINCIPAL) == {dt.date(2026, 3, 20): Decimal("6000.00")}
+    assert (account.principal_due, account.interest_due) == (Decimal("6000.00"), 0)
+    assert account_differences(account, dt.date(2026, 3, 20)) == []
+
+
+def test_a_confirmed_dropout_cancels_the_living_expenses_not_yet_paid_out(world, supervisor):
+    """DOMAIN.md §4 "stop undisbursed amounts": a campus contract disbursed 15 Oct 2025 (fees to the
+    university, living expenses on the 10th of Nov–Jul, never Feb/Aug); dropout handled 17 Mar 2026
+    after the March payment: April–July never go out, and the ledger agrees with the engine."""
+    from xuedai.loans.models import TrancheCancellation
+    from xuedai.loans.services import contract_disburse
+    from xuedai.loans.services.tranches import tranches_pay_out
+    from xuedai.policies.models import PolicyVersion
+
+    contract = make_contract(world.graduate(contracts=0), state=ContractState.APPROVED, disbursed_on=None,
+                             academic_year=2025, product="campus", self_pay_from=dt.date(2029, 9, 1),
+                             policy_version=PolicyVersion.objects.get(product="campus", region_code="",
+                                                                      effective_from=dt.date(2024, 9, 1)))
+    account = contract_disburse(actor=None, contract=contract, on=dt.date(2025, 10, 15))
+    for day in (dt.date(2025, 11, 10), dt.date(2025, 12, 10), dt.date(2026, 1, 10), dt.date(2026, 3, 10)):
+        tranches_pay_out(on=day)
+    settlement_post(actor=None, account=account, on=dt.date(2025, 12, 20))
+    _confirm(world, supervisor, contract, S.DROPOUT, dt.date(2026, 3, 17))
+    cancelled = TrancheCancellation.objects.filter(instalment__contract=contract)
+    assert sorted(c.instalment.due_on.month for c in cancelled) == [4, 5, 6, 7]
+    assert tranches_pay_out(on=dt.date(2026, 4, 10)) == 0
+    from xuedai.loans.models import LoanAccount
+
+    account = LoanAccount.objects.select_related("contract__policy_version").get(pk=account.pk)
+    settlement_post(actor=None, account=account, on=dt.date(2026, 3, 20))  # recalled: maturity
+    account.refresh_from_db()
+    assert account.principal_due == account.principal_outstanding > 0
+    assert account_differences(account, dt.date(2026, 3, 20)) == []

@@ -63,11 +63,15 @@ SELECTION = f"""
       AND a.opened_on < %(on)s AND a.principal_outstanding > 0
       AND (a.last_settled_on IS NULL OR a.last_settled_on < %(on)s)
 """
-# Chosen plans (还款计划变更) and suspensions (休学) change the principal plan and the payer periods,
-# which the kernel does not model: those accounts go to the scalar service (loans.terms reads them
-# from the loans-owned terms changes, as here).
+# Chosen plans (还款计划变更), suspensions (休学) and staged disbursements change the principal plan,
+# the payer periods or the interest base inside a period, which the kernel does not model: those
+# accounts go to the scalar service (loans.terms reads them from the loans-owned terms changes and
+# origination's instalment plan, as here).
 SCALAR_ONLY = """
     (a.credit > 0
+     -- staged disbursement (loans.DisbursementTranche): the base grows inside a period
+     OR EXISTS (SELECT 1 FROM origination_instalment i
+                WHERE i.contract_id = a.contract_id AND i.due_on > a.opened_on)
      OR EXISTS (SELECT 1 FROM loans_termschange t
                 WHERE t.contract_id = a.contract_id AND t.kind IN ('chosen_plan', 'suspension'))
      OR EXISTS (SELECT 1 FROM loans_reliefapplication r WHERE r.account_id = a.contract_id)

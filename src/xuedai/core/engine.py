@@ -7,15 +7,17 @@ How the timeline is walked, and why:
 
 - Normal interest accrues on the principal that has not yet fallen due, over stretches that break
   only where that principal, the payer or the rate changes — a settlement, the self-pay start, an
-  early repayment, a rate change (``LoanTerms.rate_changes``) — never at a payment of overdue
-  amounts (DOMAIN.md §4 Day count). Penalty and compound interest follow the rate in force each
-  day. Each settlement rounds the state's and the borrower's accruals once, separately.
+  early repayment, a rate change (``LoanTerms.rate_changes``), a later tranche of a staged
+  disbursement (``LoanTerms.tranches``: interest only on what has been paid out) — never at a
+  payment of overdue amounts (DOMAIN.md §4 Day count). Penalty and compound interest follow the
+  rate in force each day. Each settlement rounds the state's and the borrower's accruals once, separately.
 - Principal that falls due leaves the normal-interest base on its due day whether or not it is paid:
   if unpaid at the end of that day it accrues penalty interest instead (DOMAIN.md §4 Overdue), and
   the borrower's unpaid interest accrues compound interest, both per day at /360.
 - Penalty and compound interest stay exact until charged: on each payment and on the statement.
-- On a day, events run in this order: relief waivers, the settlement, payments (each allocated in
-  the order of :mod:`xuedai.core.allocation`, leftover kept as credit), then an early repayment.
+- On a day, events run in this order: a tranche paid out, relief waivers, the settlement,
+  payments (each allocated in the order of :mod:`xuedai.core.allocation`, leftover kept as
+  credit), then an early repayment.
 - The state is what is known at the end of the as-of day's events: amounts due that very day and
   still unpaid are not overdue yet (they become overdue at the end of the day).
 """
@@ -114,9 +116,13 @@ class _Contract:
             validate_plan(terms.principal_plan, terms.principal, self.dates) if terms.principal_plan else []
         )
         self.plan = list(plan)  # shrinks from the end on early repayment
-        self.not_yet_due = terms.principal  # the normal-interest base
-        self.outstanding = terms.principal
+        self.not_yet_due = terms.first_payout  # the normal-interest base: paid out, not yet due
+        self.outstanding = terms.first_payout
         self.period_start = terms.disbursed_on
+        # A later tranche breaks the stretch inside a settlement period: the accrual to its day is
+        # carried (exact) to the settlement, which rounds the period once (DOMAIN.md §4 Rounding).
+        self.stretch_start = terms.disbursed_on
+        self.carried = (Accrual(), Accrual())
         self.last_day = terms.disbursed_on
         self.items: list[_Item] = []
         self.credit = ZERO
@@ -142,11 +148,11 @@ class _Contract:
 
     def normal_accrual_to(self, day: date) -> tuple[Accrual, Accrual]:
         """(state's, borrower's) normal interest on the not-yet-due principal for [period start, day)."""
-        state, borrower = Accrual(), Accrual()
+        state, borrower = self.carried
         t = self.terms
         # A stretch breaks where the payer or the rate changes (DOMAIN.md §4; core.rates): each
         # piece is weighed on its own, the pieces' exact accruals summed, rounded once at settlement.
-        for payer_start, payer_end, payer in split_by_payer(self.period_start, day, t.borrower_periods):
+        for payer_start, payer_end, payer in split_by_payer(self.stretch_start, day, t.borrower_periods):
             for start, end, rate in t.by_rate(payer_start, payer_end):
                 accrual = stretch_accrual(self.not_yet_due, rate, start, end, t.basis)
                 if payer == "state":
@@ -178,10 +184,18 @@ class _Contract:
         self._add_item("interest", day, borrower_interest)
         self._add_item("principal", day, principal)
         self.not_yet_due -= principal
-        self.period_start = day
+        self.period_start = self.stretch_start = day
+        self.carried = (Accrual(), Accrual())
         row = SettlementRow(day, kind, subsidy_interest, borrower_interest, principal, waived)
         self.rows.append(row)
         return row
+
+    def pay_out(self, day: date, amount: Decimal) -> None:
+        """A later tranche: the stretch so far is carried, the base grows from ``day`` on."""
+        self.carried = self.normal_accrual_to(day)
+        self.stretch_start = day
+        self.not_yet_due += amount
+        self.outstanding += amount
 
     def pay(self, day: date, amount: Decimal) -> None:
         """Charge the penalties accrued so far, then allocate the money; the rest waits as credit."""
@@ -294,7 +308,8 @@ def walk(
     """Run ``contract`` through its calendar up to ``as_of`` (inclusive), the one day loop behind
     :func:`simulate` and ``loans.replay`` (which walks a recording subclass): on each day, overdue
     amounts accrue, a relief waiver applies, a settlement falls due (waiting credit pays it at once),
-    the day's payments are allocated, then an early repayment due that day is executed."""
+    the day's payments are allocated, then an early repayment due that day is executed. A tranche
+    of a staged disbursement is paid out first, at the start of its day."""
     terms = contract.terms
     paid_by_day: dict[date, list[Decimal]] = {}
     for payment in payments:
@@ -303,10 +318,13 @@ def walk(
     early_by_day = {e.on: e for e in early_repayments if terms.disbursed_on < e.on <= as_of}
     settling = {d for d in contract.dates if d <= as_of}
     waiving = {d for d in terms.penalty_waived_on if terms.disbursed_on <= d <= as_of}
-    days = sorted(settling | set(paid_by_day) | set(early_by_day) | waiving | {as_of})
+    paying_out = {t.on: t.amount for t in terms.tranches if terms.disbursed_on < t.on <= as_of}
+    days = sorted(settling | set(paid_by_day) | set(early_by_day) | waiving | set(paying_out) | {as_of})
 
     for day in days:
         contract.accrue_overdue_to(day)
+        if day in paying_out:
+            contract.pay_out(day, paying_out[day])
         if day in waiving:
             contract.waive_penalties(day)
         if day in settling and contract.outstanding > 0:

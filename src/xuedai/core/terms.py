@@ -11,15 +11,17 @@ from datetime import date
 from decimal import Decimal
 
 from xuedai.core.daycount import Basis, MonthDay
+from xuedai.core.money import ZERO
 from xuedai.core.overdue import DEFAULT_PENALTY_MULTIPLIER, MISUSE_PENALTY_MULTIPLIER
 from xuedai.core.rates import RateChange, check_rate_changes, rate_on, split_by_rate
 from xuedai.core.schedule import DEFAULT_SETTLEMENT_DAY, Instalment, settlement_dates
 from xuedai.core.subsidy import Period
+from xuedai.core.tranches import Tranche, check_tranches
 
 
 @dataclass(frozen=True)
 class LoanTerms:
-    """One contract, disbursed once.
+    """One contract, disbursed once or in ``tranches`` (staged disbursement, :mod:`xuedai.core.tranches`).
 
     ``borrower_periods``: the days whose interest the borrower pays (see
     :func:`xuedai.core.subsidy.borrower_periods`); every other day is subsidised by the state.
@@ -27,6 +29,9 @@ class LoanTerms:
     all principal falls due at maturity. ``interest_waived_years`` and ``penalty_waived_on`` carry
     relief programmes (:mod:`xuedai.core.relief`). ``rate_changes``: the rate schedule after the
     signing rate ``annual_rate`` (:mod:`xuedai.core.rates`), ascending and after disbursement.
+    ``tranches``: empty — the whole ``principal`` paid out on ``disbursed_on``; else the days and
+    amounts paid out (the first on ``disbursed_on``, adding up to ``principal``): interest runs on
+    what has been paid out.
     """
 
     principal: Decimal
@@ -45,6 +50,7 @@ class LoanTerms:
     # use ``misuse_multiplier`` (150 %, DOMAIN.md §1 penalty interest) instead of ``penalty_multiplier``.
     misuse_from: date | None = None
     misuse_multiplier: Decimal = MISUSE_PENALTY_MULTIPLIER
+    tranches: tuple[Tranche, ...] = ()
 
     def __post_init__(self) -> None:
         if self.principal <= 0:
@@ -56,6 +62,15 @@ class LoanTerms:
         if self.maturity <= self.disbursed_on:
             raise ValueError("到期日必须晚于放款日")
         check_rate_changes(self.rate_changes, self.disbursed_on)
+        check_tranches(self.tranches, self.principal, self.disbursed_on, self.maturity)
+
+    @property
+    def first_payout(self) -> Decimal:
+        """What is paid out on ``disbursed_on``: its tranche (nothing if the first comes later), or
+        everything."""
+        if not self.tranches:
+            return self.principal
+        return self.tranches[0].amount if self.tranches[0].on == self.disbursed_on else ZERO
 
     def rate_on(self, day: date) -> Decimal:
         """The annual rate in force on ``day`` (the signing rate before any change)."""

@@ -1,6 +1,9 @@
 """Running the business calendar: which batches a day needs, and which days need any (DOMAIN.md §8).
 
-A day's order matters and follows the engine's order of events (``core.engine``): settlement first
+A day's order matters and follows the engine's order of events (``core.engine``): on a rate day (each
+1 January, a notice's own day: ``loans.rate_schedule.rate_days``) the rate changes due are
+registered first — a change must be in place before any posting of its day computes interest
+(DOMAIN.md §1 interest rate, §4) — then settlement
 (20 Dec and maturities), then the deduction run on the 20th (not 20 Nov) — penalties accrued to the
 day, file written, the channel's answer imported and posted — then, at a quarter end, penalty
 accrual and classification. Disbursement of approved contracts is the simulation's stand-in for
@@ -32,9 +35,13 @@ from xuedai.loans.deduction.services import (
     is_deduction_day,
 )
 from xuedai.loans.models import DeductionLine, LineResult
+from xuedai.loans.rate_schedule import rate_days
 from xuedai.loans.services import contract_disburse
+from xuedai.loans.services.rates import rate_changes_post
+from xuedai.loans.services.tranches import planned_days, tranches_pay_out
 from xuedai.loans.terms import contract_terms
 from xuedai.origination.models import Contract, ContractState
+from xuedai.policies.models import PolicyVersion
 from xuedai.postloan.reminders import reminders_for_day, reminders_for_failed_deductions
 
 DISBURSEMENT_DAY = (11, 15)
@@ -42,7 +49,8 @@ DISBURSEMENT_DAY = (11, 15)
 
 def event_days(start: dt.date, until: dt.date) -> list[dt.date]:
     """Days in (start, until] on which some batch has work: each 20th, quarter ends, the payout day,
-    and every live account's maturity (deferrals included)."""
+    the rate days (1 January, a notice's reaching day), each version's settlement day, planned
+    tranches of staged disbursements, and every live account's maturity (deferrals included)."""
     days: set[dt.date] = set()
     year, month = start.year, start.month
     while dt.date(year, month, 1) <= until:
@@ -52,6 +60,9 @@ def event_days(start: dt.date, until: dt.date) -> list[dt.date]:
         days |= {d for d in candidates if start < d <= until
                  and (d.day == 20 or is_quarter_end(d) or (d.month, d.day) == DISBURSEMENT_DAY)}
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    days |= rate_days(start, until)
+    days |= _settlement_days(start, until)
+    days |= planned_days(start, until)
     accounts = live_accounts(start).select_related("contract__policy_version")
     days |= set(accounts.filter(contract__maturity_date__gt=start, contract__maturity_date__lte=until)
                 .values_list("contract__maturity_date", flat=True))
@@ -60,6 +71,15 @@ def event_days(start: dt.date, until: dt.date) -> list[dt.date]:
         if start < maturity <= until:
             days.add(maturity)
     return sorted(days)
+
+
+def _settlement_days(start: dt.date, until: dt.date) -> set[dt.date]:
+    """Each version's settlement day in every year (DOMAIN.md §1: 20 Dec, "some contracts carry
+    21 Dec"), so a 21 Dec contract is settled by the simulated calendar too."""
+    month_days = {tuple(int(x) for x in value.split("-"))
+                  for value in PolicyVersion.objects.values_list("settlement_day", flat=True).distinct()}
+    return {day for year in range(start.year, until.year + 1) for month, dom in month_days
+            if start < (day := dt.date(year, month, dom)) <= until}
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -110,6 +130,12 @@ def business_day_run(*, on: dt.date, actor=None, channel_seed: int | None = None
         return {"classified": classification_batch(on=on, actor=actor, out=out).progress_done}
 
     phases = []
+    if on in rate_days(on - dt.timedelta(days=1), on):
+        phases.append(step("reprice", lambda: {"repriced": len(
+            rate_changes_post(actor=actor, until=on).contracts)}))
+    # Staged disbursement (DOMAIN.md §3.2, §3.3): the day's tranches are paid out before settlement,
+    # so interest runs on them from this day (core.tranches).
+    phases.append(step("tranches", lambda: {"tranches_paid": tranches_pay_out(on=on, actor=actor)}))
     if disburse and (on.month, on.day) == DISBURSEMENT_DAY:
         phases.append(step("disburse", lambda: {"disbursed": disburse_approved(on=on, actor=actor)}))
     phases.append(step("settlement",

@@ -120,7 +120,7 @@ class BorrowerDue:
 
 # What contract_terms reads through ``.all()``: prefetched, a borrower's page runs two queries for
 # them instead of four per contract (bench/load_web.py counts the statements per page).
-TERMS_PREFETCH = ("terms_changes", "rate_changes")
+TERMS_PREFETCH = ("terms_changes", "rate_changes", "instalments")
 
 
 def live_contracts(borrower, today: dt.date) -> list[Contract]:

@@ -134,7 +134,8 @@ def settle_leftovers(ids: Sequence[int], job_run: JobRun) -> int:
     suspensions), settled by the scalar service in the caller's transaction (DOMAIN.md §4)."""
     accounts = (LoanAccount.objects.filter(pk__in=list(ids)).order_by("pk")
                 .select_related("contract__policy_version")
-                .prefetch_related("reliefs__programme", "early_repayments", "contract__rate_changes"))
+                .prefetch_related("reliefs__programme", "early_repayments", "contract__rate_changes",
+                              "contract__instalments"))
     return _settle_each(accounts, job_run.business_date, job_run, job_run.created_by)
 
 

@@ -29,9 +29,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from xuedai.policies.models import PolicyVersion
+from xuedai.policies.repricing import notice_reaching_day
 
 from .models import LoanAccount, RateChange
-from .models.rates import NoticeReset
 from .rate_schedule import reset_rule, rule_rate
 from .selectors import account_scope_q
 
@@ -44,13 +44,8 @@ def notices() -> QuerySet[PolicyVersion]:
 
 
 def reaching_day(notice: PolicyVersion) -> dt.date:
-    _, notice_reset = reset_rule(notice)
-    if notice_reset == NoticeReset.NOTICE_DATE or (
-        notice.effective_from.month,
-        notice.effective_from.day,
-    ) == (1, 1):
-        return notice.effective_from
-    return dt.date(notice.effective_from.year + 1, 1, 1)
+    """The day ``notice`` reaches existing contracts (``policies.repricing``, the one source)."""
+    return notice_reaching_day(notice, reset_rule(notice)[1])
 
 
 @dataclass(frozen=True)

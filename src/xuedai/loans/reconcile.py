@@ -105,7 +105,10 @@ def account_differences(account: LoanAccount, as_of: dt.date) -> list[Difference
             continue
         _diff(out, pk, f"posted.{kind}", ledger_by_kind.get(kind, ZERO), engine_by_kind.get(kind, ZERO))
     disbursed = sum((ledger_by_kind.get(k, ZERO) for k in DISBURSEMENT_KINDS), ZERO)
-    _diff(out, pk, "posted.disbursement", disbursed, contract.amount)
+    # Staged disbursement: what the tranches due by as_of add up to (core.tranches), else the amount.
+    paid_out = (sum((t.amount for t in terms.tranches if t.on <= as_of), ZERO) if terms.tranches
+                else contract.amount)
+    _diff(out, pk, "posted.disbursement", disbursed, paid_out)
     return out
 
 
@@ -118,7 +121,7 @@ def reconcile(*, as_of: dt.date, chunk_size: int = 500,
     while True:
         chunk = list(qs.filter(pk__gt=last)
                      .prefetch_related("reliefs__programme", "early_repayments",
-                                       "contract__rate_changes")[:chunk_size])
+                                       "contract__rate_changes", "contract__instalments")[:chunk_size])
         if not chunk:
             break
         for account in chunk:

@@ -13,7 +13,9 @@ replay a contract with the same terms. What comes from where (DOMAIN.md §1, §4
   charged before the chosen plan starts, then the chosen instalments — what the calculator shows);
 - borrower periods: the self-pay start plus confirmed suspensions (休学: the borrower pays until the
   subsidy resumes on return), through ``core.subsidy.borrower_periods``;
-- relief programmes applied to the account, in year order (``core.relief.apply_relief``).
+- relief programmes applied to the account, in year order (``core.relief.apply_relief``);
+- staged disbursement: origination's planned instalments not cancelled by a stop, as
+  ``core.tranches.Tranche`` — the principal is what they add up to (a stop cancels the rest).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from xuedai.core.relief import ReliefProgramme, apply_relief
 from xuedai.core.schedule import Instalment, default_principal_plan
 from xuedai.core.subsidy import Suspension, borrower_periods
 from xuedai.core.terms import EarlyRepayment, LoanTerms
+from xuedai.core.tranches import Tranche
 
 from .models.terms_changes import TermsChangeKind
 
@@ -45,8 +48,9 @@ def principal_from(contract) -> dt.date | None:
 def contract_terms(contract, reliefs=None) -> LoanTerms:
     """Terms of ``contract`` (disbursed) with ``reliefs`` (ReliefApplication rows; None: load them)."""
     policy = contract.policy_version
+    staged = tranches(contract)
     terms = LoanTerms(
-        principal=contract.amount,
+        principal=sum((t.amount for t in staged), Decimal(0)) if staged else contract.amount,
         disbursed_on=contract.disbursed_on,
         annual_rate=contract.annual_rate,
         maturity=contract.maturity_date,
@@ -58,6 +62,7 @@ def contract_terms(contract, reliefs=None) -> LoanTerms:
         rate_changes=rate_changes(contract),
         misuse_from=misuse_from(contract),
         misuse_multiplier=policy.misuse_penalty_multiplier,
+        tranches=staged,
     )
     plan = chosen_plan(contract)
     first_due = principal_from(contract)
@@ -78,6 +83,26 @@ def rate_changes(contract) -> tuple[RateChange, ...]:
         return ()
     rows = sorted(contract.rate_changes.all(), key=lambda r: r.effective_from)
     return tuple(RateChange(r.effective_from, r.annual_rate) for r in rows)
+
+
+def tranches(contract) -> tuple[Tranche, ...]:
+    """Staged disbursement: the contract's planned instalments (``origination.Instalment``) not
+    cancelled by a stop (``loans.TrancheCancellation``), summed per day; () when it is paid out at
+    once (no plan, or a plan of one day). Through ``.all()``: prefetchable."""
+    if contract.pk is None:
+        return ()
+    rows = list(contract.instalments.all())
+    if len({r.due_on for r in rows}) <= 1:
+        return ()
+    from .models import TrancheCancellation
+
+    cancelled = set(TrancheCancellation.objects.filter(instalment__contract_id=contract.pk)
+                    .values_list("instalment_id", flat=True))
+    by_day: dict[dt.date, Decimal] = {}
+    for row in rows:
+        if row.pk not in cancelled:
+            by_day[row.due_on] = by_day.get(row.due_on, Decimal(0)) + row.amount
+    return tuple(Tranche(day, amount) for day, amount in sorted(by_day.items()))
 
 
 def _terms_changes(contract, kind: str) -> list:

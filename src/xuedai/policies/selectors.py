@@ -13,20 +13,15 @@ Two questions, two functions:
 
 ``effective_terms(contract_or_params, on_date)`` — the rate in force on a day, and the version.
     DOMAIN.md §1: "a contract keeps the policy version it was signed under, except where a later
-    notice applies to existing contracts (rate cuts …)". The repricing rule chosen here:
-
-    1. The rate is set on the *rate reference date*: the signing date in the signing year, and
-       1 January of every later year (the PBOC convention for loans over one year: a rate change
-       applies from 1 January of the next year).
-    2. The rate rule is the signing version's, unless a later version with
-       ``rate_applies_to_existing`` applies to the contract's region and is in force on the reference
-       date — then the latest such version's rule applies (the 2023 LPR − 60 bp cut reaches a 2021
-       contract from 1 Jan 2024, and a 2012 fixed-rate contract too).
-    3. LPR − spread uses the 5-year-plus LPR last published on or before the reference date.
-       Fixed rules use their fixed rate; "contract" rules (commercial loans) the contract's rate.
+    notice applies to existing contracts (rate cuts …)". The rate at signing comes from the signing
+    version's rule on the signing day; after that it moves on the days ``policies.repricing`` gives
+    (the one source, shared with the loans' rate schedule): each 1 January an LPR-linked rate resets
+    to the last LPR published before it; a later notice whose rate applies to existing contracts
+    reaches them on its own effective date (the 2023 LPR − 60 bp cut: 1 September 2023).
 
     Worked example: a 2021-10-15 national contract: 2021 → 4.65% − 0.30 = 4.35%;
-    2023 (LPR of 2022-08-22, 4.30%) → 4.00%; 2024 (2023 cut, LPR of 2023-08-21, 4.20%) → 3.60%.
+    1 Jan 2023 (LPR of 2022-08-22, 4.30%) → 4.00%; 1 Sep 2023 (2023 cut, LPR of 2023-08-21,
+    4.20%) → 3.60%.
 
     Everything else (amount range, term, penalty multiplier, co-borrower rules) stays the signing
     version's. The one exception is the five-tier classification rule, a banking rule applied to
@@ -45,9 +40,7 @@ from .models import LprRate, PolicyVersion, RateKind
 from .params import PolicyParams, as_core_params
 from .products import Product
 from .regions import province_of, region_label
-
-RATE_PLACES = Decimal("0.00001")  # Contract.annual_rate has five decimal places (0.03450 = 3.45%)
-BASIS_POINT = Decimal("0.0001")
+from .repricing import BASIS_POINT, RATE_PLACES, ResetOf, breakpoints, default_reset, lpr_history_load
 
 
 class PolicyNotFound(LookupError):
@@ -196,7 +189,8 @@ def _as_params(contract_or_params) -> ContractParams:
 
 
 def rate_reference_date(signed_on: dt.date, on_date: dt.date) -> dt.date:
-    """The signing date in the signing year; 1 January of on_date's year after that."""
+    """The signing date in the signing year; 1 January of on_date's year after that (the LPR reset
+    day by default; the rate itself comes from ``policies.repricing``)."""
     return max(signed_on, dt.date(on_date.year, 1, 1))
 
 
@@ -219,13 +213,23 @@ def _rate(rule: PolicyVersion, reference: dt.date,
     return Decimal(contract_rate), None
 
 
-def effective_terms(contract_or_params, on_date: dt.date) -> EffectiveTerms:
-    """The signing version and the annual rate in force on `on_date` (rules in the module docstring)."""
+def effective_terms(contract_or_params, on_date: dt.date, *,
+                    reset_of: ResetOf = default_reset) -> EffectiveTerms:
+    """The signing version and the annual rate in force on `on_date` (rules in the module docstring;
+    ``reset_of``: each version's reset rule, the defaults unless loans passes its rows)."""
     params = _as_params(contract_or_params)
     version = params.version or policy_for(params.product, params.region_code, params.signed_on)
-    reference = rate_reference_date(params.signed_on, on_date)
-    rule = _rate_rule(version, params.region_code, reference)
-    rate, lpr = _rate(rule, reference, params.annual_rate)
+    rule = _rate_rule(version, params.region_code, params.signed_on)
+    rate, lpr = _rate(rule, params.signed_on, params.annual_rate)
+    reference = params.signed_on
+    lpr_rate = lpr.five_year_plus if lpr else None
+    lpr_published = lpr.effective_from if lpr else None
+    history = lpr_history_load()
+    for point in breakpoints(version, params.region_code, params.signed_on, on_date,
+                             reset_of=reset_of, history=history):
+        rule, rate, reference = point.rule, point.annual_rate, point.on
+        lpr_published = point.lpr_published_on
+        lpr_rate = dict(history).get(lpr_published) if lpr_published else None
     try:
         classification = policy_for(version.product, params.region_code, on_date).classification_rule
     except PolicyNotFound:  # on_date before any version: the signing version's own rule
@@ -233,8 +237,8 @@ def effective_terms(contract_or_params, on_date: dt.date) -> EffectiveTerms:
     return EffectiveTerms(
         version=version, on_date=on_date, annual_rate=rate, rate_version=rule,
         rate_reference_date=reference,
-        lpr_five_year_plus=lpr.five_year_plus if lpr else None,
-        lpr_published_on=lpr.effective_from if lpr else None,
+        lpr_five_year_plus=lpr_rate,
+        lpr_published_on=lpr_published,
         classification_rule=classification,
     )
 

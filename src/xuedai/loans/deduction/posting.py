@@ -22,12 +22,14 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
+from xuedai import businessdate
 from xuedai.audit.services import audit_record
 from xuedai.core.money import ZERO
 from xuedai.jobs.models import JobRun, JobStatus
 from xuedai.jobs.runner import batch_run, job_run_claim
 
 from ..models import (
+    OUTSIDE_ENGINE,
     DeductionLine,
     DeductionRun,
     EarlyRepaymentApplication,
@@ -38,6 +40,7 @@ from ..models import (
 )
 from ..services.ledger import LedgerError
 from ..services.servicing import ServicingError, early_repayment_execute, repayment_post
+from ..services.transit import transit_payment_apply
 
 CHUNK = 200
 KIND = "loans.deduction_post"
@@ -137,13 +140,23 @@ def _post_file(actor, run: DeductionRun, result_file: ResultFile, on_progress) -
 
 def _post_row(actor, run: DeductionRun, row: ResultRow, job, second: str) -> None:
     line = row.line
-    if row.amount > 0:
+    if row.amount > 0 and _posted_after(line.account, run.business_date):
+        # The money was taken on the run's day and arrives after later postings: the transit grace
+        # (DOMAIN.md §4 Channels) applies it as of that day, or as of today beyond the grace.
+        transit_payment_apply(actor=actor, account=line.account, amount=row.amount,
+                              value_date=run.business_date, arrived_on=businessdate.today(),
+                              channel=f"{run.layout_name} 第{line.seq}笔{second}", job_run=job)
+    elif row.amount > 0:
         repayment_post(actor=actor, account=line.account, on=run.business_date, amount=row.amount,
                        source=f"{run.layout_name} 第{line.seq}笔{second}", job_run=job)
     elif line.early_repayment_id and row.result == LineResult.FAILED:
         early_repayment_execute(actor=actor, account=line.account, on=run.business_date, job_run=job)
         EarlyRepaymentApplication.objects.filter(pk=line.early_repayment_id, status="failed").update(
             reason=f"扣款失败：{row.reason}"[:200])
+
+
+def _posted_after(account, day) -> bool:
+    return account.postings.filter(business_date__gt=day).exclude(kind__in=OUTSIDE_ENGINE).exists()
 
 
 def _totals(run: DeductionRun, job: JobRun | None) -> None:

@@ -48,6 +48,7 @@ from ..models import (
     DeductionLine,
     DeductionRun,
     LineResult,
+    LoanAccount,
     Posting,
     ResultFile,
     ResultRow,
@@ -144,10 +145,27 @@ def _lines(run: DeductionRun) -> dict[int, dict]:
     return {row["seq"]: row for row in rows.iterator(chunk_size=5000)}
 
 
+def _within_grace(run: DeductionRun, accounts: set[int]) -> set[int]:
+    """Of ``accounts``, those whose version's transit grace still covers the run's day today."""
+    from xuedai import businessdate
+    from xuedai.policies.working_days import add_working_days
+
+    if not accounts:
+        return set()
+    today = businessdate.today()
+    graces = LoanAccount.objects.filter(pk__in=accounts).values_list(
+        "pk", "contract__policy_version__transit_grace_working_days")
+    deadline = {g: add_working_days(run.business_date, g) for g in {g for _, g in graces if g}}
+    return {pk for pk, grace in graces if grace and today <= deadline[grace]}
+
+
 def _back_dated(run: DeductionRun, changes: list[tuple[dict, dict, str, Decimal, Decimal]],
                 errors: list[str]) -> None:
     """A row that posts money posts it on the run's day (the day the channel took it): refused
-    when the account already has later postings (the engine's penalties after it would be wrong)."""
+    when the account already has later postings (the engine's penalties after it would be wrong) —
+    unless the file arrives within the version's transit grace (DOMAIN.md §4 Channels), when the
+    posting applies it as of the run's day, reversing and replaying the later postings
+    (``loans.services.transit``)."""
     paying = {line["account_id"]: (row, line) for row, line, _r, _p, amount in changes if amount > 0}
     accounts = list(paying)
     later: set[int] = set()
@@ -155,6 +173,7 @@ def _back_dated(run: DeductionRun, changes: list[tuple[dict, dict, str, Decimal,
         later |= set(Posting.objects.filter(account_id__in=accounts[start:start + _IN_CHUNK],
                                             business_date__gt=run.business_date)
                      .exclude(kind__in=OUTSIDE_ENGINE).values_list("account_id", flat=True).distinct())
+    later -= _within_grace(run, later)
     for account_id in sorted(later, key=lambda a: paying[a][0]["row_number"]):
         row, line = paying[account_id]
         errors.append(f"第{row['row_number']}行：合同 {line['account__contract__contract_no']} 在扣款日 "

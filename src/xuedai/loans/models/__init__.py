@@ -19,6 +19,7 @@ from .servicing import (
     ReliefProgramme,
 )
 from .terms_changes import TermsChange, TermsChangeKind
+from .tranches import TrancheCancellation
 
 __all__ = [
     "BALANCES",
@@ -48,4 +49,5 @@ __all__ = [
     "RunStatus",
     "TermsChange",
     "TermsChangeKind",
+    "TrancheCancellation",
 ]

@@ -37,7 +37,8 @@ def borrower_accounts(borrower, on: dt.date) -> list[LoanAccount]:
     locked = list(LoanAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     accounts = list(LoanAccount.objects.filter(pk__in=[a.pk for a in locked])
                     .select_related("contract__policy_version")
-                    .prefetch_related("reliefs__programme", "early_repayments", "contract__rate_changes"))
+                    .prefetch_related("reliefs__programme", "early_repayments", "contract__rate_changes",
+                              "contract__instalments"))
     return sorted(accounts, key=lambda a: (a.contract.academic_year, a.contract.disbursed_on or on, a.pk))
 
 

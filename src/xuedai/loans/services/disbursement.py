@@ -26,6 +26,7 @@ from ..models import Kind, LoanAccount
 from ..replay import Expected
 from .errors import ServicingError
 from .ledger import _post_many, account_refresh
+from .tranches import paid_on_day
 
 
 def channel_account_for(contract: Contract) -> str:
@@ -54,7 +55,9 @@ def contract_disburse(*, actor, contract: Contract, on: dt.date | None = None, j
     account = LoanAccount.objects.create(contract=contract, opened_on=on,
                                          channel_account=channel_account_for(contract))
     university = contract.university.name if contract.university else "高校"
-    rows = disbursement_rows(contract, on)
+    # Staged disbursement (DOMAIN.md §3.2, §3.3): the table's disburse row wrote the plan; only
+    # what is due today goes out now, the rest on its day (loans.services.tranches).
+    rows = paid_on_day(contract, on) or disbursement_rows(contract, on)
     _post_many(account, rows[:1], job_run=job_run, memo=f"学费住宿费支付至{university}")
     _post_many(account, rows[1:], job_run=job_run, memo="生活费支付至借款学生支付宝账户")
     account_refresh(account, on)

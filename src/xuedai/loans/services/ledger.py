@@ -126,13 +126,20 @@ def account_refresh(account: LoanAccount, on: dt.date | None = None,
     return account
 
 
+def _payout_ahead(contract) -> bool:
+    """Staged disbursement: an instalment still to be paid out (a campus loan without fees has
+    nothing out until its first living-expense day; it is not settled)."""
+    return contract.instalments.filter(paid_on__isnull=True, cancellation__isnull=True).exists()
+
+
 def contract_state(account: LoanAccount, contract, on: dt.date) -> str:
     """The contract state the balances imply on ``on`` (DOMAIN.md §4): settled once nothing is
     owed, overdue once an amount is unpaid past the end of its due day, repaying once the borrower
     pays interest (self-pay start), else disbursed."""
     if contract.state not in SERVICING_STATES:
         return contract.state
-    if account.principal_outstanding == 0 and account.interest_due == 0 and account.penalty_due == 0:
+    if (account.principal_outstanding == 0 and account.interest_due == 0 and account.penalty_due == 0
+            and not _payout_ahead(contract)):
         return ContractState.SETTLED
     if account.oldest_unpaid_due is not None and account.oldest_unpaid_due < on:
         return ContractState.OVERDUE

@@ -43,6 +43,7 @@ from .ledger import (
     account_terms,
     ledger_sync,
 )
+from .tranches import take_on_rows
 
 
 @transaction.atomic
@@ -58,7 +59,8 @@ def account_take_on(*, actor, contract: Contract, as_of: dt.date, job_run=None) 
         raise ServicingError("合同没有早于业务日期的发放日")
     account = LoanAccount.objects.create(contract=contract, opened_on=contract.disbursed_on,
                                          channel_account=channel_account_for(contract))
-    _post_many(account, disbursement_rows(contract, contract.disbursed_on), job_run=job_run, memo="期初建账")
+    paid_out = take_on_rows(contract, as_of) or disbursement_rows(contract, contract.disbursed_on)
+    _post_many(account, paid_out, job_run=job_run, memo="期初建账")
     schedule = account_replay(account, as_of, payments=[]).expected
     stop = contract.overdue_since
     if stop is not None:  # unpaid from the last settlement on or before the first overdue day

@@ -34,3 +34,11 @@ def mark_paid_out(contract: Contract, on: dt.date) -> None:
 def _disburse(*, contract: Contract, on: dt.date, **_) -> str:
     mark_paid_out(contract, on)
     return "学费住宿费付高校，余额付学生"
+
+
+def instalments_mark_paid(ids, on: dt.date) -> int:
+    """Staged disbursement: the loans ledger paid these planned instalments out on ``on`` (one
+    UPDATE; the caller's transaction and audit entry, ``loans.services.tranches``)."""
+    from ..models import Instalment
+
+    return Instalment.objects.filter(pk__in=list(ids), paid_on__isnull=True).update(paid_on=on)

@@ -6,12 +6,17 @@ The university officer (or the county operator) records; a supervisor or another
 (loans.terms.contract_terms reads self_pay_from and maturity_date) replays them:
 
 - dropout, suspension, expulsion, going abroad, death: undisbursed contracts of the borrower are
-  stopped; the borrower pays interest from the 1st of the next month
-  (core.subsidy.status_change_self_pay_start);
+  stopped, and the contract's tranches not yet paid out (staged disbursement) cancelled; the
+  borrower pays interest from the 1st of the next month (core.subsidy.status_change_self_pay_start);
 - suspension and return: the subsidy resumes on the 1st of the month of return
   (core.subsidy.subsidy_resumes_on) — recorded here and, for the engine, as a loans terms change
   that loans.terms passes to core.subsidy.borrower_periods;
-- graduates going abroad repay in full: the contract is accelerated to the next deduction day;
+- recall (提前收回贷款本息, [003 资金办法 第二十条(2)]): dropout, expulsion and going abroad (a
+  graduate's too, DOMAIN.md §4 "graduates going abroad repay in full") bring all outstanding
+  principal forward: the contract's maturity moves to the next deduction day, on which the engine
+  settles the interest to that day and all principal falls due (DOMAIN.md §4 Settlement: "all
+  principal still outstanding falls due" at maturity). Suspension and death are not recalled
+  (suspension returns; a death is 损失, collected from the estate or written off);
 - transfer: refused while any principal is outstanding ("requires full repayment first");
 - death: the 损失 classification flag (a loans terms change the classification reads).
 """
@@ -26,6 +31,7 @@ from xuedai.audit.services import audit_record
 from xuedai.core.subsidy import status_change_self_pay_start, subsidy_resumes_on
 from xuedai.loans.models import TermsChangeKind
 from xuedai.loans.services import terms_change_record
+from xuedai.loans.services.tranches import tranches_cancel
 from xuedai.locks import lock_objects
 from xuedai.orgs.models import Role
 from xuedai.origination.models import LIVE_STATES, Contract, ContractState
@@ -41,6 +47,8 @@ CONFIRM_ROLES = (Role.SUPERVISOR, Role.UNIVERSITY_OFFICER)
 # Approved but not yet paid out: the money that must not go out any more.
 UNDISBURSED = (ContractState.APPROVED, ContractState.QUALIFIED)
 SELF_PAY_KINDS = (K.DROPOUT, K.SUSPENSION, K.EXPULSION, K.ABROAD, K.DEATH)
+# 提前收回贷款本息 ([003 资金办法 第二十条(2)]; DOMAIN.md §4 "accelerate where the rules say").
+RECALL_KINDS = (K.DROPOUT, K.EXPULSION, K.ABROAD)
 
 
 def transfer_blocker(contract: Contract) -> str | None:
@@ -107,6 +115,9 @@ def _apply(actor, change: StatusChange, contract: Contract) -> None:
     fields = []
     if change.kind in SELF_PAY_KINDS:
         change.stopped_contracts = "、".join(_stop_undisbursed(actor, change))[:200]
+        # A disbursed contract paid out in tranches: what is not yet paid out stops too.
+        tranches_cancel(actor=actor, contract=contract, on=change.handled_on,
+                        reason=f"学籍变动（{change.get_kind_display()}）确认，停止发放")
         start = status_change_self_pay_start(change.handled_on)
         change.self_pay_from = start
         if change.kind == K.SUSPENSION:
@@ -115,7 +126,7 @@ def _apply(actor, change: StatusChange, contract: Contract) -> None:
             # Final changes: the borrower pays from then on, for good (borrower_periods final_change_on).
             contract.self_pay_from = start
             fields.append("self_pay_from")
-    if change.kind == K.ABROAD and change.after_graduation:
+    if change.kind in RECALL_KINDS and contract.disbursed_on is not None:
         due = next_rededuction_date(change.handled_on)
         if due < contract.maturity_date:
             contract.maturity_date = due
