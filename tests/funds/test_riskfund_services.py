@@ -114,7 +114,10 @@ def test_settlement_below_the_rate_then_a_recovery_comes_back(pair, province_off
     # 1,754.25 of 2020 that fell overdue after it.
     assert t.defaulted == 0 and t.recovered == D("3357.83")
     assert (t.move_from_fund, t.move_reward) == (D("-1603.58"), D("1603.58"))
-    assert _postings(t) == {(FundKind.COVER_RETURNED, D("1603.58")), (FundKind.REWARD_PAID, D("1603.58"))}
+    # The recovery comes into the fund first (capped at the 1,603.58 compensated) and goes out
+    # as reward ([003] 第二十八条).
+    assert t.recovery_taken == D("1603.58")
+    assert _postings(t) == {(FundKind.RECOVERY_IN, D("1603.58")), (FundKind.REWARD_PAID, D("1603.58"))}
     assert (t.cum_from_fund, t.cum_reward) == (0, D("1800.00"))
     assert Settlement.objects.count() == 2
     assert AuditEntry.objects.filter(action="funds.settlement_run").count() == 2

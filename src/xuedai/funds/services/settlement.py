@@ -4,10 +4,11 @@
 Set-based: one grouped query over the loan accounts gives each fund's total loans, defaulted
 principal and interest and whether repayment has started; one over the fund postings the money paid
 in; one over the day's range of repayment postings what was recovered. The waterfall then runs once
-per fund (hundreds of funds, not millions of contracts), and its movement is posted to the fund's
-ledger: the cover paid to (or returned by) the bank and the reward paid to (or returned by) the
-university. The 5 : 4 : 1 shares and the part above 20 % are settled between the parties directly
-and recorded on the settlement (and its 确认书), not on the fund.
+per fund (hundreds of funds, not millions of contracts), and every part of its movement is posted
+(``settlement_postings``): the cover paid to (or returned by) the bank and the reward to the
+university on the fund's ledger; the 5 : 4 : 1 shares, the part above 20 % and any cover the fund
+owed but did not hold on the parties' share accounts; a recovery into the fund and back out in
+reverse order ([003] 第二十八条).
 
 Definitions (policy choices, named here so a reviewer can change them in one place):
 
@@ -17,8 +18,13 @@ Definitions (policy choices, named here so a reviewer can change them in one pla
   on accounts overdue *before* the settlement day (an amount due today is not overdue yet);
 - the rate: each policy version's rate weighted by its loans (Σ rate × loans ÷ loans), so a fund
   with 2007 contracts at 14 % and 2021 contracts at 5 % covers each at its own rate;
-- recovered (收回): payments of overdue principal and interest since the last settlement — shown
-  on the settlement; the cumulative waterfall already returns them in reverse order.
+- recovered (收回): payments of overdue principal and interest since the last settlement, capped
+  at the defaults last settled (``core.riskfund.settlement_steps``): taken into the fund and
+  returned in reverse order against the last settlement's limits. A payment on an amount that fell
+  overdue after the last settlement is counted too (the ledger does not say which due date a
+  payment met); the cap keeps it from returning more than was compensated, and the parts of the
+  year's movement are exact either way — only their split between "returned" and "the rest"
+  depends on it.
 """
 
 from __future__ import annotations
@@ -33,14 +39,16 @@ from django.db.models import Case, Count, DecimalField, F, IntegerField, Max, Q,
 from xuedai import businessdate
 from xuedai.audit.services import audit_bulk
 from xuedai.core.money import ZERO
-from xuedai.core.riskfund import Parts, movement, waterfall
+from xuedai.core.riskfund import Parts, Steps, settlement_steps, waterfall
 from xuedai.loans.models import Kind, LoanAccount, Posting
 from xuedai.policies.products import Product
 
 from ..models import PARTS, FundKind, FundPosting, Settlement
 from .accruals import fund_accounts_open
 from .errors import FundsError
-from .ledger import fund_post
+from .ledger import fund_post, share_post
+from .parties import share_accounts_open
+from .settlement_postings import settlement_postings
 
 ACCOUNT_FUND_ORG = Case(
     When(contract__product=Product.HOME_COUNTY, then=F("contract__county_id")),
@@ -107,6 +115,13 @@ def recovered_since(after: dt.date | None, on: dt.date) -> dict[int, Decimal]:
     return {r["fund_org"]: r["total"] for r in rows}
 
 
+def _limits_of(settlement: Settlement | None) -> tuple[Decimal, Decimal] | None:
+    """The limits a past settlement drew; None for one from before they were stored."""
+    if settlement is None or (settlement.cap_limit == 0 and settlement.total_loans):
+        return None
+    return settlement.fund_limit, settlement.cap_limit
+
+
 def _parts_of(settlement: Settlement | None, prefix: str = "cum_") -> Parts | None:
     if settlement is None:
         return None
@@ -141,7 +156,9 @@ def settlement_run(*, actor, on: dt.date | None = None, job_run=None) -> list[Se
         previous[s.account_id] = s  # the latest wins
     last_day = max((s.settled_on for s in previous.values()), default=None)
     recovered = recovered_since(last_day, on)
-    settlements, postings = [], []
+    shares = share_accounts_open(set(positions), on)
+    settlements: list[Settlement] = []
+    steps: dict[int, Steps] = {}
     for org_id in sorted(positions):
         f, account = positions[org_id], accounts[org_id]
         rate = f["weighted"] / f["loans"] if f["loans"] else ZERO
@@ -151,7 +168,17 @@ def settlement_run(*, actor, on: dt.date | None = None, job_run=None) -> list[Se
             fund_held=fund_in.get(account.pk, ZERO),
             rate=rate,
         )
-        moved = movement(_parts_of(previous.get(account.pk)), w.parts)
+        before = previous.get(account.pk)
+        step = settlement_steps(
+            previous=_parts_of(before),
+            previous_defaulted=before.defaulted if before else ZERO,
+            previous_fund_held=before.fund_in if before else ZERO,
+            previous_limits=_limits_of(before),
+            recovered=recovered.get(org_id, ZERO),
+            current=w.parts,
+        )
+        steps[account.pk] = step
+        moved = step.movement
         s = Settlement(
             account=account,
             settled_on=on,
@@ -162,6 +189,9 @@ def settlement_run(*, actor, on: dt.date | None = None, job_run=None) -> list[Se
             fund_in=w.fund_held,
             rate=rate.quantize(Decimal("0.0001")),
             band=w.band,
+            fund_limit=w.fund_limit,
+            cap_limit=w.cap_limit,
+            recovery_taken=step.recovered,
             job_run=job_run,
             **{f"cum_{n}": getattr(w.parts, n) for n in PARTS},
             **{f"move_{n}": getattr(moved, n) for n in PARTS},
@@ -173,11 +203,14 @@ def settlement_run(*, actor, on: dt.date | None = None, job_run=None) -> list[Se
         .select_related("account__organisation")
         .order_by("account_id")
     )
+    org_of = {a.pk: org for org, a in accounts.items()}
+    fund_postings, share_postings = [], []
     for s in settlements:
-        cover = s.move_from_fund - s.move_shortfall  # what the fund itself paid out this year
-        postings.append(_posting(s, cover, FundKind.COVER_PAID, FundKind.COVER_RETURNED, on))
-        postings.append(_posting(s, s.move_reward, FundKind.REWARD_PAID, FundKind.REWARD_RETURNED, on))
-    fund_post([p for p in postings if p is not None])
+        fund_part, share_part = settlement_postings(s, steps[s.account_id], shares[org_of[s.account_id]], on)
+        fund_postings += fund_part
+        share_postings += share_part
+    fund_post(fund_postings)
+    share_post(share_postings)
     audit_bulk(
         actor=actor,
         action="funds.settlement_run",
@@ -193,17 +226,3 @@ def settlement_run(*, actor, on: dt.date | None = None, job_run=None) -> list[Se
     )
     return settlements
 
-
-def _posting(
-    s: Settlement, amount: Decimal, out_kind: str, back_kind: str, on: dt.date
-) -> FundPosting | None:
-    if amount == 0:
-        return None
-    return FundPosting(
-        account_id=s.account_id,
-        business_date=on,
-        kind=out_kind if amount > 0 else back_kind,
-        amount=abs(amount),
-        settlement=s,
-        memo=f"{on:%Y}年结算",
-    )
