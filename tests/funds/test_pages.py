@@ -86,6 +86,16 @@ def test_the_year_from_request_to_settlement_through_the_pages(client, pair, peo
                                                      D("807.16"), D("0.00"))
         page = client.get(reverse("funds:settlements") + "?on=2020-12-20").content.decode()
         assert "<td>超过20%</td>" in page and "3,207.16" in page and "807.16" in page
+        # every part on an account: the county bears 300.00 + 807.16, the branch 240.00, the
+        # province centre 60.00 (违约分担账户), the fund paid its 1,800.00 cover
+        shares = page[page.index('id="share-accounts"'):]
+        assert "1,107.16" in shares and "240.00" in shares and "60.00" in shares
+        lines = client.get(reverse("funds:settlement", args=[s.pk])).content.decode()
+        lines = lines[lines.index('id="lines"'):]
+        for text in ("风险补偿金专户（三台县学生资助管理中心）", "补偿违约本息(付银行)", "-1,800.00",
+                     "银行承担（国家开发银行四川省分行）", "省教贷办承担（四川省学生资助管理中心）",
+                     "高校承担(20%以上)", "807.16"):
+            assert text in lines, text
         login(client, people["university"])  # the university reads, but a county fund is not its own
         assert client.get(reverse("funds:settlement", args=[s.pk])).status_code == 404
         login(client, people["county"])
@@ -93,7 +103,8 @@ def test_the_year_from_request_to_settlement_through_the_pages(client, pair, peo
         assert detail.status_code == 200 and "奖励性返还" in detail.content.decode()
         assert client.post(reverse("funds:settlement_run")).status_code == 403
         pdf = client.get(reverse("funds:settlement_document", args=[s.pk]))
-        assert_no_missing_glyphs(pdf.content, "风险补偿金结算确认书", "3,207.16", "风险区间超过20%", "807.16")
+        assert_no_missing_glyphs(pdf.content, "风险补偿金结算确认书", "3,207.16", "风险区间超过20%", "807.16",
+                                 "结算分录", "银行分担(4)", "240.00")
         sheet = _workbook(client.get(reverse("funds:settlements_export") + "?on=2020-12-20"))
         assert sheet["A1"].value == "风险补偿金结算表（2020年12月20日）"
         assert sheet["B3"].value == "三台县学生资助管理中心" and sheet["E3"].value == 3207.16

@@ -169,6 +169,7 @@ def settlements_page(request):
             "today": today,
             "is_settlement_day": (today.month, today.day) == (12, 20),
             "may_run": may_open(request.user, reverse("funds:settlement_run")),
+            "share_accounts": selectors.share_accounts(request.user),
         },
     )
 
@@ -202,7 +203,11 @@ def settlements_export(request):
 @fund_readers
 def settlement_detail(request, pk: int):
     s = selectors.settlement_get(request.user, pk)
-    return render(request, "funds/settlement_detail.html", {"s": s, "parts": documents.settlement_parts(s)})
+    return render(
+        request,
+        "funds/settlement_detail.html",
+        {"s": s, "parts": documents.settlement_parts(s), "lines": selectors.settlement_posting_lines(s)},
+    )
 
 
 @fund_readers

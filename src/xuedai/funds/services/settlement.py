@@ -3,7 +3,7 @@
 
 Set-based: one grouped query over the loan accounts gives each fund's total loans, defaulted
 principal and interest and whether repayment has started; one over the fund postings the money paid
-in; one over the day's range of repayment postings what was recovered. The waterfall then runs once
+in; one over the year's repayments of overdue amounts what was recovered. The waterfall then runs once
 per fund (hundreds of funds, not millions of contracts), and every part of its movement is posted
 (``settlement_postings``): the cover paid to (or returned by) the bank and the reward to the
 university on the fund's ledger; the 5 : 4 : 1 shares, the part above 20 % and any cover the fund
@@ -18,13 +18,10 @@ Definitions (policy choices, named here so a reviewer can change them in one pla
   on accounts overdue *before* the settlement day (an amount due today is not overdue yet);
 - the rate: each policy version's rate weighted by its loans (Σ rate × loans ÷ loans), so a fund
   with 2007 contracts at 14 % and 2021 contracts at 5 % covers each at its own rate;
-- recovered (收回): payments of overdue principal and interest since the last settlement, capped
-  at the defaults last settled (``core.riskfund.settlement_steps``): taken into the fund and
-  returned in reverse order against the last settlement's limits. A payment on an amount that fell
-  overdue after the last settlement is counted too (the ledger does not say which due date a
-  payment met); the cap keeps it from returning more than was compensated, and the parts of the
-  year's movement are exact either way — only their split between "returned" and "the rest"
-  depends on it.
+- recovered (收回): what borrowers paid back since the last settlement on the defaults it
+  compensated (per account, at most what was overdue then: ``recovered_since``), taken into the
+  fund and returned in reverse order against the last settlement's limits
+  (``core.riskfund.settlement_steps``).
 """
 
 from __future__ import annotations
@@ -40,7 +37,7 @@ from xuedai import businessdate
 from xuedai.audit.services import audit_bulk
 from xuedai.core.money import ZERO
 from xuedai.core.riskfund import Parts, Steps, settlement_steps, waterfall
-from xuedai.loans.models import Kind, LoanAccount, Posting
+from xuedai.loans.models import EFFECTS, Kind, LoanAccount, Posting
 from xuedai.policies.products import Product
 
 from ..models import PARTS, FundKind, FundPosting, Settlement
@@ -105,14 +102,44 @@ def fund_positions(on: dt.date) -> dict[int, dict]:
     return dict(funds)
 
 
+PAY_OVERDUE = (Kind.PAY_OVERDUE_PRINCIPAL, Kind.PAY_OVERDUE_INTEREST)
+# The kinds that move principal or interest due, with their sign (loans.models.EFFECTS).
+DUE_SIGNS = {
+    kind: effect.get("principal_due", 0) + effect.get("interest_due", 0)
+    for kind, effect in EFFECTS.items()
+    if effect.get("principal_due") or effect.get("interest_due")
+}
+
+
 def recovered_since(after: dt.date | None, on: dt.date) -> dict[int, Decimal]:
-    qs = Posting.objects.filter(
-        business_date__lte=on, kind__in=[Kind.PAY_OVERDUE_PRINCIPAL, Kind.PAY_OVERDUE_INTEREST]
+    """Per fund organisation: what borrowers paid back after the last settlement (``after``) on
+    the defaults that settlement compensated ([003] 第二十八条) — per account, its payments of
+    overdue principal and interest in (after, on], at most what it had overdue on ``after`` (its
+    principal and interest due from postings before that day). A payment on an amount that fell
+    due later was never compensated and returns nothing. One grouped query over the accounts
+    that paid overdue amounts in the year (a reversal is left out of "overdue on ``after``")."""
+    if after is None:
+        return {}
+    payers = Posting.objects.filter(business_date__gt=after, business_date__lte=on, kind__in=PAY_OVERDUE)
+    rows = (
+        Posting.objects.filter(account_id__in=payers.values("account_id"), business_date__lte=on,
+                               kind__in=list(DUE_SIGNS))
+        .values("account_id")
+        .annotate(
+            fund_org=Max(POSTING_FUND_ORG),
+            paid=Sum(Case(When(business_date__gt=after, kind__in=PAY_OVERDUE, then=F("amount")),
+                          default=Value(ZERO), output_field=MONEY)),
+            overdue=Sum(Case(*[When(business_date__lt=after, kind=kind, then=F("amount") * Value(sign))
+                               for kind, sign in DUE_SIGNS.items()],
+                             default=Value(ZERO), output_field=MONEY)),
+        )
     )
-    if after is not None:
-        qs = qs.filter(business_date__gt=after)
-    rows = qs.annotate(fund_org=POSTING_FUND_ORG).values("fund_org").annotate(total=Sum("amount"))
-    return {r["fund_org"]: r["total"] for r in rows}
+    out: dict[int, Decimal] = defaultdict(Decimal)
+    for r in rows.iterator(chunk_size=10_000):
+        taken = min(r["paid"] or ZERO, max(r["overdue"] or ZERO, ZERO))
+        if taken > 0 and r["fund_org"] is not None:
+            out[r["fund_org"]] += taken
+    return dict(out)
 
 
 def _limits_of(settlement: Settlement | None) -> tuple[Decimal, Decimal] | None:
