@@ -25,7 +25,8 @@ WRITES = ["funds:accrual_request", "funds:accrual_confirm", "funds:settlement_ru
 def year_done(pair, province, make_user):
     """The 2019 accrual requested and confirmed, the 2020 settlement run."""
     _contracts, accounts = pair
-    officer, banker = make_user(province.centre, Role.OPERATOR), make_user(province.branch, Role.BANK_APPROVER)
+    officer = make_user(province.centre, Role.OPERATOR)
+    banker = make_user(province.branch, Role.BANK_APPROVER)
     (accrual,) = accrual_request(actor=officer, year=2019, on=dt.date(2019, 9, 30))
     accrual_confirm(actor=banker, accruals=[accrual], on=dt.date(2019, 12, 1))
     settle_year(accounts, 2018)
@@ -47,9 +48,11 @@ def test_province_finance_reads_every_funds_page_and_writes_nothing(client, year
     assert "1,800.00" in page
     assert "统计并提出" not in page and "确认到账（" not in page  # no buttons for what it cannot do
     assert client.get(reverse("funds:settlement", args=[s.pk])).status_code == 200
-    pdf = client.get(reverse("funds:accrual_document", args=[accrual.account_id, "application"]) + "?year=2019")
+    document = reverse("funds:accrual_document", args=[accrual.account_id, "application"])
+    pdf = client.get(document + "?year=2019")
     assert_no_missing_glyphs(pdf.content, "风险补偿金申请书", "1,800.00")
-    pdf = client.get(reverse("funds:accrual_document", args=[accrual.account_id, "confirmation"]) + "?year=2019")
+    document = reverse("funds:accrual_document", args=[accrual.account_id, "confirmation"])
+    pdf = client.get(document + "?year=2019")
     assert_no_missing_glyphs(pdf.content, "风险补偿金确认书")
     for name in WRITES:
         assert not may_open(finance, reverse(name)), name
@@ -57,6 +60,11 @@ def test_province_finance_reads_every_funds_page_and_writes_nothing(client, year
     with businessdate.business_date(dt.date(2021, 12, 20)):
         assert client.post(reverse("funds:settlement_run")).status_code == 403
     assert Settlement.objects.count() == 1 and Accrual.objects.count() == 1
+    # the fund's bar on the 看板 opens its last settlement: 1,800.00 cover, the 5:4:1 600.00
+    board = client.get(reverse("funds:dashboard")).content.decode()
+    board = board[board.index('id="fund-units"'):]
+    assert reverse("funds:settlement", args=[s.pk]) in board
+    assert "1,800.00" in board and "600.00" in board and "807.16" in board
     menu = {item["label"] for item in nav_items_for(finance, "/")}
     assert "财政资金" in menu
     assert "财政资金" in client.get(reverse("home")).content.decode()

@@ -211,3 +211,28 @@ def test_the_audit_log_names_the_funds_actions_in_chinese(client, pair, people, 
     assert "提出风险补偿金申请" in html and "确认风险补偿金到账" in html and "应计补偿金" in html
     text = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
     assert not {w for w in ("total", "year", "memo", "funds.") if w in text}
+
+
+def test_the_dashboards_show_the_money_per_unit_and_drill_down_in_scope(client, pair, people, province):
+    """财政资金看板 and the 资产质量看板: receivable and funds per university or county; each bar's
+    URL opens the page behind it, which a user outside that unit cannot open."""
+    import json
+
+    _contracts, accounts = pair
+    settle_year(accounts, 2018)  # 2 × 103.58 receivable, on the county's fund
+    login(client, people["bank"])
+    for url in (reverse("funds:dashboard"), reverse("quarter:dashboard")):
+        html = client.get(url).content.decode()
+        start = html.index('id="money-charts"')
+        data = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
+        assert data["receivable"]["labels"] == ["三台县学生资助管理中心"]
+        assert data["receivable"]["values"] == [207.16]
+        assert "207.16" in html[html.index('id="receivable-units"'):]
+    drill = data["receivable"]["urls"][0]
+    assert drill == f"{reverse('funds:receivable')}?org={province.counties[0].pk}"
+    page = client.get(drill).content.decode()
+    assert "三台县学生资助管理中心" in page and "207.16" in page
+    login(client, people["other_county"])  # another county: its dashboard is empty, the drilldown a 404
+    assert client.get(drill).status_code == 404
+    html = client.get(reverse("funds:dashboard")).content.decode()
+    assert "三台县" not in html

@@ -19,6 +19,7 @@ from xuedai.orgs.permissions import may_open
 
 from . import documents, selectors
 from .access import bank_only, fund_readers, is_bank, is_province_office, province_office_only
+from .dashboard import money_context
 from .models import AccrualStatus
 from .services import FundsError, accrual_confirm, accrual_request, settlement_run
 
@@ -232,3 +233,9 @@ def account_detail(request, pk: int):
             "settlements": account.settlements.order_by("-settled_on"),
         },
     )
+
+
+@fund_readers
+def money_dashboard(request):
+    """财政资金看板: receivable, fund balances and settlements per university or county."""
+    return render(request, "funds/dashboard.html", {"money": money_context(request.user)})
