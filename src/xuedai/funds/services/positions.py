@@ -31,7 +31,7 @@ def positions_copy(on: dt.date) -> dict[int, dict]:
         io.Column("loans", io.fen_sql("c.amount")),
         io.Column("defaulted", io.fen_sql(
             "CASE WHEN a.oldest_unpaid_due < %(on)s THEN a.principal_due + a.interest_due ELSE 0 END")),
-        io.Column("started", "(COALESCE(c.self_pay_from <= %(on)s, false))::int8"),
+        io.Column("started", "(CASE WHEN c.self_pay_from <= %(on)s THEN 1 ELSE 0 END)::int8"),
     ]
     connection.ensure_connection()
     cols = io.copy_out(connection.connection, columns, _FROM, {"on": on})
