@@ -119,14 +119,29 @@ def recovered_since(after: dt.date | None, on: dt.date) -> dict[int, Decimal]:
     the defaults that settlement compensated ([003] 第二十八条) — per account, its payments of
     overdue principal and interest in (after, on], at most what it had overdue on ``after`` (its
     principal and interest due from postings before that day). A payment on an amount that fell
-    due later was never compensated and returns nothing. One grouped query over the accounts
-    that paid overdue amounts in the year (a reversal is left out of "overdue on ``after``")."""
+    due later was never compensated and returns nothing. Grouped queries over the accounts that
+    paid overdue amounts in the year, in chunks (a reversal is left out of "overdue on ``after``")."""
     if after is None:
         return {}
-    payers = Posting.objects.filter(business_date__gt=after, business_date__lte=on, kind__in=PAY_OVERDUE)
+    # The payers first (a range read of the year's postings), then their postings through the
+    # account index in chunks: one grouped statement over all postings with the payers as a
+    # semi-join made PostgreSQL scan the whole ledger (5.8 s at 1 M accounts, none paying).
+    payers = sorted(set(
+        Posting.objects.filter(business_date__gt=after, business_date__lte=on, kind__in=PAY_OVERDUE)
+        .values_list("account_id", flat=True)
+    ))
+    out: dict[int, Decimal] = defaultdict(Decimal)
+    for start in range(0, len(payers), RECOVERY_CHUNK):
+        _recovered_of(payers[start : start + RECOVERY_CHUNK], after, on, out)
+    return dict(out)
+
+
+RECOVERY_CHUNK = 5_000  # bound parameters per statement stay under the drivers' limits
+
+
+def _recovered_of(account_ids: list[int], after: dt.date, on: dt.date, out: dict[int, Decimal]) -> None:
     rows = (
-        Posting.objects.filter(account_id__in=payers.values("account_id"), business_date__lte=on,
-                               kind__in=list(DUE_SIGNS))
+        Posting.objects.filter(account_id__in=account_ids, business_date__lte=on, kind__in=list(DUE_SIGNS))
         .values("account_id")
         .annotate(
             fund_org=Max(POSTING_FUND_ORG),
@@ -137,12 +152,10 @@ def recovered_since(after: dt.date | None, on: dt.date) -> dict[int, Decimal]:
                              default=Value(ZERO), output_field=MONEY)),
         )
     )
-    out: dict[int, Decimal] = defaultdict(Decimal)
-    for r in rows.iterator(chunk_size=10_000):
+    for r in rows:
         taken = min(r["paid"] or ZERO, max(r["overdue"] or ZERO, ZERO))
         if taken > 0 and r["fund_org"] is not None:
             out[r["fund_org"]] += taken
-    return dict(out)
 
 
 def _limits_of(settlement: Settlement | None) -> tuple[Decimal, Decimal] | None:
