@@ -376,12 +376,12 @@ def staff_sections(user: User) -> list[Section]:
     money_roles = (Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.UNIVERSITY_OFFICER, Role.AUDITOR,
                    Role.FINANCE)
     province_staff = kind in PROVINCE_KINDS and user.has_role(Role.OPERATOR, Role.SUPERVISOR)
+    if items := funds_work_items(user, today):  # 贴息 and 风险补偿金 steps, each with its clock
+        sections.append(Section("财政资金期限", numbers=[Number(**item) for item in items]))
     if user.has_role(*money_roles) or province_staff:
         sections.append(state_money(user, today))
     if user.has_role(Role.ADMIN) or user.is_superuser:
         sections.append(admin(user, today))
-    if items := funds_work_items(user, today):  # 贴息 and 风险补偿金 steps, each with its clock
-        sections.insert(0, Section("财政资金期限", numbers=[Number(**item) for item in items]))
     if items := quarter_work_items(user, today):  # the quarter end's 认定表, with its clock
         sections.insert(0, Section("季末五级分类", numbers=[Number(**item) for item in items]))
     return sections
