@@ -11,7 +11,9 @@ and selectors the pages call:
 
 1. 实际发放汇总表 of the academic year 2025—2026 (grouped reads of the disbursement postings);
 2. the accrual request and the bank's confirmation (postings into every county's fund);
-3. the 20 Dec 2026 settlement of every fund (one grouped read of the accounts, the waterfall per fund);
+3. the 20 Dec 2026 settlement of every fund (one GROUP BY over the accounts, the waterfall per
+   fund, every part posted to the fund's and the parties' ledgers); beside it that read alone and
+   the read of the year's recoveries a next settlement makes (``recovered_since``);
 4. the 贴息资金汇总表 of Q3 2026 (binary COPY of the contracts' columns → NumPy kernel → groups);
 5. the pre-settlement (预结息) list for 20 Dec 2026 (the same kernel per contract);
 6. a finance transfer paying up to 200,000 receivables (checked whole, posted contract by contract).
@@ -41,9 +43,10 @@ from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 
 from xuedai.batch import portfolio  # noqa: E402
-from xuedai.funds.models import Accrual  # noqa: E402
+from xuedai.funds.models import Accrual, FundPosting, SharePosting  # noqa: E402
 from xuedai.funds.selectors import disbursement_summary  # noqa: E402
 from xuedai.funds.services import accrual_confirm, accrual_request, settlement_run  # noqa: E402
+from xuedai.funds.services.settlement import fund_positions, recovered_since  # noqa: E402
 from xuedai.funds.services.subsidy import PaymentLine, subsidy_payment_record  # noqa: E402
 from xuedai.funds.subsidy_summary import presettlement, quarter_summary  # noqa: E402
 from xuedai.loans.batches import settlement_batch  # noqa: E402
@@ -57,6 +60,24 @@ def timed(results: dict, name: str, fn):
     value = fn()
     results[name] = round(time.perf_counter() - started, 2)
     return value
+
+
+def _branch_above_the_province(conn) -> None:
+    """The bench portfolio's tree starts at the province centre; a settlement's 4 share needs the
+    bank branch above it (DOMAIN.md §2: 分行 → 省中心 → 县). Put one there once, moving the
+    subtree's materialised paths under it in one statement (bench data, not a service path)."""
+    from xuedai.orgs.models import Organisation, OrgKind
+    from xuedai.orgs.services import organisation_create
+
+    centre = Organisation.objects.get(code="BENCH-51")
+    if centre.parent_id is not None:
+        return
+    branch = organisation_create(actor=None, name="国家开发银行四川省分行(基准)", kind=OrgKind.BANK_BRANCH,
+                                 code="BENCH-CDB-51", parent=None, region_code="510000")
+    with conn.cursor() as cur:
+        cur.execute("UPDATE orgs_organisation SET path = %s || substr(path, 2), depth = depth + 1 "
+                    "WHERE path LIKE %s", [branch.path, centre.path + "%"])
+        cur.execute("UPDATE orgs_organisation SET parent_id = %s WHERE id = %s", [branch.pk, centre.pk])
 
 
 def main() -> None:
@@ -77,9 +98,11 @@ def main() -> None:
         started = time.perf_counter()
         portfolio.build(conn, args.loans)
         report["build_s"] = round(time.perf_counter() - started, 1)
+    _branch_above_the_province(conn)
     with conn.cursor() as cur:
-        cur.execute("TRUNCATE funds_fundposting, funds_settlement, funds_accrual, funds_fundaccount, "
-                    "funds_subsidypaymentline, funds_subsidypayment CASCADE")
+        cur.execute("TRUNCATE funds_fundposting, funds_shareposting, funds_shareaccount, funds_settlement, "
+                    "funds_accrual, funds_fundaccount, funds_subsidypaymentline, funds_subsidypayment "
+                    "CASCADE")
         cur.execute("ANALYZE")
     t: dict = {}
     rows = timed(t, "disbursement_summary_s", lambda: disbursement_summary(None, 2026))
@@ -98,6 +121,15 @@ def main() -> None:
     report["cover_paid"] = str(sum(s.move_from_fund for s in settled))
     report["reward"] = str(sum(s.move_reward for s in settled))
     report["shortfall"] = str(sum(s.move_shortfall for s in settled))
+    report["shares_5_4_1"] = str(sum(s.move_university_share + s.move_bank_share + s.move_province_share
+                                      for s in settled))
+    report["above_cap"] = str(sum(s.move_above_cap for s in settled))
+    report["fund_postings"] = FundPosting.objects.filter(settlement__in=settled).count()
+    report["share_postings"] = SharePosting.objects.filter(settlement__in=settled).count()
+    timed(t, "positions_group_by_s", lambda: fund_positions(portfolio.BENCH_DAY))
+    recovered = timed(t, "recovered_since_s",
+                      lambda: recovered_since(dt.date(2025, 12, 20), portfolio.BENCH_DAY))
+    report["recovered_2026"] = str(sum(recovered.values()))
     summary = timed(t, "subsidy_quarter_summary_s", lambda: quarter_summary(2026, 3))
     report["summary_rows"] = len(summary)
     report["summary_contracts"] = sum(r.contracts for r in summary)

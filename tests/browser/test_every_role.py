@@ -27,7 +27,7 @@ DESKTOP = {"width": 1366, "height": 900}
 @pytest.mark.django_db(transaction=True)
 def test_every_demo_role_walks_its_pages_without_a_defect(browser, live_server):
     call_command("demo_data", students=400, stdout=StringIO())
-    assert len(DEMO_LOGINS) == 13
+    assert len(DEMO_LOGINS) == 14
     report: dict[str, list[str]] = {}
     pages = 0
     for _label, username, _note in DEMO_LOGINS:
@@ -49,7 +49,7 @@ def test_every_demo_role_walks_its_pages_without_a_defect(browser, live_server):
         if walk.findings:
             report[username] = walk.findings
     assert report == {}
-    assert pages >= 13 * 8
+    assert pages >= 14 * 8
 
 
 @pytest.mark.django_db(transaction=True)

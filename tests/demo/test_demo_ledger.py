@@ -27,8 +27,9 @@ def demo(db):
 
 
 def _history(account_id: int) -> Counter:
-    """What an account's ledger says happened, memos aside: (day, kind, due day, amount)."""
-    return Counter(Posting.objects.filter(account_id=account_id)
+    """What an account's ledger says happened, memos aside: (day, kind, due day, amount). The
+    subsidy the finance department paid (demo.state_money) is the state's, not take-on's."""
+    return Counter(Posting.objects.filter(account_id=account_id).exclude(kind=Kind.SUBSIDY_RECEIVED)
                    .values_list("business_date", "kind", "due_on", "amount"))
 
 

@@ -86,6 +86,16 @@ def test_the_year_from_request_to_settlement_through_the_pages(client, pair, peo
                                                      D("807.16"), D("0.00"))
         page = client.get(reverse("funds:settlements") + "?on=2020-12-20").content.decode()
         assert "<td>超过20%</td>" in page and "3,207.16" in page and "807.16" in page
+        # every part on an account: the county bears 300.00 + 807.16, the branch 240.00, the
+        # province centre 60.00 (违约分担账户), the fund paid its 1,800.00 cover
+        shares = page[page.index('id="share-accounts"'):]
+        assert "1,107.16" in shares and "240.00" in shares and "60.00" in shares
+        lines = client.get(reverse("funds:settlement", args=[s.pk])).content.decode()
+        lines = lines[lines.index('id="lines"'):]
+        for text in ("风险补偿金专户（三台县学生资助管理中心）", "补偿违约本息(付银行)", "-1,800.00",
+                     "银行承担（国家开发银行四川省分行）", "省教贷办承担（四川省学生资助管理中心）",
+                     "高校承担(20%以上)", "807.16"):
+            assert text in lines, text
         login(client, people["university"])  # the university reads, but a county fund is not its own
         assert client.get(reverse("funds:settlement", args=[s.pk])).status_code == 404
         login(client, people["county"])
@@ -93,7 +103,8 @@ def test_the_year_from_request_to_settlement_through_the_pages(client, pair, peo
         assert detail.status_code == 200 and "奖励性返还" in detail.content.decode()
         assert client.post(reverse("funds:settlement_run")).status_code == 403
         pdf = client.get(reverse("funds:settlement_document", args=[s.pk]))
-        assert_no_missing_glyphs(pdf.content, "风险补偿金结算确认书", "3,207.16", "风险区间超过20%", "807.16")
+        assert_no_missing_glyphs(pdf.content, "风险补偿金结算确认书", "3,207.16", "风险区间超过20%", "807.16",
+                                 "结算分录", "银行分担(4)", "240.00")
         sheet = _workbook(client.get(reverse("funds:settlements_export") + "?on=2020-12-20"))
         assert sheet["A1"].value == "风险补偿金结算表（2020年12月20日）"
         assert sheet["B3"].value == "三台县学生资助管理中心" and sheet["E3"].value == 3207.16
@@ -200,3 +211,28 @@ def test_the_audit_log_names_the_funds_actions_in_chinese(client, pair, people, 
     assert "提出风险补偿金申请" in html and "确认风险补偿金到账" in html and "应计补偿金" in html
     text = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
     assert not {w for w in ("total", "year", "memo", "funds.") if w in text}
+
+
+def test_the_dashboards_show_the_money_per_unit_and_drill_down_in_scope(client, pair, people, province):
+    """财政资金看板 and the 资产质量看板: receivable and funds per university or county; each bar's
+    URL opens the page behind it, which a user outside that unit cannot open."""
+    import json
+
+    _contracts, accounts = pair
+    settle_year(accounts, 2018)  # 2 × 103.58 receivable, on the county's fund
+    login(client, people["bank"])
+    for url in (reverse("funds:dashboard"), reverse("quarter:dashboard")):
+        html = client.get(url).content.decode()
+        start = html.index('id="money-charts"')
+        data = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
+        assert data["receivable"]["labels"] == ["三台县学生资助管理中心"]
+        assert data["receivable"]["values"] == [207.16]
+        assert "207.16" in html[html.index('id="receivable-units"'):]
+    drill = data["receivable"]["urls"][0]
+    assert drill == f"{reverse('funds:receivable')}?org={province.counties[0].pk}"
+    page = client.get(drill).content.decode()
+    assert "三台县学生资助管理中心" in page and "207.16" in page
+    login(client, people["other_county"])  # another county: its dashboard is empty, the drilldown a 404
+    assert client.get(drill).status_code == 404
+    html = client.get(reverse("funds:dashboard")).content.decode()
+    assert "三台县" not in html

@@ -110,11 +110,14 @@ def test_settlement_below_the_rate_then_a_recovery_comes_back(pair, province_off
     accounts[0].refresh_from_db()
     assert accounts[0].principal_due == accounts[0].interest_due == 0
     (t,) = settlement_run(actor=banker, on=dt.date(2021, 12, 20))
-    # recovered: every overdue amount paid since the last settlement — 1,603.58 of 2019 and the
-    # 1,754.25 of 2020 that fell overdue after it.
-    assert t.defaulted == 0 and t.recovered == D("3357.83")
+    # recovered: what was paid of the 1,603.58 compensated last year — not the 1,754.25 of 2020
+    # that fell overdue after it (never compensated, nothing to return).
+    assert t.defaulted == 0 and t.recovered == D("1603.58")
     assert (t.move_from_fund, t.move_reward) == (D("-1603.58"), D("1603.58"))
-    assert _postings(t) == {(FundKind.COVER_RETURNED, D("1603.58")), (FundKind.REWARD_PAID, D("1603.58"))}
+    # The recovery comes into the fund first (capped at the 1,603.58 compensated) and goes out
+    # as reward ([003] 第二十八条).
+    assert t.recovery_taken == D("1603.58")
+    assert _postings(t) == {(FundKind.RECOVERY_IN, D("1603.58")), (FundKind.REWARD_PAID, D("1603.58"))}
     assert (t.cum_from_fund, t.cum_reward) == (0, D("1800.00"))
     assert Settlement.objects.count() == 2
     assert AuditEntry.objects.filter(action="funds.settlement_run").count() == 2
@@ -131,3 +134,50 @@ def test_fund_postings_are_append_only(pair, province_officer, banker):
     with pytest.raises(IntegrityError), transaction.atomic():
         posting.delete()
     assert Accrual.objects.count() == 1
+
+
+def test_every_part_is_posted_and_every_balance_is_explained(pair, province_officer, banker, province):
+    """Above 20 %, then a recovery: the accounts hold the cumulative parts, each from its postings."""
+    from xuedai.funds.models import Party, ShareAccount
+    from xuedai.funds.services.ledger import share_balance_from_postings
+
+    _contracts, accounts = pair
+    (accrual,) = accrual_request(actor=province_officer, year=2019, on=dt.date(2019, 9, 30))
+    accrual_confirm(actor=banker, accruals=[accrual], on=dt.date(2019, 12, 1))
+    settle_year(accounts, 2018)
+    settle_year(accounts, 2019)
+    (s,) = settlement_run(actor=banker, on=dt.date(2020, 12, 20))
+    assert s.defaulted == D("3207.16") and (s.fund_limit, s.cap_limit) == (D("1800.00"), D("2400.00"))
+
+    def balances():
+        return {a.party: a.balance for a in ShareAccount.objects.all()}
+
+    # 600.00 of the band 5 : 4 : 1 (300 / 240 / 60) and 807.16 above 20 % on the county
+    assert balances() == {Party.UNIVERSITY: D("1107.16"), Party.BANK: D("240.00"), Party.PROVINCE: D("60.00"),
+                          Party.SHORTFALL: 0}
+    county = ShareAccount.objects.get(party=Party.UNIVERSITY)
+    assert county.organisation == province.counties[0]
+    assert ShareAccount.objects.get(party=Party.BANK).organisation == province.branch
+    assert ShareAccount.objects.get(party=Party.PROVINCE).organisation == province.centre
+    # the second borrower pays everything overdue on 20 Mar 2021: 1,603.58 (and penalty) recovered
+    settle_year(accounts, 2020)
+    repayment_post(actor=None, account=accounts[1], on=dt.date(2021, 3, 20), amount=D("3600.00"))
+    (t,) = settlement_run(actor=banker, on=dt.date(2021, 12, 20))
+    # of the 3,600.00 paid, what returns is the 1,603.58 overdue at the last settlement
+    assert t.recovery_taken == t.recovered == D("1603.58")
+    # the recovery came into the fund and went back out, top band first
+    ins = FundPosting.objects.filter(settlement=t, kind=FundKind.RECOVERY_IN)
+    outs = FundPosting.objects.filter(settlement=t, kind=FundKind.RECOVERY_RETURNED)
+    assert sum(p.amount for p in ins) == t.recovered
+    assert ins.filter(part="above_cap").get().amount == outs.filter(part="above_cap").get().amount
+    for a in ShareAccount.objects.all():
+        assert a.balance == share_balance_from_postings(a.pk)
+    t.account.refresh_from_db()
+    assert t.account.balance == fund_balance_from_postings(t.account.pk) == 0
+    # the accounts hold exactly the cumulative parts of the last settlement
+    assert balances() == {
+        Party.UNIVERSITY: t.cum_university_share + t.cum_above_cap,
+        Party.BANK: t.cum_bank_share,
+        Party.PROVINCE: t.cum_province_share,
+        Party.SHORTFALL: t.cum_shortfall,
+    }

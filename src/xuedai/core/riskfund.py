@@ -186,16 +186,23 @@ def waterfall(*, total_loans: Decimal, defaulted: Decimal, fund_held: Decimal, r
         raise RiskFundError("违约本息不能超过贷款总额")
     t1 = round_fen(total_loans * rate)
     t2 = round_fen(total_loans * cap_rate)
-    from_fund = min(defaulted, t1)
-    band = min(defaulted, t2) - from_fund
-    university, bank, province = split(band, shares)
-    above = defaulted - min(defaulted, t2)
-    covered = min(from_fund, fund_held)
-    parts = Parts(from_fund=from_fund, university_share=university, bank_share=bank,
-                  province_share=province, above_cap=above, reward=fund_held - covered,
-                  shortfall=from_fund - covered)
+    parts = parts_at(defaulted=defaulted, fund_held=fund_held, fund_limit=t1, cap_limit=t2, shares=shares)
     return Waterfall(total_loans=round_fen(total_loans), defaulted=defaulted, fund_held=fund_held,
                      rate=rate, cap_rate=cap_rate, fund_limit=t1, cap_limit=t2, parts=parts)
+
+
+def parts_at(*, defaulted: Decimal, fund_held: Decimal, fund_limit: Decimal, cap_limit: Decimal,
+             shares: Sequence[int] = SHARES) -> Parts:
+    """The waterfall's parts for limits already drawn (T1 = rate × loans, T2 = 20 % × loans, both
+    to the fen): the bands of :func:`waterfall`, reusable with a past settlement's stored limits."""
+    from_fund = min(defaulted, fund_limit)
+    band = min(defaulted, cap_limit) - from_fund
+    university, bank, province = split(band, shares)
+    above = defaulted - min(defaulted, cap_limit)
+    covered = min(from_fund, fund_held)
+    return Parts(from_fund=from_fund, university_share=university, bank_share=bank,
+                 province_share=province, above_cap=above, reward=fund_held - covered,
+                 shortfall=from_fund - covered)
 
 
 def movement(previous: Parts | None, current: Parts) -> Parts:
@@ -223,3 +230,54 @@ def recovery_return(*, total_loans: Decimal, defaulted: Decimal, recovered: Deci
     # A recovery that reaches the fund's own band frees cover: the fund then holds more than it
     # covers, so the reward grows — a negative ``reward`` here (money *to* the university).
     return before.parts.minus(after.parts)
+
+
+@dataclass(frozen=True)
+class Steps:
+    """One settlement's movement in the two steps of [003] 第二十八条.
+
+    ``recovered``: what borrowers paid back on defaults already compensated, taken into the fund
+    first; ``returned``: how it goes back, in reverse order, as amounts ≥ 0 per part (above 20 %,
+    then the 5 : 4 : 1 shares, then the fund's own cover — ``reward`` ≤ 0: the cover freed goes to
+    the university); ``rest``: the remainder of the movement (new defaults, limits grown with new
+    loans, money paid in), signed. ``rest − returned`` is the movement, part by part, to the fen.
+    """
+
+    recovered: Decimal
+    returned: Parts
+    rest: Parts
+
+    @property
+    def movement(self) -> Parts:
+        return self.rest.minus(self.returned)
+
+
+def settlement_steps(*, previous: Parts | None, previous_defaulted: Decimal, previous_fund_held: Decimal,
+                     previous_limits: tuple[Decimal, Decimal] | None, recovered: Decimal,
+                     current: Parts, shares: Sequence[int] = SHARES) -> Steps:
+    """Split a settlement's movement into the recovery returned and the rest.
+
+    The recovery is returned against the previous settlement's own figures (its defaults, what the
+    fund held, its limits): ``returned`` = parts(D) − parts(D − R), with R capped at D (money paid
+    on amounts that were never compensated returns nothing). Without a previous settlement, or
+    with one whose limits are unknown, nothing is returned and the movement is all ``rest``.
+
+    Worked example (14 %, 1,000,000.00 loans, limits 140,000.00 / 200,000.00, fund 140,000.00):
+    defaults 250,000.00 settled last year, 70,000.00 recovered, 180,000.00 defaulted now: the
+    recovery goes back 50,000.00 above 20 % and 10,000 / 8,000 / 2,000 of the band; the rest is
+    zero (the defaults now are exactly those left after the recovery).
+    """
+    zero = round_fen(ZERO)
+    if previous is None or previous_limits is None:
+        return Steps(recovered=zero, returned=NO_PARTS, rest=movement(previous, current))
+    fund_limit, cap_limit = previous_limits
+    taken = min(round_fen(recovered), previous_defaulted)
+    if taken <= 0:
+        return Steps(recovered=zero, returned=NO_PARTS, rest=movement(previous, current))
+    before = parts_at(defaulted=previous_defaulted, fund_held=previous_fund_held, fund_limit=fund_limit,
+                      cap_limit=cap_limit, shares=shares)
+    after = parts_at(defaulted=previous_defaulted - taken, fund_held=previous_fund_held,
+                     fund_limit=fund_limit, cap_limit=cap_limit, shares=shares)
+    returned = before.minus(after)
+    # rest = current − (previous − returned): exact whatever rounding the stored parts carry.
+    return Steps(recovered=taken, returned=returned, rest=current.minus(previous.minus(returned)))

@@ -39,6 +39,7 @@ from .policy import PolicyLookup
 from .render import World
 from .reset import reset_demo
 from .season import split_applications
+from .state_money import add_state_money
 
 BULK_MODELS = [Borrower, CoBorrower, EmergencyContact, Contract, LoanAccount, Posting,
                EarlyRepaymentApplication, *workload.MODELS]
@@ -182,6 +183,7 @@ def build_demo(*, students: int, seed: int = 2026, reset: bool = False, out: Tex
             workload.finish_season(season)
             writer.analyze(BULK_MODELS)
             _pin_business_date(out)
+    add_state_money(out)  # the funds' year, through their services (each its own transaction)
     return progress
 
 

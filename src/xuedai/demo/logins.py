@@ -51,6 +51,9 @@ DEMO_STAFF: list[DemoStaff] = [
               "国家开发银行四川省分行：审查批次"),
     DemoStaff("bank_approver", "孙立新", "branch", ("bank_approver",), "银行审批人", "四川省分行：审批"),
     DemoStaff("auditor", "林雪", "branch", ("auditor",), "审计员", "全省只读"),
+    # 财政部门 sits at the level it funds (orgs.models.Role.FINANCE): the province centre for 省财政厅.
+    DemoStaff("finance", "何志远", "centre", ("finance",), "财政部门(省财政厅)",
+              "只读：贴息资金汇总表、风险补偿金申请书/确认书、贴息到账与结算"),
     DemoStaff("admin", "马骏", "head", ("admin",), "系统管理员", "用户与机构管理(亦可进入 /django-admin/)"),
 ]
 

@@ -11,12 +11,14 @@ again); a table that a kept table still references cannot be truncated there and
 DELETE instead. SQLite has no TRUNCATE: everything is a DELETE, children first.
 """
 
+import contextlib
 
 from django.apps import apps
 from django.db import models
 
 from xuedai.audit.models import AuditEntry
 from xuedai.borrowers.models import Borrower, CoBorrower, EmergencyContact
+from xuedai.funds.maintenance import fund_ledger_purge_allowed
 from xuedai.loans.maintenance import ledger_purge_allowed
 from xuedai.orgs.models import Organisation, User
 from xuedai.origination.models import Contract
@@ -73,9 +75,11 @@ def _children_first(doomed: set) -> list[type[models.Model]]:
     return ordered  # a referring model before the model it refers to
 
 
+@contextlib.contextmanager
 def _ledger_guard_lifted(connection):
-    """The ledger refuses row DELETEs (append-only triggers); a demo wipe is the one exception."""
-    return ledger_purge_allowed(connection)
+    """The ledgers refuse row DELETEs (append-only triggers); a demo wipe is the one exception."""
+    with ledger_purge_allowed(connection), fund_ledger_purge_allowed(connection):
+        yield
 
 
 def reset_demo(connection) -> list[str]:

@@ -1,7 +1,10 @@
 """Who does what with the state's money (DOMAIN.md §2, §6; seed [003] 资金管理办法 第三条): the
 province office requests accruals and records the finance department's subsidy transfers; the bank
 confirms the money and runs the 20 Dec settlement; universities and counties read their own fund;
-auditors (and a finance department given an auditor's login) read everything in their scope."""
+auditors and the finance department (财政部门, Role.FINANCE) read everything in their scope and
+write nothing. The finance department's transfers are recorded by the province office, not by
+finance itself: [003] 资金管理办法 第二十一、二十三条 have the province office collect the subsidy
+and the fund money (由省教贷办归集) and pay it to the bank in one transfer."""
 
 from xuedai.orgs.models import OrgKind, Role, User
 from xuedai.orgs.permissions import allowed_if, roles_required
@@ -15,6 +18,7 @@ READERS = (
     Role.BANK_APPROVER,
     Role.UNIVERSITY_OFFICER,
     Role.AUDITOR,
+    Role.FINANCE,
     Role.ADMIN,
 )
 

@@ -12,7 +12,7 @@ from xuedai.documents.pdf import render_pdf
 from xuedai.documents.xlsx import Column, xlsx_table
 
 from .models import PART_LABELS, PARTS, Accrual, Settlement
-from .selectors import DisbursementRow
+from .selectors import DisbursementRow, settlement_posting_lines
 
 DISBURSEMENT_TITLE = "实际发放汇总表"
 APPLICATION_TITLE = "风险补偿金申请书"
@@ -269,6 +269,7 @@ def settlement_pdf(s: Settlement) -> bytes:
             "title": SETTLEMENT_TITLE,
             "s": s,
             "parts": settlement_parts(s),
+            "lines": settlement_posting_lines(s),
             "organisation": s.account.organisation,
         },
     )

@@ -43,6 +43,10 @@ class FundKind(models.TextChoices):
     COVER_RETURNED = "cover_returned", "收回补偿(逆向返还)"
     REWARD_PAID = "reward_paid", "奖励性返还高校"
     REWARD_RETURNED = "reward_returned", "高校退回奖励"
+    # [003] 第二十八条: what borrowers pay back on compensated defaults goes into the fund first…
+    RECOVERY_IN = "recovery_in", "收回违约本息纳入专户"
+    # …and at the next settlement the fund returns it to those who bore it, in reverse order.
+    RECOVERY_RETURNED = "recovery_returned", "收回款逆向返还"
 
 
 FUND_EFFECT = {
@@ -52,6 +56,8 @@ FUND_EFFECT = {
     FundKind.COVER_RETURNED: +1,
     FundKind.REWARD_PAID: -1,
     FundKind.REWARD_RETURNED: +1,
+    FundKind.RECOVERY_IN: +1,
+    FundKind.RECOVERY_RETURNED: -1,
 }
 
 
@@ -142,6 +148,12 @@ class Settlement(models.Model):
     fund_in = models.DecimalField("累计划入补偿金", **MONEY)
     rate = models.DecimalField("补偿比例", max_digits=5, decimal_places=4)
     band = models.CharField("风险区间", max_length=16)
+    # The limits drawn this day (T1 = rate × loans, T2 = 20 % × loans): the next settlement returns
+    # a recovery against these, not against its own (core.riskfund.settlement_steps).
+    fund_limit = models.DecimalField("补偿限额(补偿比例×贷款总额)", default=0, **MONEY)
+    cap_limit = models.DecimalField("20%限额", default=0, **MONEY)
+    # The part of ``recovered`` taken into the fund and returned in reverse order this day.
+    recovery_taken = models.DecimalField("纳入专户逆向返还的收回款", default=0, **MONEY)
     job_run = models.ForeignKey(
         "jobs.JobRun", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -191,12 +203,95 @@ class FundPosting(models.Model):
         Settlement, null=True, blank=True, on_delete=models.PROTECT, related_name="postings"
     )
     memo = models.CharField("说明", max_length=200, blank=True, default="")
+    # Which part of the settlement this posting carries (models.PARTS; empty for accruals). Null,
+    # not a default: SQLite adds a nullable column in place, where a default would rebuild the
+    # table and drop its append-only triggers.
+    part = models.CharField("结算项目", max_length=24, null=True, blank=True)
     created_at = models.DateTimeField("记账时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "补偿金分录"
         verbose_name_plural = "补偿金分录"
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="fund_posting_positive")]
+        indexes = [models.Index(fields=["account", "business_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+class Party(models.TextChoices):
+    """Who bears a part of the defaults besides the fund ([003] 第二十七条), and the cover the fund
+    owed but did not hold."""
+
+    UNIVERSITY = "university", "高校(县)承担"
+    BANK = "bank", "银行承担"
+    PROVINCE = "province", "省教贷办承担"
+    SHORTFALL = "shortfall", "补偿金欠付银行"
+
+
+# The settlement parts each party's account carries (the fund carries from_fund and reward).
+PARTY_PARTS = {
+    Party.UNIVERSITY: ("university_share", "above_cap"),
+    Party.BANK: ("bank_share",),
+    Party.PROVINCE: ("province_share",),
+    Party.SHORTFALL: ("shortfall",),
+}
+
+
+class ShareAccount(models.Model):
+    """分担账户: what one party has borne of the defaults through the 20 Dec settlements, net of
+    what came back — per university (or county) for its 5 share and the part above 20 %, per bank
+    branch for its 4, per province office for its 1, per fund for the cover it owed the bank.
+    ``balance`` caches the postings (signed: borne − returned)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name="机构", on_delete=models.PROTECT, related_name="share_accounts"
+    )
+    party = models.CharField("分担方", max_length=12, choices=Party.choices)
+    opened_on = models.DateField("开户日期")
+    balance = models.DecimalField("累计净分担", default=0, **MONEY)
+
+    class Meta:
+        verbose_name = "违约分担账户"
+        verbose_name_plural = "违约分担账户"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "party"], name="uniq_share_account")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} {self.organisation_id}"
+
+
+class ShareKind(models.TextChoices):
+    BORNE = "borne", "分担违约本息"
+    RETURNED = "returned", "逆向返还"
+
+
+SHARE_EFFECT = {ShareKind.BORNE: +1, ShareKind.RETURNED: -1}
+
+
+class SharePosting(models.Model):
+    """One part of one fund's settlement borne by (or returned to) one party. Never updated, never
+    deleted (migration 0004's triggers); amount > 0, the kind gives the direction."""
+
+    account = models.ForeignKey(
+        ShareAccount, verbose_name="分担账户", on_delete=models.PROTECT, related_name="postings"
+    )
+    settlement = models.ForeignKey(
+        Settlement, verbose_name="结算", on_delete=models.PROTECT, related_name="share_postings"
+    )
+    business_date = models.DateField("业务日期")
+    part = models.CharField("结算项目", max_length=24)
+    kind = models.CharField("类型", max_length=12, choices=ShareKind.choices)
+    amount = models.DecimalField("金额", **MONEY)
+    created_at = models.DateTimeField("记账时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "违约分担分录"
+        verbose_name_plural = "违约分担分录"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="share_posting_positive")
+        ]
         indexes = [models.Index(fields=["account", "business_date"])]
 
     def __str__(self) -> str:

@@ -19,7 +19,16 @@ from xuedai.orgs.scope import sees_everything, subtree_ids
 from xuedai.policies.models import PolicyVersion
 from xuedai.policies.products import Product
 
-from .models import Accrual, FundAccount, Settlement, SubsidyPayment
+from .models import (
+    FUND_EFFECT,
+    PART_LABELS,
+    SHARE_EFFECT,
+    Accrual,
+    FundAccount,
+    Settlement,
+    ShareAccount,
+    SubsidyPayment,
+)
 
 
 def academic_year_span(year: int) -> tuple[dt.date, dt.date]:
@@ -176,6 +185,41 @@ def settlement_get(user: User, pk: int) -> Settlement:
 
 def settlement_days(user: User) -> list[dt.date]:
     return list(settlements(user).order_by("-settled_on").values_list("settled_on", flat=True).distinct())
+
+
+def share_accounts(user: User) -> QuerySet[ShareAccount]:
+    """The parties' share accounts whose organisation is in the user's subtree (a university its
+    own, a province its office's and its universities', the branch all of its province)."""
+    return _scoped(ShareAccount.objects.select_related("organisation"), user, "organisation_id").order_by(
+        "party", "organisation__name"
+    )
+
+
+@dataclass
+class PostingLine:
+    """One posting of a settlement as the 确认书 lists it: whose account, what, how much (signed:
+    + into the account / borne, − out of it / returned)."""
+
+    account: str
+    kind: str
+    part: str
+    amount: Decimal
+    memo: str = ""
+
+
+def settlement_posting_lines(s: Settlement) -> list[PostingLine]:
+    """Every posting of one settlement, the fund's first, then the parties' (DOMAIN.md §6)."""
+    fund_name = f"风险补偿金专户（{s.account.organisation.name}）"
+    lines = [
+        PostingLine(fund_name, p.get_kind_display(), PART_LABELS.get(p.part or "", ""),
+                    FUND_EFFECT[p.kind] * p.amount, p.memo)
+        for p in s.postings.order_by("pk")
+    ]
+    for p in s.share_postings.select_related("account__organisation").order_by("pk"):
+        lines.append(PostingLine(f"{p.account.get_party_display()}（{p.account.organisation.name}）",
+                                 p.get_kind_display(), PART_LABELS.get(p.part, ""),
+                                 SHARE_EFFECT[p.kind] * p.amount))
+    return lines
 
 
 def subsidy_payments(user: User) -> QuerySet[SubsidyPayment]:

@@ -23,4 +23,5 @@ urlpatterns = [
     path("subsidy/payments/", sub.subsidy_payments, name="subsidy_payments"),
     path("subsidy/payments/record/", sub.subsidy_payment_record_view, name="subsidy_payment_record"),
     path("subsidy/receivable/", sub.receivable, name="receivable"),
+    path("dashboard/", rf.money_dashboard, name="dashboard"),
 ]

@@ -19,6 +19,7 @@ from xuedai.orgs.permissions import may_open
 
 from . import documents, selectors
 from .access import bank_only, fund_readers, is_bank, is_province_office, province_office_only
+from .dashboard import money_context
 from .models import AccrualStatus
 from .services import FundsError, accrual_confirm, accrual_request, settlement_run
 
@@ -169,6 +170,7 @@ def settlements_page(request):
             "today": today,
             "is_settlement_day": (today.month, today.day) == (12, 20),
             "may_run": may_open(request.user, reverse("funds:settlement_run")),
+            "share_accounts": selectors.share_accounts(request.user),
         },
     )
 
@@ -202,7 +204,11 @@ def settlements_export(request):
 @fund_readers
 def settlement_detail(request, pk: int):
     s = selectors.settlement_get(request.user, pk)
-    return render(request, "funds/settlement_detail.html", {"s": s, "parts": documents.settlement_parts(s)})
+    return render(
+        request,
+        "funds/settlement_detail.html",
+        {"s": s, "parts": documents.settlement_parts(s), "lines": selectors.settlement_posting_lines(s)},
+    )
 
 
 @fund_readers
@@ -227,3 +233,9 @@ def account_detail(request, pk: int):
             "settlements": account.settlements.order_by("-settled_on"),
         },
     )
+
+
+@fund_readers
+def money_dashboard(request):
+    """财政资金看板: receivable, fund balances and settlements per university or county."""
+    return render(request, "funds/dashboard.html", {"money": money_context(request.user)})

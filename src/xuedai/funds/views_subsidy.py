@@ -226,11 +226,26 @@ def subsidy_payment_record_view(request):
     )
 
 
+def _org_in_scope(request, ids: list[int] | None) -> Organisation | None:
+    raw = request.GET.get("org", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or (ids is not None and int(raw) not in ids):
+        raise Http404("没有这个单位")
+    try:
+        return Organisation.objects.get(pk=int(raw))
+    except Organisation.DoesNotExist:
+        raise Http404("没有这个单位") from None
+
+
 @fund_readers
 def receivable(request):
     """The receivable explained: per university / county, 贴息 charged − received = the receivable
     the accounts carry; then the contracts still owed (the differences), largest first."""
     ids = selectors.org_ids_in_scope(request.user)
+    org = _org_in_scope(request, ids)
+    if org is not None:  # the drilldown from a dashboard bar: one university or county
+        ids = [org.pk]
     postings = Posting.objects.filter(kind__in=[Kind.SUBSIDY_INTEREST, Kind.SUBSIDY_RECEIVED]).annotate(
         fund_org=selectors.FUND_ORG
     )
@@ -269,6 +284,7 @@ def receivable(request):
         request,
         "funds/receivable.html",
         {
+            "org": org,
             "lines": lines,
             "page": page,
             "total": {

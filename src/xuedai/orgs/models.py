@@ -62,6 +62,11 @@ class Role(models.TextChoices):
     UNIVERSITY_OFFICER = "university_officer", "高校经办人"
     DEPARTMENT_STAFF = "department_staff", "院系责任人"
     AUDITOR = "auditor", "审计员"
+    # 财政部门 (DOMAIN.md §6; seed [003] 资金管理办法 第十八–二十四条): funds the subsidy and its share of
+    # the risk fund, reads what it pays for; the province office records the money ([003] 第二十一、
+    # 二十三条: 由省教贷办归集后统一划付). Not in the loan tree: its users sit at the level they fund
+    # (the province centre for 省财政厅, a county centre for 县财政局) and see that subtree.
+    FINANCE = "finance", "财政部门"
     ADMIN = "admin", "系统管理员"
     STUDENT = "student", "借款学生"
 

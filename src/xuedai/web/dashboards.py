@@ -17,6 +17,7 @@ from xuedai.audit.models import AuditEntry
 from xuedai.borrowers.selectors import borrower_scope
 from xuedai.core.money import display_money
 from xuedai.funds.selectors import dashboard_figures
+from xuedai.funds.work import funds_work_items
 from xuedai.orgs.models import Organisation, OrgKind, Role, User
 from xuedai.orgs.scope import sees_everything
 from xuedai.origination import selectors as contracts
@@ -372,8 +373,11 @@ def staff_sections(user: User) -> list[Section]:
         sections.append(agent_bank(user, today))
     if user.has_role(Role.AUDITOR):
         sections.append(auditor(user, today))
-    money_roles = (Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.UNIVERSITY_OFFICER, Role.AUDITOR)
+    money_roles = (Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.UNIVERSITY_OFFICER, Role.AUDITOR,
+                   Role.FINANCE)
     province_staff = kind in PROVINCE_KINDS and user.has_role(Role.OPERATOR, Role.SUPERVISOR)
+    if items := funds_work_items(user, today):  # 贴息 and 风险补偿金 steps, each with its clock
+        sections.append(Section("财政资金期限", numbers=[Number(**item) for item in items]))
     if user.has_role(*money_roles) or province_staff:
         sections.append(state_money(user, today))
     if user.has_role(Role.ADMIN) or user.is_superuser:

@@ -46,7 +46,7 @@ STAFF_MENU = [
     # The state's money (DOMAIN.md §6): province office, bank, universities, counties, auditors.
     NavItem("财政资金", "funds:riskfund",
             frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER,
-                       Role.UNIVERSITY_OFFICER, Role.AUDITOR}), group="贷后与资金"),
+                       Role.UNIVERSITY_OFFICER, Role.AUDITOR, Role.FINANCE}), group="贷后与资金"),
     NavItem("政策版本", "policies:list", None, group="系统"),
     NavItem("利率调整", "loans:repricing_list",
             frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.BANK_REVIEWER, Role.BANK_APPROVER, Role.AUDITOR,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import F
 
-from ..models import FUND_EFFECT, FundAccount, FundPosting
+from ..models import FUND_EFFECT, SHARE_EFFECT, FundAccount, FundPosting, ShareAccount, SharePosting
 
 
 def fund_post(postings: list[FundPosting]) -> None:
@@ -30,3 +30,20 @@ def fund_balance_from_postings(account_id: int, through: dt.date | None = None) 
     if through is not None:
         qs = qs.filter(business_date__lte=through)
     return sum((FUND_EFFECT[kind] * amount for kind, amount in qs.values_list("kind", "amount")), Decimal(0))
+
+
+def share_post(postings: list[SharePosting]) -> None:
+    """The parties' side of a settlement, kept like :func:`fund_post`: write, then move each share
+    account's cached balance in primary-key order."""
+    postings = [p for p in postings if p.amount > 0]
+    SharePosting.objects.bulk_create(postings)
+    moved: dict[int, Decimal] = defaultdict(Decimal)
+    for p in postings:
+        moved[p.account_id] += SHARE_EFFECT[p.kind] * p.amount
+    for account_id in sorted(moved):
+        ShareAccount.objects.filter(pk=account_id).update(balance=F("balance") + moved[account_id])
+
+
+def share_balance_from_postings(account_id: int) -> Decimal:
+    qs = SharePosting.objects.filter(account_id=account_id).values_list("kind", "amount")
+    return sum((SHARE_EFFECT[kind] * amount for kind, amount in qs), Decimal(0))

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from xuedai.borrowers.rules import mask_name
+from xuedai.funds.dashboard import money_context
 from xuedai.orgs.models import Organisation
 from xuedai.orgs.permissions import roles_required
 from xuedai.origination.models import Contract
@@ -21,8 +22,10 @@ PAGE_SIZE = 50
 @roles_required(*READERS)
 def dashboard(request):
     latest = QuarterSnapshot.objects.order_by("-as_of").first()
+    # The state's money per university or county, under the asset quality (DOMAIN.md §6).
+    money = money_context(request.user)
     if latest is None:
-        return render(request, "reports/quarter/dashboard.html", {"latest": None})
+        return render(request, "reports/quarter/dashboard.html", {"latest": None, "money": money})
     trend, units = grade_trend(request.user), overdue_by_unit(request.user, latest)
     trend_rows = [
         {
@@ -37,6 +40,7 @@ def dashboard(request):
         "reports/quarter/dashboard.html",
         {
             "latest": latest,
+            "money": money,
             "trend": trend,
             "trend_rows": trend_rows,
             "charts": {"trend": trend, "units": units},
