@@ -87,6 +87,8 @@ def _django_setup(**_kwargs) -> None:
     import django
 
     django.setup()
+    # Imported once per worker, not in its first partition's time.
+    from xuedai.batch import classify_io, settle_io  # noqa: F401
 
 
 # -- the worker side -----------------------------------------------------------------------------------
@@ -108,16 +110,22 @@ def lock_key(job_run_id: int, key: str) -> int:
     return (job_run_id << 32) | zlib.crc32(key.encode())
 
 
+_policies: dict[int, dict] = {}  # the policy columns by job run: the same for every partition of a run
+
+
 def _settle(conn, day: int, part: partitions.Partition, scope: dict, job_run_id: int | None,
-            dense: bool) -> Timings:
+            dense: bool, run: int = 0) -> Timings:
     from xuedai.batch.settle_io import policy_columns, settle_chunk
 
-    return settle_chunk(conn, day, part.lo, part.hi, job_run_id=job_run_id, policies=policy_columns(conn),
+    if run not in _policies:  # the first-due table takes ~0.1 s to build: once per run, not per partition
+        _policies.clear()
+        _policies[run] = policy_columns(conn)
+    return settle_chunk(conn, day, part.lo, part.hi, job_run_id=job_run_id, policies=_policies[run],
                         scope=scope)
 
 
 def _classify(conn, day: int, part: partitions.Partition, scope: dict, job_run_id: int | None,
-              dense: bool) -> Timings:
+              dense: bool, run: int = 0) -> Timings:
     from xuedai.batch.classify_io import classify_chunk
 
     return classify_chunk(conn, day, part.lo, part.hi, job_run_id=job_run_id, dense=dense, scope=scope)
@@ -138,7 +146,7 @@ def work_partition(conn, batch: str, job_run_id: int, day: int, part: partitions
         if recorded is None or recorded[0]:  # done (or the run is gone): nothing to do
             return None
         conn.execute("SET LOCAL jit = off")
-        timings = WORK[batch](conn, day, part, scope, job_run_id if link else None, dense)
+        timings = WORK[batch](conn, day, part, scope, job_run_id if link else None, dense, job_run_id)
         job_progress_on(conn, job_run_id, timings.rows, {section: {part.key: timings.as_checkpoint()}})
     return timings
 

@@ -4,9 +4,12 @@ The distributed batches (:mod:`.distributed`) hand one partition to one Celery t
 ``(province, lo, hi]``: the accounts whose contract's signing county lies in the province (the first
 two digits of its GB/T 2260 region code; ``00`` for a county without one or a contract without a
 county) and whose contract id is in ``(lo, hi]``. Within a province the ranges are cut every
-``size`` accounts, the first starting at 0 and the last ending at :data:`TOP`, so the partitions of
-a province cover all of its accounts and the partitions of all provinces cover every account
-exactly once — whichever way the provinces' ids interleave.
+``size`` accounts and follow each other without a gap from just below the province's first id to
+its last, so the partitions of a province cover all of its accounts and the partitions of all
+provinces cover every account exactly once — whichever way the provinces' ids interleave. (Tight
+ranges, not 0 … ∞: a partition reads its accounts by primary-key range, not by a scan of every
+account. Accounts opened after the plan are not in it — as the embedded path's grid, made from the
+lowest and highest id when a run starts, does not cover them either.)
 
 The plan is computed once per run and kept in the job's checkpoint (:func:`plan` → JSON), so a
 resumed run walks the same partitions; a partition is named by its key ``"51:1200"`` (province and
@@ -18,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-TOP = 2**62  # the last range of a province ends here: accounts opened after the plan are covered
 UNKNOWN = "00"  # the province of a county without a region code, and of a contract without a county
 PROVINCE_OF = f"COALESCE(NULLIF(LEFT(o.region_code, 2), ''), '{UNKNOWN}')"
 
@@ -72,13 +74,12 @@ def plan(conn, size: int) -> list[Partition]:
                 SELECT province, id,
                        (row_number() OVER (PARTITION BY province ORDER BY id) - 1) / %s AS bucket
                   FROM acc)
-            SELECT province, MAX(id), count(*) FROM numbered GROUP BY province, bucket
+            SELECT province, MIN(id), MAX(id), count(*) FROM numbered GROUP BY province, bucket
              ORDER BY province, bucket""", [size])
         rows = cur.fetchall()
     out: list[Partition] = []
-    for index, (province, last, count) in enumerate(rows):
+    for index, (province, first, last, count) in enumerate(rows):
         first_of_province = index == 0 or rows[index - 1][0] != province
-        last_of_province = index == len(rows) - 1 or rows[index + 1][0] != province
-        lo = 0 if first_of_province else int(rows[index - 1][1])
-        out.append(Partition(province, lo, TOP if last_of_province else int(last), int(count)))
+        lo = int(first) - 1 if first_of_province else int(rows[index - 1][2])
+        out.append(Partition(province, lo, int(last), int(count)))
     return out
