@@ -204,6 +204,13 @@ def trial(db: str, *, kills: int, workers: int, chunk: int, redis_port: int, acc
             "coordinator_restarts": restarts, "seconds": round(time.perf_counter() - started, 1)}
 
 
+def _default_redis_port() -> int:
+    """As scripts/with-redis.sh chooses it: XUEDAI_REDIS_PORT, else the PostgreSQL port + 1000."""
+    if os.environ.get("XUEDAI_REDIS_PORT"):
+        return int(os.environ["XUEDAI_REDIS_PORT"])
+    return int(os.environ["XUEDAI_PG_PORT"]) + 1000 if os.environ.get("XUEDAI_PG_PORT") else 56379
+
+
 def coordinate(chunk: int) -> int:
     """The coordinator process: the loans settlement batch (kernels, leftovers) on the broker."""
     from xuedai.batch import runs
@@ -220,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk", type=int, default=None, help="accounts per partition (default loans/40)")
-    parser.add_argument("--redis-port", type=int, default=int(os.environ.get("XUEDAI_REDIS_PORT", "56379")))
+    parser.add_argument("--redis-port", type=int, default=_default_redis_port())
     parser.add_argument("--copy-ledger", action="store_true", help="ledgers by COPY (fast; see the doc)")
     parser.add_argument("--reconcile-sample", type=int, default=2000,
                         help="with --copy-ledger: accounts reconciled on both copies (0: all)")

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Runs a command with a private Redis server started for it (the broker of the distributed batches,
 # src/xuedai/batch/distributed.py), then stops the server.
-#   scripts/with-redis.sh pytest …                      (port 56379, or XUEDAI_REDIS_PORT)
+#   scripts/with-redis.sh pytest …      (port XUEDAI_REDIS_PORT; else XUEDAI_PG_PORT + 1000, so each
+#                                         engineer's private PostgreSQL port names a Redis port too; else 56379)
 #   scripts/with-redis.sh scripts/with-postgres.sh …    (both, as scripts/test.sh does)
 # Exports XUEDAI_REDIS_URL for the command — not XUEDAI_BROKER_URL, which switches every batch to
 # Celery: the distributed tests, the bench and the kill script set that themselves. No persistence to disk: a test or benchmark broker
 # holds only messages a run re-sends (the batch's job row in PostgreSQL is what says what is done).
 set -euo pipefail
 
-port="${XUEDAI_REDIS_PORT:-56379}"
+default=56379
+if [ -n "${XUEDAI_PG_PORT:-}" ]; then default=$((XUEDAI_PG_PORT + 1000)); fi
+port="${XUEDAI_REDIS_PORT:-$default}"
 dir="${XUEDAI_REDIS_DIR:-/tmp/xuedai-redis-$port}"
 server="$(command -v redis-server || true)"
 if [ -z "$server" ]; then
