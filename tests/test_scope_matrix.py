@@ -166,3 +166,16 @@ def test_id_search_stays_in_scope(client, world, role):
     for key, b in world.borrowers.items():
         rows = client.post(reverse("borrowers:list"), {"term": b.id_number}).context["rows"]
         assert [r.pk for r in rows] == ([b.pk] if key in EXPECTED[role] else []), (role, key)
+
+
+def test_a_county_reads_its_contracts_by_the_county_column_alone(world):
+    """A county centre's subtree holds no university or department, so its contract scope is one
+    ``county_id IN (…)`` — the newest-first index answers 合同查询's first page without sorting
+    every contract of the county (bench/load_web.py); the lists above hold the same rows."""
+    from xuedai.origination.selectors import contract_list
+
+    sql = str(contract_list(world.users["county_a_operator"]).query)
+    where = sql.split(" WHERE ")[1].split(" ORDER BY ")[0]
+    assert "county_id" in where and "university_id" not in where and "department_id" not in where
+    sql = str(contract_list(world.users["univ_a_officer"]).query)
+    assert "county_id" not in sql.split(" WHERE ")[1].split(" ORDER BY ")[0]

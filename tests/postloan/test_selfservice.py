@@ -107,3 +107,24 @@ def test_certificate_refused_without_overdue_and_maker_is_not_checker(world):
     certificate = certificate_request(actor=officer2, contract=contract, reason="学生委托：账户被冻结")
     with pytest.raises(PermissionDenied):
         certificate_decide(actor=officer2, certificate=certificate, approve=True)
+
+
+def test_loans_page_queries_grow_by_one_per_contract(world, client):
+    """下次应还 is the page students open most (bench/load_web.py): each more contract may cost its
+    ledger read, not a query per terms change, rate change and relief kind."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, _ = disbursed(world, academic_year=2022)
+    borrower = first.borrower
+    login(client, borrower.user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("postloan:my_loans")).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = queries()
+    disbursed(world, borrower, academic_year=2023)
+    disbursed(world, borrower, academic_year=2024)
+    assert queries() - one <= 2, "every further contract should add only its ledger read"

@@ -118,12 +118,17 @@ class BorrowerDue:
         return max((self.next.total if self.next else ZERO) - self.credit, ZERO)
 
 
+# What contract_terms reads through ``.all()``: prefetched, a borrower's page runs two queries for
+# them instead of four per contract (bench/load_web.py counts the statements per page).
+TERMS_PREFETCH = ("terms_changes", "rate_changes")
+
+
 def live_contracts(borrower, today: dt.date) -> list[Contract]:
     """The borrower's contracts with money out on ``today``, oldest first (先收息、后还本 runs over a
     borrower's contracts oldest first, DOMAIN.md §4 Allocation)."""
     return list(Contract.objects.filter(borrower=borrower, state__in=LIVE_STATES, disbursed_on__lte=today)
                 .select_related("policy_version", "county__agent_bank", "university")
-                .order_by("academic_year", "pk"))
+                .prefetch_related(*TERMS_PREFETCH).order_by("academic_year", "pk"))
 
 
 def _due(on: dt.date, interest: Decimal, principal: Decimal, contract: Contract, early: bool) -> Due:

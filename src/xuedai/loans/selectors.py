@@ -20,7 +20,7 @@ def account_scope_q(user, prefix: str = "") -> Q:
     return record_scope_q(user, county=f"{prefix}contract__county",
                           university=f"{prefix}contract__university",
                           department=f"{prefix}contract__department",
-                          owner=f"{prefix}contract__borrower__user")
+                          owner=f"{prefix}contract__borrower__user", typed=True)
 
 
 def account_list(user) -> QuerySet[LoanAccount]:

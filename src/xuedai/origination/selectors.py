@@ -63,7 +63,7 @@ def contract_timeline(contract: Contract) -> list:
 
 
 def contract_scope(user: User) -> QuerySet[Contract]:
-    return Contract.objects.filter(record_scope_q(user, owner="borrower__user"))
+    return Contract.objects.filter(record_scope_q(user, owner="borrower__user", typed=True))
 
 
 def contract_list(user: User, filters: ContractFilters | None = None) -> QuerySet[Contract]:

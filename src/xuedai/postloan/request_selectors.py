@@ -13,7 +13,7 @@ from .models import OverdueCertificate, PlanChange, StatusChange
 
 def contract_scope_q(user, prefix: str = "") -> Q:
     return record_scope_q(user, county=f"{prefix}county", university=f"{prefix}university",
-                          department=f"{prefix}department", owner=f"{prefix}borrower__user")
+                          department=f"{prefix}department", owner=f"{prefix}borrower__user", typed=True)
 
 
 def contracts_in_scope(user) -> QuerySet[Contract]:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from xuedai import businessdate
 from xuedai.audit.services import audit_export
 from xuedai.documents.pdf import pdf_response
-from xuedai.loans.amount_due import borrower_due, contract_due
+from xuedai.loans.amount_due import TERMS_PREFETCH, borrower_due, contract_due
 from xuedai.loans.rate_statement import rate_history
 from xuedai.origination.models import LIVE_STATES, ContractState
 
@@ -45,7 +45,7 @@ def my_loans(request):
     borrower = own_borrower(request.user)
     today = businessdate.today()
     contracts = list(sel.contracts_in_scope(request.user).filter(borrower=borrower, state__in=SHOWN_STATES)
-                     .order_by("academic_year", "pk"))
+                     .prefetch_related(*TERMS_PREFETCH).order_by("academic_year", "pk"))
     live = [c for c in contracts if _live(c, today)]
     return render(request, "postloan/student/loans.html", {
         "borrower": borrower, "contracts": contracts, "due": borrower_due(borrower, today, live),
