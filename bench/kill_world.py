@@ -82,7 +82,7 @@ def drop_database(name: str) -> None:
 # -- the portfolio and the steps ---------------------------------------------------------------------------
 
 
-def build(accounts: int) -> dict:
+def build(accounts: int, places=None) -> dict:
     from django.db import connection
 
     from xuedai.batch import portfolio
@@ -91,7 +91,7 @@ def build(accounts: int) -> dict:
     from xuedai.origination.models import Contract
 
     connection.ensure_connection()
-    portfolio.build(connection.connection, accounts, chunk=4000, ledger=False)
+    portfolio.build(connection.connection, accounts, chunk=4000, ledger=False, places=places)
     for contract in Contract.objects.filter(contract_no__startswith=portfolio.PREFIX).order_by("pk") \
             .select_related("policy_version"):
         account_take_on(actor=None, contract=contract, as_of=TAKE_ON)

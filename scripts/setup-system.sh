@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages xuedai needs: the PostgreSQL server (tests, benchmarks), Debian's
 # chromium (browser tests), Noto CJK fonts (Chinese PDFs), poppler-utils (PDF → PNG in tests),
-# the Pango libraries WeasyPrint renders with, Node.js/npm for front-end assets.
+# the Pango libraries WeasyPrint renders with, Node.js/npm for front-end assets, redis-server (the
+# broker of the distributed batches: tests and benchmarks start a private one, scripts/with-redis.sh).
 # As root it installs what is missing; otherwise it names exactly what to install.
 set -euo pipefail
 
-packages=(postgresql chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+packages=(postgresql redis-server chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
           libharfbuzz-subset0 python3-venv nodejs npm)
 what="${1:-all}"
 if [ "$what" = "demo" ]; then

@@ -1,4 +1,4 @@
-"""The `xuedai` command: demo, migrate, serve, worker, demo-data, quote, bench, …
+"""The `xuedai` command: demo, migrate, serve, worker, batch-worker, demo-data, quote, bench, …
 
 Every sub-command that is not built in here is handed to Django's management commands, so
 `xuedai demo-data --students 1000` runs the `demo_data` command of the borrowers app.
@@ -14,7 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__.strip())
         print(
-            "\n命令 / commands: demo, demo-data, migrate, serve, worker, quote, bench, createstaff, totp, …"
+            "\n命令 / commands: demo, demo-data, migrate, serve, worker, batch-worker, quote, bench, "
+            "createstaff, totp, …"
         )
         return 0
     command, rest = argv[0].replace("-", "_"), argv[1:]
@@ -23,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
         from xuedai.core.quote_cli import main as quote_main
 
         return quote_main(sys.stdin, sys.stdout)
+    if command == "batch_worker":
+        # A Celery worker of the distributed batches (XUEDAI_BROKER_URL): Celery's own command line.
+        from xuedai.batch.distributed import worker_main
+
+        return worker_main(rest)
     import django
     from django.core.management import execute_from_command_line
 

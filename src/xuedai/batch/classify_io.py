@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from xuedai.batch import io
+from xuedai.batch import io, partitions
 from xuedai.batch.classify_kernel import GRADES, grade_2023, grade_counts, grade_seed
 from xuedai.batch.exact import NO_DATE, to_date
 from xuedai.batch.io import LIVE, Timings
@@ -112,8 +112,9 @@ def rules_for(on: int, product: np.ndarray, region: np.ndarray, policy: np.ndarr
 
 
 def classify_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = None,
-                   dense: bool = True) -> Timings:
-    """Grade the live accounts with contract ids in ``(lo, hi]`` at ``on`` (caller's transaction).
+                   dense: bool = True, scope: dict | None = None) -> Timings:
+    """Grade the live accounts with contract ids in ``(lo, hi]`` at ``on`` (caller's transaction);
+    ``scope``: only those of one province (:func:`xuedai.batch.partitions.scope_params`).
 
     ``dense`` (the loans services' semantics): a grade record for every account and every
     account's ``grade`` / ``graded_on`` set. Sparse (at tens of millions, where a row per account
@@ -123,9 +124,9 @@ def classify_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = 
     records' unique key rather than doubling them).
     """
     timings = Timings()
-    params = {"on": to_date(on), "lo": lo, "hi": hi}
+    params = {"on": to_date(on), "lo": lo, "hi": hi, **(scope or {})}
     started = time.perf_counter()
-    cols = io.copy_out(conn, READ, SELECTION, params)
+    cols = io.copy_out(conn, READ, SELECTION + (partitions.FILTER if scope else ""), params)
     rule = rules_for(on, cols["product"], regions(conn, cols), cols["policy"])  # look-ups: a read
     timings.read_s = time.perf_counter() - started
     timings.rows = len(cols["id"])

@@ -164,29 +164,35 @@ def id_numbers(borrower: np.ndarray, regions: np.ndarray) -> tuple[np.ndarray, n
     return full.view("S18").ravel(), birth
 
 
+def spread(borrower: np.ndarray, counties: np.ndarray) -> np.ndarray:
+    """A borrower's county (an index into ``counties``), spread over the province."""
+    return borrower * 7919 % len(counties)
+
+
 def build_chunk(conn, first: int, n: int, counties: np.ndarray, regions: np.ndarray, offsets: dict,
-                ledger: bool = True) -> None:
+                ledger: bool = True, place=None) -> None:
     """COPY borrowers, contracts, accounts and postings of contracts ``first`` … (``first`` a
     multiple of 4; caller's transaction). ``offsets``: ids already used in each table. Without
     ``ledger`` only borrowers and contracts: the caller opens each ledger (the loans take-on)."""
+    place = place or (lambda borrower: spread(borrower, counties))
     t = contracts(first, n)
     t["policy"] = offsets["versions"][t["policy"]]
     h = history(t)
     eve = exact.day(BENCH_DAY) - 1
     people = np.unique(t["borrower"])
-    place = people * 7919 % len(counties)  # a borrower's county, spread over the province
-    id_no, birth = id_numbers(people, regions[place])
+    home = place(people)
+    id_no, birth = id_numbers(people, regions[home])
     graduation = t["graduation"][::PER_BORROWER]
     copy_columns(conn, "borrowers_borrower", len(people), {
         "id": offsets["borrower"] + people + 1, "name": fixed_text("学生", people % 10**7, 7),
         "id_number": id_no, "gender": np.where(people // 3653 % 2 == 1, b"M", b"F"),
         "birth_date": birth, "ethnicity": "汉族", "mobile": fixed_text("139", people % 10**8, 8),
-        "household_region_code": fixed_text("", regions[place], 6), "address": "四川省",
+        "household_region_code": fixed_text("", regions[home], 6), "address": "四川省",
         "education_level": "undergraduate", "enrolled_year": graduation - PER_BORROWER,
         "study_years": PER_BORROWER, "graduation_date": _days(graduation, 6, 30),
-        "county_id": counties[place]})
+        "county_id": counties[home]})
     ids = offsets["contract"] + t["k"] + 1
-    county = counties[t["borrower"] * 7919 % len(counties)]
+    county = counties[place(t["borrower"])]
     state = np.where(h["oldest"] < eve, b"overdue", np.where(t["self_pay_from"] <= eve, b"repaying",
                                                               b"disbursed"))
     copy_columns(conn, "origination_contract", n, {
@@ -253,14 +259,16 @@ def _drop_for_load(conn) -> list[str]:
     return [ddl for _, ddl in indexes] + [f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}' for t, n, d in keys]
 
 
-def build(conn, n: int, *, chunk: int = 1_000_000, ledger: bool = True, out=None) -> None:
+def build(conn, n: int, *, chunk: int = 1_000_000, ledger: bool = True, out=None, places=None) -> None:
     """Build an ``n``-contract portfolio: one transaction per chunk of contracts, the tables'
     secondary indexes and foreign keys dropped for the load and rebuilt after it (always).
 
     ``ledger=False`` leaves out the accounts and postings (the take-on ledger above is the kernel's
     shortcut: cached balances without the history the core engine would post, so ``reconcile``
     differs): the caller opens every ledger through the loans take-on service instead."""
-    counties, regions = organisations()
+    # ``places(n) → (county ids, region codes, place)``: the national portfolio's (``.national``);
+    # by default one province's 100 counties, every borrower's county by ``spread``.
+    counties, regions, place = places(n) if places else (*organisations(), None)
     with conn.cursor() as cur:
         cur.execute("SELECT COALESCE(MAX(id), 0) FROM borrowers_borrower")
         borrower = cur.fetchone()[0]
@@ -277,7 +285,7 @@ def build(conn, n: int, *, chunk: int = 1_000_000, ledger: bool = True, out=None
     try:
         for first in range(0, n, chunk):
             with conn.transaction():
-                build_chunk(conn, first, min(chunk, n - first), counties, regions, offsets, ledger)
+                build_chunk(conn, first, min(chunk, n - first), counties, regions, offsets, ledger, place)
             if out:
                 out(f"  portfolio: {min(first + chunk, n):,}/{n:,}")
     finally:

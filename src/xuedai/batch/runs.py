@@ -224,12 +224,25 @@ def loans_settlement(business_date: dt.date, *, settle_leftovers: SettleLeftover
         return result, {"job_run": job.run.pk, "kernel_accounts": kernel.rows, "scalar_accounts": scalar,
                         "postings": sum(counts.values()), **posted_summary(counts, fen)}
 
-    kernel = kernel_phase("kernel", work, chunk=chunk or DEFAULT_CHUNK, connections=connections,
-                          seconds=seconds)
+    kernel = _kernel_or_distributed("settle", job, work, chunk=chunk, connections=connections,
+                                    seconds=seconds)
     job_execute(job, [("kernel", kernel),
                       ("leftovers", leftovers_phase(business_date, settle_leftovers))],
                 action="loans.settlement_batch", summary=summary)
     return _with_seconds(job, "kernel", seconds, scalar_rows=job.section("leftovers").get("settled", 0))
+
+
+def _kernel_or_distributed(batch: str, job, work: Callable, *, chunk: int | None, connections: int,
+                           seconds: Timings, dense: bool = True) -> Callable:
+    """The kernel phase in this process (the default), or on Celery workers when XUEDAI_BROKER_URL
+    is set (:mod:`.distributed`: partitions by province, then by id range; the same checkpoint
+    section, so the counts, the summary and the audit entry are the same either way)."""
+    if not os.environ.get("XUEDAI_BROKER_URL"):
+        return kernel_phase("kernel", work, chunk=chunk or DEFAULT_CHUNK, connections=connections,
+                            seconds=seconds)
+    from xuedai.batch.distributed import distributed_phase
+
+    return distributed_phase(batch, size=chunk or DEFAULT_CHUNK, link=_link(job.run) is not None, dense=dense)
 
 
 def _with_seconds(job, section: str, seconds: Timings, **extra) -> Timings:
@@ -273,8 +286,8 @@ def loans_classification(as_of: dt.date, *, overrides: Callable[[dt.date], int] 
                 {"job_run": job.run.pk, "records": kernel.postings, "mode": "dense" if dense else "sparse",
                  **grades, "regraded_loss": regraded})
 
-    kernel = kernel_phase("kernel", work, chunk=chunk or DEFAULT_CHUNK, connections=connections,
-                          seconds=seconds)
+    kernel = _kernel_or_distributed("classify", job, work, chunk=chunk, connections=connections,
+                                    seconds=seconds, dense=dense)
     job_execute(job, [("kernel", kernel),
                       ("overrides", regrade)], action="loans.classification_batch", summary=summary)
     return _with_seconds(job, "kernel", seconds)

@@ -28,7 +28,7 @@ import time
 
 import numpy as np
 
-from xuedai.batch import io
+from xuedai.batch import io, partitions
 from xuedai.batch.dates import BASE, FIRST_YEAR, LAST_YEAR, SPAN, from_ymd
 from xuedai.batch.dates import field as calendar_field
 from xuedai.batch.exact import NO_DATE, RATE_SCALE, KernelRangeError, to_date
@@ -235,16 +235,17 @@ def _date(day_number: int):
 
 
 def settle_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = None,
-                 policies: dict[str, np.ndarray] | None = None) -> Timings:
-    """Settle the kernel-covered accounts with contract ids in ``(lo, hi]`` (caller's transaction).
+                 policies: dict[str, np.ndarray] | None = None, scope: dict | None = None) -> Timings:
+    """Settle the kernel-covered accounts with contract ids in ``(lo, hi]`` (caller's transaction);
+    ``scope``: only those of one province (:func:`xuedai.batch.partitions.scope_params`).
 
     The accounts the scalar service must settle are counted (``scalar_rows``) and left as they are:
     :func:`leftover_ids` finds them afterwards, still unsettled, for the same job's next phase."""
     timings = Timings()
     policies = policies if policies is not None else policy_columns(conn)
-    params = {"on": _date(on), "lo": lo, "hi": hi}
+    params = {"on": _date(on), "lo": lo, "hi": hi, **(scope or {})}
     started = time.perf_counter()
-    everything = io.copy_out(conn, CHUNK_READ, SELECTION, params)
+    everything = io.copy_out(conn, CHUNK_READ, SELECTION + (partitions.FILTER if scope else ""), params)
     scalar = everything.pop("scalar").astype(bool)
     timings.scalar_rows = int(scalar.sum())
     cols = {name: column[~scalar] for name, column in everything.items()} if scalar.any() else everything

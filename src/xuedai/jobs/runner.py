@@ -61,6 +61,23 @@ def _merged(old: dict, new: dict) -> dict:
     return out
 
 
+def job_progress_on(conn, run_id: int, done: int, checkpoint: dict) -> None:
+    """:meth:`Job.progress` on a psycopg connection of its own (a kernel's, a distributed worker's,
+    which has the run's id but no :class:`Job`): one UPDATE, the sections merged one level deep."""
+    pairs, params = [], []
+    for key, value in checkpoint.items():
+        if isinstance(value, dict):  # the section merged one level deep, as _merged does
+            pairs.append("%s::text, COALESCE(checkpoint -> %s, '{}'::jsonb) || %s::jsonb")
+            params += [key, key, json.dumps(value)]
+        else:
+            pairs.append("%s::text, %s::jsonb")
+            params += [key, json.dumps(value)]
+    merged = f"checkpoint || jsonb_build_object({', '.join(pairs)})" if pairs else "checkpoint"
+    with conn.cursor() as cur:
+        cur.execute(f"UPDATE jobs_jobrun SET progress_done = progress_done + %s, checkpoint = {merged} "
+                    "WHERE id = %s", [done, *params, run_id])
+
+
 class Job:
     """A claimed run and the calls that move it through its lifecycle.
 
@@ -133,18 +150,7 @@ class Job:
                 self.run.checkpoint = _merged(fresh.checkpoint, checkpoint)
                 self.run.save(update_fields=["progress_done", "checkpoint"])
             return
-        pairs, params = [], []
-        for key, value in checkpoint.items():
-            if isinstance(value, dict):  # the section merged one level deep, as _merged does
-                pairs.append("%s::text, COALESCE(checkpoint -> %s, '{}'::jsonb) || %s::jsonb")
-                params += [key, key, json.dumps(value)]
-            else:
-                pairs.append("%s::text, %s::jsonb")
-                params += [key, json.dumps(value)]
-        merged = f"checkpoint || jsonb_build_object({', '.join(pairs)})" if pairs else "checkpoint"
-        with conn.cursor() as cur:
-            cur.execute(f"UPDATE jobs_jobrun SET progress_done = progress_done + %s, checkpoint = {merged} "
-                        "WHERE id = %s", [done, *params, self.run.pk])
+        job_progress_on(conn, self.run.pk, done, checkpoint)
 
     def refresh(self) -> None:
         self.run.refresh_from_db(fields=["progress_done", "progress_total", "checkpoint"])

@@ -23,18 +23,28 @@ class Command(BaseCommand):
         parser.add_argument("--repriced", type=float, default=None,
                             help="只测结息：无利率调整与该比例合同调整利率各一次 / the settlement "
                                  "with none and this share of contracts repriced, one run (e.g. 0.3)")
+        parser.add_argument("--workers", type=int, default=None,
+                            help="全国组合（31 省）的结息：1 个与 K 个 Celery 工作进程各一次及其比值 / the "
+                                 "settlement of a national portfolio on 1 and on K workers, and the ratio")
         parser.add_argument("--dense", action="store_true",
                             help="五级分类为每户写记录 / a grade record for every account (else sparse)")
 
     def handle(self, *args, loans, json: bool, chunk, sample, keep_run, dense, in_place, repriced=None,
-               **options):
-        from xuedai.batch import bench, bench_repricing
+               workers=None, **options):
+        from xuedai.batch import bench, bench_repricing, bench_workers
         from xuedai.loans.batches import grade_overrides, settle_leftovers
         from xuedai.loans.fastpath import kernel_layouts
 
         if connection.vendor != "postgresql":
             raise CommandError("bench 需要 PostgreSQL（scripts/with-postgres.sh）/ bench needs PostgreSQL")
         out = self.stderr.write if json else self.stdout.write  # progress never mixes with the JSON
+        if workers is not None:
+            if workers < 1:
+                raise CommandError("--workers 应不少于 1")
+            report = bench_workers.run(loans, workers=workers, chunk=chunk, settle_leftovers=settle_leftovers,
+                                       out=out)
+            self.stdout.write(_dumps(report) if json else bench_workers.table(report))
+            return
         if repriced is not None:
             if not 0 < repriced <= 1:
                 raise CommandError("--repriced 应在 0 到 1 之间（如 0.3）")
