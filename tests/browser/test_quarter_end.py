@@ -110,6 +110,6 @@ def test_university_submits_the_quarter_and_the_province_sees_it(browser, live_s
         assert "四川大学" in page.locator("#summary-table").inner_text()
         page.goto("/reports/quarter/dashboard/")  # ECharts from the npm install, no CSP refusal
         page.wait_for_selector("#chart-grade-trend canvas")
-        page.get_by_role("link", name="四川大学").click()  # the list behind the overdue bar
+        page.locator("#overdue-units").get_by_role("link", name="四川大学").click()  # behind the overdue bar
         assert "共 1 笔" in page.locator("main").inner_text()
         page.context.close()
