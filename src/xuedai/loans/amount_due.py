@@ -39,7 +39,7 @@ from xuedai.origination.models import LIVE_STATES, Contract
 
 from .channels import PaymentChannel, payment_channel
 from .models import LoanAccount
-from .services.ledger import ledger_payments
+from .services.ledger import Row, ledger_payments, net_postings_of
 from .terms import contract_terms, early_repayments_core
 
 
@@ -150,13 +150,15 @@ def _unpaid_today(contract: Contract, sim, today: dt.date) -> Due | None:
     return _due(today, interest, principal, contract, row.kind == "early_repayment")
 
 
-def contract_due(contract: Contract, today: dt.date, account: LoanAccount | None = None) -> ContractDue:
-    """The answer for one disbursed contract (``account``: its LoanAccount if already loaded)."""
+def contract_due(contract: Contract, today: dt.date, account: LoanAccount | None = None,
+                 rows: list[Row] | None = None) -> ContractDue:
+    """The answer for one disbursed contract (``account``: its LoanAccount if already loaded;
+    ``rows``: its net postings if already read, ``net_postings_of``)."""
     if account is None:
         account = LoanAccount.objects.filter(pk=contract.pk).prefetch_related(
             "reliefs__programme", "early_repayments").first()
     terms = contract_terms(contract, list(account.reliefs.all()) if account else [])
-    payments = ledger_payments(account.pk) if account else []
+    payments = ledger_payments(account.pk, rows=rows) if account else []
     early = early_repayments_core(account.early_repayments.all()) if account else []
     now = simulate(terms, today, payments, early)
     # Paying as planned from today: more than can ever fall due, waiting as credit.
@@ -191,7 +193,8 @@ def borrower_due(borrower, today: dt.date, contracts: list[Contract] | None = No
     contracts = live_contracts(borrower, today) if contracts is None else contracts
     accounts = {a.pk: a for a in LoanAccount.objects.filter(pk__in=[c.pk for c in contracts])
                 .prefetch_related("reliefs__programme", "early_repayments")}
-    per_contract = [contract_due(c, today, accounts.get(c.pk)) for c in contracts]
+    postings = net_postings_of(list(accounts))  # one read for all the borrower's ledgers
+    per_contract = [contract_due(c, today, accounts.get(c.pk), postings.get(c.pk, [])) for c in contracts]
     by_day: dict[dt.date, list[Due]] = defaultdict(list)
     for c in per_contract:
         for due in c.upcoming:

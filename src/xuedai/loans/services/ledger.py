@@ -42,15 +42,21 @@ Row = tuple[dt.date, str, dt.date | None, Decimal]
 def _net_postings(account_id: int) -> list[Row]:
     """(day, kind, due day, signed amount) of every posting; a reversal counts negative against the
     kind and due day of the posting it reverses, on that posting's day."""
-    rows = Posting.objects.filter(account_id=account_id).values_list(
-        "business_date", "kind", "due_on", "amount", "reverses__business_date", "reverses__kind",
-        "reverses__due_on")
-    result = []
-    for day, kind, due_on, amount, r_day, r_kind, r_due in rows:
+    return net_postings_of([account_id]).get(account_id, [])
+
+
+def net_postings_of(account_ids: list[int]) -> dict[int, list[Row]]:
+    """:func:`_net_postings` of several accounts in one read (a borrower's page: one statement for
+    all the borrower's contracts, not one per contract)."""
+    rows = Posting.objects.filter(account_id__in=account_ids).values_list(
+        "account_id", "business_date", "kind", "due_on", "amount", "reverses__business_date",
+        "reverses__kind", "reverses__due_on")
+    result: dict[int, list[Row]] = defaultdict(list)
+    for account_id, day, kind, due_on, amount, r_day, r_kind, r_due in rows:
         if kind == Kind.REVERSAL:
-            result.append((r_day, r_kind, r_due, -amount))
+            result[account_id].append((r_day, r_kind, r_due, -amount))
         else:
-            result.append((day, kind, due_on, amount))
+            result[account_id].append((day, kind, due_on, amount))
     return result
 
 
