@@ -1,18 +1,21 @@
-"""The 征信报送 file on PostgreSQL (issue 10 §5): a month's base records for the whole benchmark
-portfolio (``xuedai.batch.portfolio``: N home-county contracts, 5 % one year and 1 % two years in
-arrears, the ledger through 20 Dec 2025), then — after 1 % of the December principal payments are
-reversed back-dated — the next month's file with its correction records, and the file streamed.
+"""The 征信报送 file on PostgreSQL (issue 10 §5) for the whole benchmark portfolio
+(``xuedai.batch.portfolio``: N home-county contracts, 5 % one year and 1 % two years in arrears, the
+ledger through 20 Dec 2025): the November 2025 file (the first: the whole ledger read, the checkpoint
+written), the December file (November's checkpoint plus December's postings), then — after 1 % of the
+December principal payments are reversed back-dated — the January file with its correction records,
+and the December file streamed (COPY, and the Python formatter for the ratio).
 
     XUEDAI_PG_PORT=55442 XUEDAI_PG_DIR=/tmp/xuedai-pg-55442-bench XUEDAI_PG_KEEP=1 scripts/with-postgres.sh \
         .venv/bin/python bench/bench_credit_bureau.py --loans 1000000
 
 Each stage goes through the entry points the page's job uses (export.credit_file_make: INSERT …
-SELECT from one statement over loans_posting; download.credit_file_lines). Re-runs on a built
-database first drop the previous run's files and reversals (bench data only).
+SELECT from the checkpoint; download.credit_file_lines). Re-runs on a built database first drop the
+previous run's files and checkpoints (bench data only); each run reverses another 1 %.
 """
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import sys
@@ -35,11 +38,11 @@ from xuedai.batch import portfolio  # noqa: E402
 from xuedai.jobs.models import JobRun  # noqa: E402
 from xuedai.loans.models import Posting  # noqa: E402
 from xuedai.orgs.models import Organisation  # noqa: E402
-from xuedai.reports.bureau.download import credit_file_lines  # noqa: E402
+from xuedai.reports.bureau.download import credit_file_lines_copy, credit_file_lines_python  # noqa: E402
 from xuedai.reports.bureau.export import FILE_KIND, credit_file_make  # noqa: E402
 from xuedai.reports.bureau.models import CreditFile  # noqa: E402
 
-DECEMBER, JANUARY = dt.date(2025, 12, 1), dt.date(2026, 1, 1)
+NOVEMBER, DECEMBER, JANUARY = dt.date(2025, 11, 1), dt.date(2025, 12, 1), dt.date(2026, 1, 1)
 MEMO = "bench-credit-reversal"
 HISTORY = "bench-credit-history"
 
@@ -67,6 +70,7 @@ def _history(cur) -> int:
 
 
 def _reset(cur) -> None:
+    cur.execute("DELETE FROM reports_creditcheckpoint")
     cur.execute("DELETE FROM reports_creditrecord")
     cur.execute("DELETE FROM reports_creditfile")
     JobRun.objects.filter(kind=FILE_KIND).delete()
@@ -109,8 +113,10 @@ def main() -> None:
         report["postings"] = cur.fetchone()[0]
     org = Organisation.objects.get(code="BENCH-51")
     stages: dict = {}
-    first = _file(org, DECEMBER, 1)
-    timed(stages, "december_file_s", lambda: credit_file_make(first))
+    november = _file(org, NOVEMBER, 1)
+    timed(stages, "november_file_whole_ledger_s", lambda: credit_file_make(november))
+    first = _file(org, DECEMBER, 2)
+    timed(stages, "december_file_from_checkpoint_s", lambda: credit_file_make(first))
     first.refresh_from_db()
     with connection.cursor() as cur:
         # The bank returns 1 % of December's principal deductions, back-dated to 20 Dec by the ledger's
@@ -126,14 +132,20 @@ def main() -> None:
             [f"{MEMO}-{run}", run],
         )
         report["reversals"] = cur.rowcount
-    second = _file(org, JANUARY, 2)
+    second = _file(org, JANUARY, 3)
     timed(stages, "january_file_with_corrections_s", lambda: credit_file_make(second))
     second.refresh_from_db()
 
-    def stream() -> int:
-        return sum(len(line) for line in credit_file_lines(first))
+    def stream(lines) -> tuple[int, str]:
+        digest, size = hashlib.sha256(), 0
+        for chunk in lines(first):
+            digest.update(chunk)
+            size += len(chunk)
+        return size, digest.hexdigest()
 
-    size = timed(stages, "stream_december_file_s", stream)
+    size, copied = timed(stages, "stream_december_file_copy_s", lambda: stream(credit_file_lines_copy))
+    python = timed(stages, "stream_december_file_python_s", lambda: stream(credit_file_lines_python))
+    report["same_bytes"] = python == (size, copied)
     report.update(
         stages=stages,
         december={"base": first.base_records, "not_reportable": first.not_reportable, "bytes": size},

@@ -78,35 +78,31 @@ def _fen(amount: str) -> str:
     return f"CAST(ROUND({amount} * 100) AS INTEGER)"
 
 
-def figures_sql(*, accounts: str, narrow: bool = True) -> str:
-    """The statement; ``accounts`` is a SELECT of contract ids named ``id`` (the scope, the
-    candidates). Parameters: start, end (the period), held_from, held_to (the epidemic year).
-    ``narrow``: few accounts (the correction candidates, one university) — their postings are
-    found through the account index; otherwise (a whole branch) the ledger is read in one sequential
-    scan and the scope applied at the end, which is cheaper than an index probe per account.
-
-    One pass over the accounts' postings: reversals are the few rows joined to what they reverse
-    (never a join of the whole ledger to itself); sums by (account, due day) first — the unpaid
-    amount of each due day gives the oldest unpaid one — then by account."""
-    end, start = "%(end)s", "%(start)s"
-    in_period = f"m.day >= {start} AND m.day <= {end}"
-    only = "AND p.account_id IN (SELECT id FROM acc)" if narrow else ""
-
-    def yuan(fen: str) -> str:
-        return f"ROUND(({fen}) / 100.0, 2)"
-
+def moves_sql(*, only: str, since: str | None = None, until: str | None = None) -> str:
+    """Each posting as (account, effective day, kind, due day, ± fen): a reversal takes the kind,
+    due day and business day of the posting it reverses, negated (as loans.services.ledger does).
+    ``only``: an extra condition on the account (``AND p.account_id …``) or "". ``since`` /
+    ``until``: only the postings whose effective day is after / not after those days (a month on top
+    of a checkpoint)."""
+    after = (f"AND p.business_date > {since} " if since else "") + (
+        f"AND p.business_date <= {until}" if until else ""
+    )
+    after_reversed = after.replace("p.business_date", "r.business_date")
     return f"""
-WITH acc AS ({accounts}),
-kinds (kind, outstanding, principal, interest, penalty, charge, pay, waive) AS (VALUES {_kinds_values()}),
-moves AS (
   SELECT p.account_id, p.business_date AS day, p.kind, p.due_on, {_fen("p.amount")} AS fen
-  FROM loans_posting p WHERE p.kind <> 'reversal' {only}
+  FROM loans_posting p WHERE p.kind <> 'reversal' {after} {only}
   UNION ALL
   SELECT p.account_id, r.business_date, r.kind, r.due_on, -{_fen("p.amount")}
   FROM loans_posting p JOIN loans_posting r ON r.id = p.reverses_id
-  WHERE p.kind = 'reversal' {only}
-),
-per_due AS (
+  WHERE p.kind = 'reversal' AND p.reverses_id IS NOT NULL {after_reversed} {only}"""
+
+
+def sums_sql(moves: str) -> str:
+    """The (account, due day) sums of ``moves`` (a relation with the columns of :func:`moves_sql`
+    named ``m``): closing figures as of the period's end, flows within the period."""
+    end, start = "%(end)s", "%(start)s"
+    in_period = f"m.day >= {start} AND m.day <= {end}"
+    return f"""
   SELECT m.account_id, m.due_on,
          SUM(CASE WHEN m.day <= {end} THEN m.fen * k.outstanding ELSE 0 END) AS balance,
          SUM(CASE WHEN m.day <= {end} THEN m.fen * k.penalty ELSE 0 END) AS penalty,
@@ -116,9 +112,26 @@ per_due AS (
          SUM(CASE WHEN {in_period} THEN m.fen * k.pay ELSE 0 END) AS paid_amount,
          SUM(CASE WHEN {in_period} THEN m.fen * k.waive ELSE 0 END) AS waived_amount,
          SUM(CASE WHEN {in_period} THEN 1 ELSE 0 END) AS moves
-  FROM moves m JOIN kinds k ON k.kind = m.kind
-  GROUP BY m.account_id, m.due_on
-),
+  FROM {moves} JOIN kinds k ON k.kind = m.kind
+  GROUP BY m.account_id, m.due_on"""
+
+
+def kinds_cte() -> str:
+    columns = "kind, outstanding, principal, interest, penalty, charge, pay, waive"
+    return f"kinds ({columns}) AS (VALUES {_kinds_values()})"
+
+
+def figures_from(per_due: str, *, accounts_filter: str) -> str:
+    """The figures' SELECT (the columns of :data:`COLUMNS`) over ``per_due``, a relation of
+    (account, due day) sums as :func:`sums_sql` makes them — from the whole ledger or from a
+    checkpoint. Only sums over an account reach the result, except principal and interest, which are
+    read by due day: the oldest unpaid due day, and which dues are held (the epidemic year)."""
+    end = "%(end)s"
+
+    def yuan(fen: str) -> str:
+        return f"ROUND(({fen}) / 100.0, 2)"
+
+    return f"""
 held_accounts AS (
   SELECT DISTINCT ra.account_id FROM loans_reliefapplication ra
   JOIN loans_reliefprogramme g ON g.id = ra.programme_id
@@ -128,7 +141,7 @@ dues AS (
   SELECT d.*, CASE WHEN d.due_on IS NULL THEN 0
                    WHEN h.account_id IS NOT NULL AND d.due_on BETWEEN %(held_from)s AND %(held_to)s THEN 2
                    ELSE 1 END AS owing  -- 0 no due day, 1 reportable, 2 held (epidemic year)
-  FROM per_due d LEFT JOIN held_accounts h ON h.account_id = d.account_id
+  FROM {per_due} d LEFT JOIN held_accounts h ON h.account_id = d.account_id
 ),
 f AS (
   SELECT account_id, SUM(balance) AS balance, SUM(penalty) AS penalty, SUM(due_amount) AS due_amount,
@@ -149,10 +162,32 @@ FROM f
 JOIN loans_loanaccount a ON a.contract_id = f.account_id
 JOIN origination_contract c ON c.id = f.account_id
 JOIN borrowers_borrower b ON b.id = c.borrower_id
-WHERE a.opened_on <= {end} AND f.account_id IN (SELECT id FROM acc)
+WHERE a.opened_on <= {end} {accounts_filter}
   AND (f.balance <> 0 OR f.penalty <> 0 OR f.moves > 0
        OR f.overdue_principal + f.overdue_interest + f.held_overdue <> 0)
 """
+
+
+def figures_sql(*, accounts: str, narrow: bool = True) -> str:
+    """The statement over the whole ledger; ``accounts`` is a SELECT of contract ids named ``id``
+    (the scope, the candidates). Parameters: start, end (the period), held_from, held_to (the
+    epidemic year). ``narrow``: few accounts (the correction candidates, one university) — their
+    postings are found through the account index; otherwise (a whole branch) the ledger is read in
+    one sequential scan and the scope applied at the end, which is cheaper than an index probe per
+    account. A monthly file reads a checkpoint instead (:mod:`.checkpoint`).
+
+    One pass over the accounts' postings: reversals are the few rows joined to what they reverse
+    (never a join of the whole ledger to itself); sums by (account, due day) first — the unpaid
+    amount of each due day gives the oldest unpaid one — then by account."""
+    only = "AND p.account_id IN (SELECT id FROM acc)" if narrow else ""
+    return f"""
+WITH acc AS ({accounts}),
+{kinds_cte()},
+moves AS ({moves_sql(only=only)}
+),
+per_due AS ({sums_sql("moves m")}
+),
+{figures_from("per_due", accounts_filter="AND f.account_id IN (SELECT id FROM acc)")}"""
 
 
 def roomy_sort(cursor) -> None:

@@ -104,3 +104,36 @@ class CreditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_no} {self.month:%Y%m} {self.record_type}"
+
+
+class CreditCheckpoint(models.Model):
+    """Each account's month-end sums as one file computed them, so the next month's file reads only
+    its own month's postings plus these rows (:mod:`.checkpoint`) instead of the whole ledger.
+
+    Amounts are int fen, as the figures sum them. One row per account in the file's scope with
+    ``due_on`` NULL (its balance, charged-unpaid penalty and the month's flows), and one row per due day
+    still owing principal or interest (the oldest unpaid due day and the overdue amounts need them by
+    day). Only the latest file's rows are kept per organisation: a month needs just the month before.
+    """
+
+    # No foreign keys: a million rows a month are written by INSERT … SELECT and dropped by DELETE,
+    # without a per-row constraint check (as reports_quartergrade).
+    file_id = models.BigIntegerField("报送文件")
+    account_id = models.BigIntegerField("账户")
+    due_on = models.DateField("应还日", null=True)
+    balance = models.BigIntegerField("贷款余额(分)", default=0)
+    penalty = models.BigIntegerField("未还罚息复利(分)", default=0)
+    principal = models.BigIntegerField("未还到期本金(分)", default=0)
+    interest = models.BigIntegerField("未还自付利息(分)", default=0)
+    due_amount = models.BigIntegerField("本月应还(分)", default=0)
+    paid_amount = models.BigIntegerField("本月实还(分)", default=0)
+    waived_amount = models.BigIntegerField("本月免除(分)", default=0)
+    moves = models.IntegerField("本月分录数", default=0)
+
+    class Meta:
+        verbose_name = "征信月末结存"
+        verbose_name_plural = "征信月末结存"
+        indexes = [models.Index(fields=["file_id", "account_id"], name="credit_checkpoint_file")]
+
+    def __str__(self) -> str:
+        return f"{self.file_id} {self.account_id} {self.due_on or ''}"

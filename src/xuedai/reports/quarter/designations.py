@@ -12,10 +12,12 @@ submitted, the quarter is locked and the designation counts from the next quarte
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 
 from xuedai import businessdate
 from xuedai.audit.services import audit_record
 from xuedai.core.classification import Grade
+from xuedai.origination.models import Contract
 
 from .models import (
     GRADE_LABELS,
@@ -71,6 +73,11 @@ def _move(row: QuarterGrade, to_rank: int, reason: str, note: str, actor) -> Gra
 def grade_designate(*, actor, contract, rank: int, reason: str, note: str) -> tuple[GradeDesignation, bool]:
     """Record 关注 / 损失 for ``contract`` (already scope-checked by the caller); returns the
     designation and whether it moved the open quarter's grade."""
+    return _designate(actor=actor, contract=contract, rank=rank, reason=reason, note=note)
+
+
+def _designate(*, actor, contract, rank: int, reason: str, note: str) -> tuple[GradeDesignation, bool]:
+    """grade_designate's work, inside the caller's transaction (a lost-contact flag's, below)."""
     if rank not in ALLOWED:
         raise DesignationError("认定分类：只能人工认定为“关注”或“损失”。")
     if reason not in ALLOWED[rank]:
@@ -112,6 +119,10 @@ def grade_designate(*, actor, contract, rank: int, reason: str, note: str) -> tu
 def grade_designation_withdraw(*, actor, designation: GradeDesignation, note: str) -> bool:
     """Withdraw a designation from today; in the open quarter the grade goes back to the computed one
     when this designation was what set it (other designations still in force keep theirs)."""
+    return _withdraw(actor=actor, designation=designation, note=note)
+
+
+def _withdraw(*, actor, designation: GradeDesignation, note: str) -> bool:
     note = (note or "").strip()
     if not note:
         raise DesignationError("说明：请写明撤销认定的原因。")
@@ -143,3 +154,59 @@ def grade_designation_withdraw(*, actor, designation: GradeDesignation, note: st
         after={"note": note, "moved_open_quarter": moved},
     )
     return moved
+
+
+# 失联 from the contact register (postloan.services.contacts): a borrower nobody can reach is
+# repaying, if at all, only "通过催收或采用其他措施" — 关注 [004 第七条 (二); issue 10 item 1]. The
+# designation is per contract, the flag per borrower: each of the borrower's contracts that still owes
+# gets one, inside the flag's transaction and through the same audit path as one set by hand.
+
+
+def _owing_contracts(borrower_id: int):
+    owes = (
+        Q(account__principal_outstanding__gt=0)
+        | Q(account__principal_due__gt=0)
+        | Q(account__interest_due__gt=0)
+        | Q(account__penalty_due__gt=0)
+    )
+    return Contract.objects.filter(borrower_id=borrower_id, account__isnull=False).filter(owes).order_by("pk")
+
+
+def lost_contact_designate(*, actor, borrower_id: int, note: str) -> list[GradeDesignation]:
+    """关注 for 失联 on each contract of the borrower that still owes and has no 失联 designation in
+    force (a second 失联 contact adds none). Call inside a transaction."""
+    contracts = list(_owing_contracts(borrower_id))
+    already = set(
+        GradeDesignation.objects.filter(
+            contract_id__in=[c.pk for c in contracts],
+            reason=DesignationReason.LOST_CONTACT,
+            withdrawn_on__isnull=True,
+        ).values_list("contract_id", flat=True)
+    )
+    return [
+        _designate(
+            actor=actor,
+            contract=contract,
+            rank=Grade.SPECIAL_MENTION.rank,
+            reason=DesignationReason.LOST_CONTACT,
+            note=note,
+        )[0]
+        for contract in contracts
+        if contract.pk not in already
+    ]
+
+
+def lost_contact_withdraw(*, actor, borrower_id: int, note: str) -> int:
+    """The borrower is found (reached again, or traced by the county): the 失联 designations in force
+    on their contracts no longer hold and are withdrawn from today; another reason (needs collection,
+    failed deductions) is a designation of its own and stays. Call inside a transaction."""
+    designations = GradeDesignation.objects.filter(
+        contract_id__in=Contract.objects.filter(borrower_id=borrower_id).values("pk"),
+        reason=DesignationReason.LOST_CONTACT,
+        withdrawn_on__isnull=True,
+    ).order_by("pk")
+    count = 0
+    for designation in designations:
+        _withdraw(actor=actor, designation=designation, note=note)
+        count += 1
+    return count
