@@ -193,7 +193,9 @@ def overdue_statistics(
         interest=Sum("interest_overdue"),
         balance=Sum("principal_outstanding"),
     )
-    all_rows = _headline(grades_of(snapshot, unit_ids, project_year), lines_of(snapshot, unit_ids, project_year))
+    all_rows = _headline(
+        grades_of(snapshot, unit_ids, project_year), lines_of(snapshot, unit_ids, project_year)
+    )
     return {
         "rows": rows,
         "total": {

@@ -28,7 +28,11 @@ def lines_of(
     unit_ids: Iterable[int] | None = None,
     project_year: int | None = None,
 ) -> QuerySet[QuarterNormalLine]:
-    qs = QuarterNormalLine.objects.all() if snapshot is None else QuarterNormalLine.objects.filter(snapshot=snapshot)
+    qs = (
+        QuarterNormalLine.objects.all()
+        if snapshot is None
+        else QuarterNormalLine.objects.filter(snapshot=snapshot)
+    )
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
     if project_year is not None:
@@ -37,7 +41,9 @@ def lines_of(
 
 
 def line_of(snapshot: QuarterSnapshot, unit_id: int, project_year: int) -> QuarterNormalLine | None:
-    return QuarterNormalLine.objects.filter(snapshot=snapshot, unit_id=unit_id, project_year=project_year).first()
+    return QuarterNormalLine.objects.filter(
+        snapshot=snapshot, unit_id=unit_id, project_year=project_year
+    ).first()
 
 
 def members(line: QuarterNormalLine | None) -> list[tuple[int, Decimal]]:
@@ -48,6 +54,13 @@ def members(line: QuarterNormalLine | None) -> list[tuple[int, Decimal]]:
     balances = line.member_balances.split(",")
     assert len(ids) == len(balances), "a line's ids and balances are written position by position"
     return [(int(i), Decimal(b).quantize(Decimal("0.01"))) for i, b in zip(ids, balances, strict=True)]
+
+
+CHUNK = 5000  # ids per IN list: under SQLite's limit of bound parameters
+
+
+def chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)] or [[]]
 
 
 def member_ids(lines: Iterable[QuarterNormalLine]) -> list[int]:
@@ -72,7 +85,9 @@ def holds(snapshot: QuarterSnapshot, contract_id: int, unit_id: int, project_yea
 
 
 def unit_years(snapshot: QuarterSnapshot, unit_id: int) -> set[int]:
-    rows = QuarterGrade.objects.filter(snapshot=snapshot, unit_id=unit_id).values_list("project_year", flat=True)
+    rows = QuarterGrade.objects.filter(snapshot=snapshot, unit_id=unit_id).values_list(
+        "project_year", flat=True
+    )
     lines = lines_of(snapshot, [unit_id]).values_list("project_year", flat=True)
     return set(rows.distinct()) | set(lines)
 
@@ -102,11 +117,8 @@ def distinct_borrowers(rows: QuerySet[QuarterGrade], lines: QuerySet[QuarterNorm
     from xuedai.origination.models import Contract
 
     borrowers = set(rows.values_list("borrower_id", flat=True))
-    ids = member_ids(found)
-    for start in range(0, len(ids), 5000):  # SQLite's limit of bound parameters
-        borrowers.update(
-            Contract.objects.filter(pk__in=ids[start : start + 5000]).values_list("borrower_id", flat=True)
-        )
+    for chunk in chunks(member_ids(found)):
+        borrowers.update(Contract.objects.filter(pk__in=chunk).values_list("borrower_id", flat=True))
     return len(borrowers)
 
 
