@@ -54,6 +54,7 @@ def _reset(cur) -> None:
     cur.execute("DELETE FROM reports_qualityreportversion")
     cur.execute("DELETE FROM reports_qualityreport")
     cur.execute("DELETE FROM reports_quartergrade")
+    cur.execute("DELETE FROM reports_quarternormalline")
     cur.execute("DELETE FROM reports_quartersnapshot")
     cur.execute("DELETE FROM loans_graderecord WHERE as_of = %s", [QUARTER_END])
     cur.execute(
@@ -106,7 +107,7 @@ def main() -> None:
     with connection.cursor() as cur:
         _reset(cur)
     stages: dict = {}
-    timed(
+    classified = timed(
         stages,
         "classify_s",
         lambda: loans_classification(QUARTER_END, overrides=grade_overrides, dense=False),
@@ -129,9 +130,27 @@ def main() -> None:
             "WHERE snapshot_id = %s GROUP BY rank ORDER BY rank",
             [snapshot.pk],
         )
-        grades = {figures.GRADE_LABELS[r]: {"contracts": n, "balance": str(s)} for r, n, s in cur.fetchall()}
+        grades = {figures.GRADE_LABELS[r]: [n, s] for r, n, s in cur.fetchall()}
+        cur.execute(
+            "SELECT COUNT(*), SUM(contracts), SUM(balance) FROM reports_quarternormalline "
+            "WHERE snapshot_id = %s",
+            [snapshot.pk],
+        )
+        lines, in_lines, line_balance = cur.fetchone()
+        normal = grades.setdefault(figures.GRADE_LABELS[0], [0, 0])
+        normal[0], normal[1] = normal[0] + (in_lines or 0), normal[1] + (line_balance or 0)
+        grades = {label: {"contracts": n, "balance": str(s)} for label, (n, s) in grades.items()}
     report.update(
+        classification_seconds={
+            "read": round(classified.read_s, 2),
+            "compute": round(classified.compute_s, 2),
+            "write": round(classified.write_s, 2),
+            "accounts_read": classified.rows,
+            "records": classified.postings,
+        },
         snapshot_statements=statements.top(),
+        snapshot_rows=snapshot.contracts - (in_lines or 0),
+        normal_lines=lines,
         stages=stages,
         contracts=snapshot.contracts,
         grades=grades,

@@ -141,19 +141,25 @@ def insert_lines_sql() -> str:
 
 
 # Step 1d: a row whose borrower has another contract in the line of its unit and project year (the
-# figures then count that borrower once, ``lines`` module doc). One index probe per row.
+# figures then count that borrower once, ``lines`` module doc). The borrower's other contracts of
+# the year first, by the (borrower, academic year) index — nearly always none — and only those are
+# checked for being in a line (a join over the whole portfolio took 6 s at 10⁶).
 BORROWER_IN_LINE = f"""
+    WITH others AS MATERIALIZED (
+        SELECT q.id AS row_id, q.unit_id, c.id AS contract_id
+          FROM reports_quartergrade q
+          JOIN origination_contract c ON c.borrower_id = q.borrower_id AND c.academic_year = q.project_year
+         WHERE q.snapshot_id = %(snapshot)s AND c.id <> q.contract_id)
     UPDATE reports_quartergrade SET borrower_in_line = TRUE
      WHERE snapshot_id = %(snapshot)s
-       AND EXISTS (SELECT 1 FROM origination_contract c JOIN loans_loanaccount a ON a.contract_id = c.id
-                     LEFT JOIN loans_graderecord g ON g.account_id = c.id AND g.as_of = %(on)s
-                    WHERE c.borrower_id = reports_quartergrade.borrower_id
-                      AND c.academic_year = reports_quartergrade.project_year
-                      AND COALESCE({_UNIT}, 0) = COALESCE(reports_quartergrade.unit_id, 0)
-                      AND c.id <> reports_quartergrade.contract_id
-                      AND (g.id IS NOT NULL OR ({_LIVE}))
-                      AND NOT EXISTS (SELECT 1 FROM reports_quartergrade s
-                                       WHERE s.snapshot_id = %(snapshot)s AND s.contract_id = c.id))
+       AND id IN (SELECT o.row_id FROM others o
+                    JOIN origination_contract c ON c.id = o.contract_id
+                    JOIN loans_loanaccount a ON a.contract_id = c.id
+                    LEFT JOIN loans_graderecord g ON g.account_id = c.id AND g.as_of = %(on)s
+                   WHERE COALESCE({_UNIT}, 0) = COALESCE(o.unit_id, 0)
+                     AND (g.id IS NOT NULL OR ({_LIVE}))
+                     AND NOT EXISTS (SELECT 1 FROM reports_quartergrade s
+                                      WHERE s.snapshot_id = %(snapshot)s AND s.contract_id = c.id))
 """
 
 
