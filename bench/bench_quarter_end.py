@@ -9,8 +9,10 @@ Stages, each through the same entry point the pages and batches use, all set-bas
 
 1. ``runs.loans_classification`` at 30 Sep 2026 (sparse, as the 10⁷ target needs: records only for
    accounts not 正常 or whose grade changed);
-2. ``reports.quarter.snapshot.quarter_snapshot_take``: the five statements (rows, overdue amounts from
-   the ledger, relief hold, designations, moves);
+2. ``reports.quarter.snapshot.quarter_snapshot_take``: sparse — rows only for contracts not 正常 (or
+   overdue, designated, moved), the 正常-and-unchanged as one line per unit × project year (one
+   GROUP BY); then overdue amounts from the ledger, relief hold, designations, moves (per-statement
+   seconds printed, and the classification's read / compute / write);
 3. every unit's 认定表 headline (``figures.unit_summary``: one GROUP BY for all units and years) and
    every unit's 逾期情况统计表 (``figures.overdue_statistics_all``: one GROUP BY);
 4. one unit's full 认定表 (``figures.quality_figures``), the cost of one page.
