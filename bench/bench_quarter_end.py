@@ -9,8 +9,10 @@ Stages, each through the same entry point the pages and batches use, all set-bas
 
 1. ``runs.loans_classification`` at 30 Sep 2026 (sparse, as the 10⁷ target needs: records only for
    accounts not 正常 or whose grade changed);
-2. ``reports.quarter.snapshot.quarter_snapshot_take``: the five statements (rows, overdue amounts from
-   the ledger, relief hold, designations, moves);
+2. ``reports.quarter.snapshot.quarter_snapshot_take``: sparse — rows only for contracts not 正常 (or
+   overdue, designated, moved), the 正常-and-unchanged as one line per unit × project year (one
+   GROUP BY); then overdue amounts from the ledger, relief hold, designations, moves (per-statement
+   seconds printed, and the classification's read / compute / write);
 3. every unit's 认定表 headline (``figures.unit_summary``: one GROUP BY for all units and years) and
    every unit's 逾期情况统计表 (``figures.overdue_statistics_all``: one GROUP BY);
 4. one unit's full 认定表 (``figures.quality_figures``), the cost of one page.
@@ -54,6 +56,7 @@ def _reset(cur) -> None:
     cur.execute("DELETE FROM reports_qualityreportversion")
     cur.execute("DELETE FROM reports_qualityreport")
     cur.execute("DELETE FROM reports_quartergrade")
+    cur.execute("DELETE FROM reports_quarternormalline")
     cur.execute("DELETE FROM reports_quartersnapshot")
     cur.execute("DELETE FROM loans_graderecord WHERE as_of = %s", [QUARTER_END])
     cur.execute(
@@ -106,7 +109,7 @@ def main() -> None:
     with connection.cursor() as cur:
         _reset(cur)
     stages: dict = {}
-    timed(
+    classified = timed(
         stages,
         "classify_s",
         lambda: loans_classification(QUARTER_END, overrides=grade_overrides, dense=False),
@@ -129,9 +132,27 @@ def main() -> None:
             "WHERE snapshot_id = %s GROUP BY rank ORDER BY rank",
             [snapshot.pk],
         )
-        grades = {figures.GRADE_LABELS[r]: {"contracts": n, "balance": str(s)} for r, n, s in cur.fetchall()}
+        grades = {figures.GRADE_LABELS[r]: [n, s] for r, n, s in cur.fetchall()}
+        cur.execute(
+            "SELECT COUNT(*), SUM(contracts), SUM(balance) FROM reports_quarternormalline "
+            "WHERE snapshot_id = %s",
+            [snapshot.pk],
+        )
+        lines, in_lines, line_balance = cur.fetchone()
+        normal = grades.setdefault(figures.GRADE_LABELS[0], [0, 0])
+        normal[0], normal[1] = normal[0] + (in_lines or 0), normal[1] + (line_balance or 0)
+        grades = {label: {"contracts": n, "balance": str(s)} for label, (n, s) in grades.items()}
     report.update(
+        classification_seconds={
+            "read": round(classified.read_s, 2),
+            "compute": round(classified.compute_s, 2),
+            "write": round(classified.write_s, 2),
+            "accounts_read": classified.rows,
+            "records": classified.postings,
+        },
         snapshot_statements=statements.top(),
+        snapshot_rows=snapshot.contracts - (in_lines or 0),
+        normal_lines=lines,
         stages=stages,
         contracts=snapshot.contracts,
         grades=grades,

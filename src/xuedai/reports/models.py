@@ -10,6 +10,7 @@ from .quarter.models import (  # noqa: F401 — Django finds an app's models thr
     QualityReport,
     QualityReportVersion,
     QuarterGrade,
+    QuarterNormalLine,
     QuarterSnapshot,
     SpecialAccountReport,
 )

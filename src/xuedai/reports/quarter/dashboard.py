@@ -1,7 +1,15 @@
 """The quarter-end dashboard's data, within the viewer's scope (DOMAIN.md §6):
 the balance per grade and the non-performing ratio (不良率) over the last quarters, and the overdue
 principal and borrowers per unit at the latest quarter end. Each a GROUP BY over the snapshots;
-every bar carries the URL of the list behind it (the drilldown), which filters the same rows."""
+every bar carries the URL of the list behind it (the drilldown), which filters the same rows.
+
+The drilldown lists per contract what the snapshot holds per contract (not 正常, or 正常 with a move,
+a designation or anything overdue); the 正常-and-unchanged contracts are one line per unit and
+project year (``snapshot`` step 1), shown as such — contracts and balance — above the list and counted
+in its totals, so the list's totals are the bar's. Why not one line per such contract: there is
+nothing on them to act on, and listing them would bring back the millions of rows the sparse
+snapshot saves; a unit's own tables (专户报告, working paper) still read them one by one from the
+line's members."""
 
 from __future__ import annotations
 
@@ -14,7 +22,8 @@ from django.urls import reverse
 from xuedai.orgs.models import Organisation
 
 from .figures import yuan
-from .models import GRADE_LABELS, QuarterGrade, QuarterSnapshot
+from .lines import lines_of
+from .models import GRADE_LABELS, QuarterGrade, QuarterNormalLine, QuarterSnapshot
 from .selectors import unit_ids_in_scope
 
 QUARTERS_SHOWN = 8
@@ -24,6 +33,11 @@ def scoped_grades(user, snapshot: QuarterSnapshot | None = None):
     qs = QuarterGrade.objects.all() if snapshot is None else QuarterGrade.objects.filter(snapshot=snapshot)
     scope = unit_ids_in_scope(user)
     return qs if scope is None else qs.filter(unit_id__in=scope)
+
+
+def scoped_lines(user, snapshot: QuarterSnapshot | None = None):
+    scope = unit_ids_in_scope(user)
+    return lines_of(snapshot, scope)
 
 
 def _list_url(snapshot_pk: int, **query) -> str:
@@ -39,6 +53,11 @@ def grade_trend(user) -> dict:
         .annotate(balance=Sum("principal_outstanding"))
     )
     balance = {(r["snapshot_id"], r["rank"]): Decimal(r["balance"] or 0) for r in rows}
+    for r in (
+        scoped_lines(user).filter(snapshot__in=snapshots).values("snapshot_id").annotate(total=Sum("balance"))
+    ):
+        key = (r["snapshot_id"], 0)
+        balance[key] = balance.get(key, Decimal(0)) + Decimal(r["total"] or 0)
     series = [
         {
             "name": label,
@@ -97,7 +116,27 @@ def contracts_behind(
     return qs.order_by("-days_overdue", "contract_id")
 
 
-def totals(qs) -> dict:
+def lines_behind(
+    user,
+    snapshot: QuarterSnapshot,
+    *,
+    rank: int | None = None,
+    unit: int | None = None,
+    overdue: bool = False,
+):
+    """The 正常 lines a chart's bar counts besides the rows (module doc): none for 关注 … 损失 or overdue."""
+    if overdue or rank not in (None, 0):
+        return QuarterNormalLine.objects.none()
+    qs = scoped_lines(user, snapshot)
+    if unit is not None:
+        qs = qs.filter(unit_id=unit)
+    return qs.order_by("unit_id", "project_year")
+
+
+def totals(qs, lines=None) -> dict:
+    extra = (lines if lines is not None else QuarterNormalLine.objects.none()).aggregate(
+        n=Sum("contracts"), balance=Sum("balance")
+    )
     row = qs.aggregate(
         n=Count("id"),
         balance=Sum("principal_outstanding"),
@@ -106,8 +145,8 @@ def totals(qs) -> dict:
         npl=Sum("principal_outstanding", filter=Q(rank__gte=2)),
     )
     return {
-        "contracts": row["n"],
-        "balance": yuan(row["balance"]),
+        "contracts": row["n"] + (extra["n"] or 0),
+        "balance": yuan(Decimal(row["balance"] or 0) + Decimal(extra["balance"] or 0)),
         "principal": yuan(row["principal"]),
         "interest": yuan(row["interest"]),
         "npl": yuan(row["npl"]),

@@ -12,7 +12,7 @@ from xuedai.orgs.permissions import roles_required
 from xuedai.origination.models import Contract
 
 from . import selectors
-from .dashboard import contracts_behind, grade_trend, overdue_by_unit, totals
+from .dashboard import contracts_behind, grade_trend, lines_behind, overdue_by_unit, totals
 from .models import ADJUSTMENT_LABELS, GRADE_LABELS, QuarterSnapshot
 from .views import READERS
 
@@ -64,8 +64,13 @@ def contracts(request, snapshot: int):
     rank, unit_id = _int(request.GET.get("rank")), _int(request.GET.get("unit"))
     unit = selectors.unit_get(request.user, unit_id) if unit_id is not None else None
     overdue = request.GET.get("overdue") == "1"
-    qs = contracts_behind(
-        request.user, snap, rank=rank if rank in range(5) else None, unit=unit_id, overdue=overdue
+    rank = rank if rank in range(5) else None
+    qs = contracts_behind(request.user, snap, rank=rank, unit=unit_id, overdue=overdue)
+    lines = lines_behind(request.user, snap, rank=rank, unit=unit_id, overdue=overdue)
+    line_units = dict(
+        Organisation.objects.filter(pk__in={u for u in lines.values_list("unit_id", flat=True)}).values_list(
+            "pk", "name"
+        )
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -94,7 +99,11 @@ def contracts(request, snapshot: int):
         {
             "snapshot": snap,
             "page": page,
-            "totals": totals(qs),
+            "totals": totals(qs, lines),
+            "lines": [
+                {"unit": line_units.get(line["unit_id"], ""), **line}
+                for line in lines.values("unit_id", "project_year", "contracts", "borrowers", "balance")
+            ],
             "unit": unit,
             "overdue": overdue,
             "grade": GRADE_LABELS[rank] if rank in range(5) else "",

@@ -19,6 +19,7 @@ from xuedai.audit.services import audit_record
 from xuedai.core.classification import Grade
 from xuedai.origination.models import Contract
 
+from .lines import chunks, members
 from .models import (
     GRADE_LABELS,
     LOCKED_STATUSES,
@@ -30,6 +31,7 @@ from .models import (
     MoveReason,
     QualityReport,
     QuarterGrade,
+    QuarterNormalLine,
     QuarterSnapshot,
 )
 
@@ -40,18 +42,85 @@ class DesignationError(ValueError):
     """Bad input for a designation, in Chinese naming the field."""
 
 
-def _open_row(contract_id: int) -> QuarterGrade | None:
-    """The contract's row in the latest snapshot, when its unit's 认定表 there is not locked."""
+def _line_of_contract(snapshot: QuarterSnapshot, contract_id: int) -> QuarterNormalLine | None:
+    """The 正常 line (locked) holding the contract, if it has no row of its own in the snapshot."""
+    contract = Contract.objects.filter(pk=contract_id).values("product", "county_id", "university_id",
+                                                              "academic_year").first()
+    if contract is None:
+        return None
+    first, second = (
+        ("university_id", "county_id") if contract["product"] == "campus" else ("county_id", "university_id")
+    )
+    unit_id = contract[first] if contract[first] is not None else contract[second]
+    line = (
+        QuarterNormalLine.objects.select_for_update()
+        .filter(snapshot=snapshot, unit_id=unit_id, project_year=contract["academic_year"])
+        .first()
+    )
+    return line if line is not None and contract_id in dict(members(line)) else None
+
+
+def _row_from_line(line: QuarterNormalLine, contract_id: int) -> QuarterGrade:
+    """Take one contract out of its 正常 line into a row of its own (正常, as it was), so the open
+    quarter can move it; the line's figures lose exactly that contract (``lines`` module doc)."""
+    kept = members(line)
+    balance = dict(kept)[contract_id]
+    kept = [(c, b) for c, b in kept if c != contract_id]
+    contract = Contract.objects.get(pk=contract_id)
+    others: set[int] = set()
+    for chunk in chunks([c for c, _ in kept]):
+        others.update(Contract.objects.filter(pk__in=chunk).values_list("borrower_id", flat=True))
+    line.member_ids = ",".join(str(c) for c, _ in kept)
+    line.member_balances = ",".join(str(b) for _, b in kept)
+    line.contracts, line.balance, line.borrowers = len(kept), line.balance - balance, len(others)
+    in_line = contract.borrower_id in others
+    if not in_line:  # the borrower's other rows no longer have a contract in the line
+        QuarterGrade.objects.filter(
+            snapshot_id=line.snapshot_id,
+            unit_id=line.unit_id,
+            project_year=line.project_year,
+            borrower_id=contract.borrower_id,
+        ).update(borrower_in_line=False)
+    if kept:
+        line.save(update_fields=["member_ids", "member_balances", "contracts", "balance", "borrowers"])
+    else:
+        line.delete()
+    return QuarterGrade.objects.create(
+        snapshot_id=line.snapshot_id,
+        contract_id=contract_id,
+        borrower_id=contract.borrower_id,
+        product=contract.product,
+        unit_id=line.unit_id,
+        county_id=contract.county_id,
+        university_id=contract.university_id,
+        project_year=line.project_year,
+        rule="",
+        computed_rank=0,
+        rank=0,
+        principal_outstanding=balance,
+        borrower_in_line=in_line,
+    )
+
+
+def _open_row(contract_id: int, *, from_line: bool = True) -> QuarterGrade | None:
+    """The contract's row in the latest snapshot, when its unit's 认定表 there is not locked (a
+    contract in a 正常 line gets a row of its own first: the designation moves it)."""
     snapshot = QuarterSnapshot.objects.order_by("-as_of").first()
     if snapshot is None:
         return None
     row = QuarterGrade.objects.select_for_update().filter(snapshot=snapshot, contract_id=contract_id).first()
     if row is None:
-        return None
-    locked = QualityReport.objects.filter(
-        snapshot=snapshot, unit_id=row.unit_id, project_year=row.project_year, status__in=LOCKED_STATUSES
+        line = _line_of_contract(snapshot, contract_id) if from_line else None
+        if not from_line or line is None or _locked(snapshot, line.unit_id, line.project_year):
+            return None
+        return _row_from_line(line, contract_id)
+    return None if _locked(snapshot, row.unit_id, row.project_year) else row
+
+
+def _locked(snapshot: QuarterSnapshot, unit_id: int | None, project_year: int) -> bool:
+    return QualityReport.objects.filter(
+        snapshot=snapshot, unit_id=unit_id, project_year=project_year, status__in=LOCKED_STATUSES
     ).exists()
-    return None if locked else row
 
 
 def _move(row: QuarterGrade, to_rank: int, reason: str, note: str, actor) -> GradeMove:
@@ -130,7 +199,7 @@ def _withdraw(*, actor, designation: GradeDesignation, note: str) -> bool:
         raise DesignationError("该认定已撤销。")
     designation.withdrawn_on, designation.withdrawn_by = businessdate.today(), actor
     designation.save(update_fields=["withdrawn_on", "withdrawn_by"])
-    row = _open_row(designation.contract_id)
+    row = _open_row(designation.contract_id, from_line=False)  # a line member has no designation to undo
     moved = False
     if row is not None and row.reason == designation.reason:
         others = (

@@ -10,6 +10,10 @@
 A borrower is counted once per grade (distinct borrowers); the 合计 line counts each borrower once,
 so with two contracts in different grades it is less than the sum of the lines — as people count.
 Figures are plain JSON (amounts as strings of yuan to the fen) so a submitted version keeps them.
+
+The snapshot is sparse (``snapshot`` step 1): each GROUP BY runs over the per-contract rows and adds
+the unit's and project year's 正常 line (``lines``) to the 正常 and 合计 figures — the line owes nothing
+overdue and holds no adjustment, so the other figures are the rows' alone.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value,
 
 from xuedai.core.money import round_fen
 
+from .lines import distinct_borrowers, line_totals, lines_of
 from .models import ADJUSTMENT_LABELS, GRADE_LABELS, GradeMove, MoveReason, QuarterGrade, QuarterSnapshot
 
 NON_PERFORMING_FROM = 2  # 次级
@@ -58,18 +63,26 @@ def grades_of(
     return qs
 
 
-def _headline(qs: QuerySet[QuarterGrade]) -> dict:
-    row = qs.aggregate(
-        borrowers=Count("borrower_id", distinct=True),
-        contracts=Count("id"),
-        balance=Sum("principal_outstanding"),
+def _headline(qs: QuerySet[QuarterGrade], lines=None) -> dict:
+    """Borrowers, contracts and balance of the rows, and of the 正常 lines when given."""
+    row = qs.aggregate(contracts=Count("id"), balance=Sum("principal_outstanding"))
+    in_lines, line_balance = line_totals(lines) if lines is not None else (0, Decimal(0))
+    borrowers = (
+        distinct_borrowers(qs, lines)
+        if lines is not None
+        else qs.aggregate(n=Count("borrower_id", distinct=True))["n"]
     )
-    return {"borrowers": row["borrowers"], "contracts": row["contracts"], "balance": yuan(row["balance"])}
+    return {
+        "borrowers": borrowers,
+        "contracts": row["contracts"] + in_lines,
+        "balance": yuan(Decimal(row["balance"] or 0) + line_balance),
+    }
 
 
 def quality_figures(snapshot: QuarterSnapshot, unit_id: int, project_year: int) -> dict:
     """One 认定表's figures (module doc); the worked example is in tests/reports/test_quarter_tables.py."""
     qs = grades_of(snapshot, [unit_id], project_year)
+    lines = lines_of(snapshot, [unit_id], project_year)
     by_rank = {
         r["rank"]: r
         for r in qs.values("rank").annotate(
@@ -87,6 +100,7 @@ def quality_figures(snapshot: QuarterSnapshot, unit_id: int, project_year: int) 
         }
         for rank, label in enumerate(GRADE_LABELS)
     ]
+    grades[0] = {"grade": GRADE_LABELS[0], **_headline(qs.filter(rank=0), lines)}
     overdue = qs.filter(days_overdue__gt=0).aggregate(
         borrowers=Count("borrower_id", distinct=True),
         contracts=Count("id"),
@@ -120,7 +134,7 @@ def quality_figures(snapshot: QuarterSnapshot, unit_id: int, project_year: int) 
         "as_of": snapshot.as_of.isoformat(),
         "project_year": project_year,
         "grades": grades,
-        "total": _headline(qs),
+        "total": _headline(qs, lines),
         "non_performing": _headline(qs.filter(rank__gte=NON_PERFORMING_FROM)),
         "overdue": {
             "borrowers": overdue["borrowers"],
@@ -179,8 +193,8 @@ def overdue_statistics(
         interest=Sum("interest_overdue"),
         balance=Sum("principal_outstanding"),
     )
-    all_rows = grades_of(snapshot, unit_ids, project_year).aggregate(
-        borrowers=Count("borrower_id", distinct=True), balance=Sum("principal_outstanding")
+    all_rows = _headline(
+        grades_of(snapshot, unit_ids, project_year), lines_of(snapshot, unit_ids, project_year)
     )
     return {
         "rows": rows,
@@ -193,7 +207,7 @@ def overdue_statistics(
             "balance": yuan(total["balance"]),
         },
         "all_borrowers": all_rows["borrowers"],
-        "all_balance": yuan(all_rows["balance"]),
+        "all_balance": all_rows["balance"],
     }
 
 
@@ -201,23 +215,43 @@ def unit_summary(snapshot: QuarterSnapshot, unit_ids: Iterable[int] | None = Non
     """Per unit and project year: borrowers and balance per grade, 不良, overdue (one GROUP BY)."""
     ranks = {f"b{r}": Count("borrower_id", distinct=True, filter=Q(rank=r)) for r in range(5)}
     balances = {f"s{r}": Sum("principal_outstanding", filter=Q(rank=r)) for r in range(5)}
+    outside = Q(borrower_in_line=False)  # the line counts the others (``lines`` module doc)
     rows = (
         grades_of(snapshot, unit_ids)
         .values("unit_id", "project_year")
         .annotate(
             **ranks,
             **balances,
-            borrowers=Count("borrower_id", distinct=True),
+            b0_outside=Count("borrower_id", distinct=True, filter=Q(rank=0) & outside),
+            borrowers_outside=Count("borrower_id", distinct=True, filter=outside),
             balance=Sum("principal_outstanding"),
             npl=Sum("principal_outstanding", filter=Q(rank__gte=NON_PERFORMING_FROM)),
             overdue_borrowers=Count("borrower_id", distinct=True, filter=Q(days_overdue__gt=0)),
             principal_overdue=Sum("principal_overdue"),
             interest_overdue=Sum("interest_overdue"),
         )
-        .order_by("unit_id", "project_year")
     )
+    merged = {(r["unit_id"], r["project_year"]): r for r in rows}
+    empty = {
+        "b0_outside": 0,
+        "borrowers_outside": 0,
+        "overdue_borrowers": 0,
+        "npl": None,
+        "principal_overdue": None,
+        "interest_overdue": None,
+        **{f"b{i}": 0 for i in range(5)},
+        **{f"s{i}": None for i in range(5)},
+    }
+    for line in lines_of(snapshot, unit_ids).values("unit_id", "project_year", "borrowers", "balance"):
+        r = merged.setdefault((line["unit_id"], line["project_year"]), {**empty, **line, "balance": 0})
+        r["b0"] = r["b0_outside"] + line["borrowers"]
+        r["s0"] = Decimal(r.get("s0") or 0) + line["balance"]
+        r["balance"] = Decimal(r["balance"] or 0) + line["balance"]
+        r["line_borrowers"] = line["borrowers"]
     out = []
-    for r in rows:
+    for key in sorted(merged, key=lambda k: (k[0] is None, k[0] or 0, k[1])):
+        r = merged[key]
+        r["borrowers"] = r["borrowers_outside"] + r.get("line_borrowers", 0)
         balance = Decimal(r["balance"] or 0)
         npl = Decimal(r["npl"] or 0)
         out.append(

@@ -28,6 +28,7 @@ from decimal import Decimal
 from xuedai.core.money import round_fen
 
 from .figures import yuan
+from .lines import chunks, line_of, members
 from .models import GRADE_LABELS, QuarterGrade, QuarterSnapshot
 
 PERFORMING = (0, 1)  # 正常, 关注
@@ -44,6 +45,14 @@ def _multiply(a: Matrix, b: Matrix) -> Matrix:
     return [[sum((a[i][k] * b[k][j] for k in range(5)), ZERO) for j in range(5)] for i in range(5)]
 
 
+def _ranks(snapshot: QuarterSnapshot, unit_id: int, project_year: int) -> dict[int, int]:
+    """Each contract of the unit's project year in the quarter → its grade (a line's members: 正常)."""
+    ranks = {contract_id: 0 for contract_id, _ in members(line_of(snapshot, unit_id, project_year))}
+    rows = QuarterGrade.objects.filter(snapshot=snapshot, unit_id=unit_id, project_year=project_year)
+    ranks.update(rows.values_list("contract_id", "rank"))
+    return ranks
+
+
 def roll_rates(snapshot: QuarterSnapshot, unit_id: int, project_year: int) -> tuple[Matrix, int]:
     """The quarterly matrix P and how many quarter pairs measured it (module doc, step 1)."""
     history = list(
@@ -54,16 +63,10 @@ def roll_rates(snapshot: QuarterSnapshot, unit_id: int, project_year: int) -> tu
     counts = [[0] * 5 for _ in range(5)]
     pairs = 0
     for before, after in itertools.pairwise(history):
-        ranks = dict(
-            QuarterGrade.objects.filter(
-                snapshot=before, unit_id=unit_id, project_year=project_year
-            ).values_list("contract_id", "rank")
-        )
-        moved = QuarterGrade.objects.filter(
-            snapshot=after, unit_id=unit_id, project_year=project_year, contract_id__in=list(ranks)
-        ).values_list("contract_id", "rank")
-        for contract_id, rank in moved:
-            counts[ranks[contract_id]][rank] += 1
+        ranks = _ranks(before, unit_id, project_year)
+        for contract_id, rank in _ranks(after, unit_id, project_year).items():
+            if contract_id in ranks:
+                counts[ranks[contract_id]][rank] += 1
         pairs += 1
     matrix = _identity()
     for i, row in enumerate(counts):
@@ -87,7 +90,11 @@ def scheduled(snapshot: QuarterSnapshot, unit_id: int, project_year: int) -> lis
             snapshot=snapshot, unit_id=unit_id, project_year=project_year, rank__in=PERFORMING
         ).values_list("contract_id", "rank", "principal_outstanding")
     )
-    maturity = dict(Contract.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "maturity_date"))
+    line = line_of(snapshot, unit_id, project_year)
+    rows += [(contract_id, 0, balance) for contract_id, balance in members(line)]
+    maturity: dict = {}
+    for chunk in chunks([r[0] for r in rows]):
+        maturity.update(Contract.objects.filter(pk__in=chunk).values_list("pk", "maturity_date"))
     due = [[ZERO] * 5 for _ in range(YEARS)]
     for contract_id, rank, outstanding in rows:
         left = _settlements_left(snapshot.as_of, maturity[contract_id])
@@ -106,6 +113,8 @@ def three_year_forecast(snapshot: QuarterSnapshot, unit_id: int, project_year: i
         snapshot=snapshot, unit_id=unit_id, project_year=project_year
     ).values_list("rank", "principal_outstanding"):
         balance[rank] += amount
+    if line := line_of(snapshot, unit_id, project_year):
+        balance[0] += line.balance
     lines = [_line(f"{snapshot.as_of:%Y年%m月%d日}（当前）", balance)]
     for year, due in enumerate(scheduled(snapshot, unit_id, project_year), start=1):
         remaining = [max(ZERO, balance[i] - due[i]) for i in range(5)]

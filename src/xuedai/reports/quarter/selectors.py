@@ -11,7 +11,8 @@ from xuedai.orgs.permissions import org_in_subtree
 from xuedai.orgs.scope import sees_everything, subtree_ids
 
 from .figures import unit_summary
-from .models import QualityReport, QuarterGrade, QuarterSnapshot, ReportStatus
+from .lines import unit_years
+from .models import QualityReport, QuarterSnapshot, ReportStatus
 from .submissions import UNIT_KINDS
 
 
@@ -47,12 +48,7 @@ def unit_ids_in_scope(user: User) -> list[int] | None:
 
 
 def project_years(snapshot: QuarterSnapshot, unit: Organisation) -> list[int]:
-    return list(
-        QuarterGrade.objects.filter(snapshot=snapshot, unit_id=unit.pk)
-        .values_list("project_year", flat=True)
-        .distinct()
-        .order_by("project_year")
-    )
+    return sorted(unit_years(snapshot, unit.pk))
 
 
 def unit_reports(snapshot: QuarterSnapshot, unit: Organisation) -> list[dict]:

@@ -32,6 +32,7 @@ from xuedai.origination.models import Contract
 from xuedai.postloan.models.requests import PlanChange, PlanChangeKind, RequestStatus, StatusChange
 
 from .figures import project_label, yuan
+from .lines import lines_of, member_ids
 from .models import QuarterGrade, QuarterSnapshot, ReportStatus, SpecialAccountReport
 from .submissions import SubmissionError, may_prepare, may_review, review_comment, review_record
 
@@ -66,7 +67,9 @@ def special_account_facts(snapshot: QuarterSnapshot, unit_id: int, project_year:
     """The report's data (module doc); plain JSON so a submitted report keeps it."""
     as_of = snapshot.as_of
     rows = QuarterGrade.objects.filter(snapshot=snapshot, unit_id=unit_id, project_year=project_year)
-    contracts = Contract.objects.filter(pk__in=rows.values("contract_id"))
+    # The rows' contracts and the 正常 line's members (``lines``): together the quarter's contracts.
+    in_line = member_ids(lines_of(snapshot, [unit_id], project_year))
+    contracts = Contract.objects.filter(Q(pk__in=rows.values("contract_id")) | Q(pk__in=in_line))
     money = contracts.aggregate(
         borrowers=Count("borrower_id", distinct=True),
         contracts=Count("id"),

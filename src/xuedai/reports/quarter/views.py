@@ -23,7 +23,8 @@ from .calendar import clock, latest_quarter_end, province_deadline, unit_deadlin
 from .designations import DesignationError, grade_designate
 from .figures import overdue_statistics, project_label, quality_figures
 from .forecast import three_year_forecast
-from .models import GRADE_LABELS, DesignationReason, GradeMove, ProvinceSummary, QualityReport, QuarterGrade
+from .lines import holds
+from .models import GRADE_LABELS, DesignationReason, GradeMove, ProvinceSummary, QualityReport
 from .province import is_centre, province_summary_get, province_summary_review, province_summary_submit
 from .snapshot import snapshot_refusal
 from .submissions import (
@@ -208,9 +209,7 @@ def designate(request, snapshot: int, unit: int, year: int):
     contract = contract_scope(request.user).filter(contract_no=number).first()
     if (
         contract is None
-        or not QuarterGrade.objects.filter(
-            snapshot=ctx["snapshot"], contract_id=contract.pk, unit_id=ctx["unit"].pk, project_year=year
-        ).exists()
+        or not holds(ctx["snapshot"], contract.pk, ctx["unit"].pk, year)
     ):
         messages.error(request, f"合同编号：本单位本年度项目中没有合同“{number[:32]}”。")
         return back

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
 from django.urls import reverse
 
 from xuedai.orgs.models import OrgKind, Role, User
 
 from .calendar import clock, province_deadline, unit_deadline
-from .models import QualityReport, QuarterGrade, QuarterSnapshot, ReportStatus
+from .lines import unit_year_pairs, unit_years
+from .models import QualityReport, QuarterSnapshot, ReportStatus
 from .selectors import is_unit, unit_ids_in_scope
 from .submissions import may_prepare, may_review
 
@@ -24,11 +24,7 @@ PROVINCE_KINDS = (OrgKind.PROVINCE_CENTRE, OrgKind.PROVINCE_LOAN_OFFICE, OrgKind
 def _unit_items(user: User, snapshot: QuarterSnapshot, today: dt.date) -> list[dict]:
     unit = user.organisation
     assert unit is not None
-    years = set(
-        QuarterGrade.objects.filter(snapshot=snapshot, unit_id=unit.pk)
-        .values_list("project_year", flat=True)
-        .distinct()
-    )
+    years = unit_years(snapshot, unit.pk)
     if not years:
         return []
     statuses = dict(
@@ -65,15 +61,8 @@ def _unit_items(user: User, snapshot: QuarterSnapshot, today: dt.date) -> list[d
 
 
 def _province_items(user: User, snapshot: QuarterSnapshot, today: dt.date) -> list[dict]:
-    lines = (
-        QuarterGrade.objects.filter(snapshot=snapshot)
-        .values("unit_id", "project_year")
-        .annotate(n=Count("id"))
-    )
     scope = unit_ids_in_scope(user)
-    if scope is not None:
-        lines = lines.filter(unit_id__in=scope)
-    total = lines.count()
+    total = len(unit_year_pairs(snapshot, scope))
     approved = QualityReport.objects.filter(snapshot=snapshot, status=ReportStatus.APPROVED)
     if scope is not None:
         approved = approved.filter(unit_id__in=scope)

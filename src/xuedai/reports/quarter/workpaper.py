@@ -4,16 +4,20 @@ repayment of principal and interest, major events, main risks, and every grade c
 Composed from what the quarter already holds: the special-account facts (``special_account``), the
 snapshot's balances and overdue amounts, the moves (``GradeMove``) with the contract numbers, and the
 grades set by hand or held by relief (``figures.quality_figures``) — no figure is computed twice.
-Repaid principal = disbursed − outstanding, over the contracts live on the day.
+Repaid principal = disbursed − outstanding, over the contracts live on the day (the rows' and the
+正常 line's members).
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db.models import Sum
 
 from xuedai.origination.models import Contract
 
 from .figures import overdue_statistics, quality_figures, yuan
+from .lines import chunks, contract_ids, line_totals, lines_of
 from .models import GradeMove, QuarterGrade, QuarterSnapshot
 from .special_account import special_account_facts
 
@@ -22,15 +26,21 @@ MOVES_SHOWN = 2000  # a working paper lists every move; past this the xlsx has t
 
 def working_paper(snapshot: QuarterSnapshot, unit_id: int, project_year: int) -> dict:
     rows = QuarterGrade.objects.filter(snapshot=snapshot, unit_id=unit_id, project_year=project_year)
-    disbursed = (
-        Contract.objects.filter(pk__in=rows.values("contract_id")).aggregate(s=Sum("amount"))["s"] or 0
+    disbursed = sum(
+        (
+            Contract.objects.filter(pk__in=chunk).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+            for chunk in chunks(contract_ids(snapshot, unit_id, project_year))
+        ),
+        Decimal(0),
     )
     balances = rows.aggregate(
         outstanding=Sum("principal_outstanding"),
         principal=Sum("principal_overdue"),
         interest=Sum("interest_overdue"),
     )
-    outstanding = balances["outstanding"] or 0
+    outstanding = Decimal(balances["outstanding"] or 0) + line_totals(
+        lines_of(snapshot, [unit_id], project_year)
+    )[1]
     moves = list(
         GradeMove.objects.filter(snapshot=snapshot, unit_id=unit_id, project_year=project_year)
         .select_related("actor")
