@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_credit_bureau_default_lists'),
+        ('reports', '0003_credit_checkpoint'),
     ]
 
     operations = [
