@@ -130,7 +130,7 @@ def test_no_two_apps_import_each_other():
 # SIDEWAYS. core → policies / orgs / identity → borrowers → origination → loans → postloan →
 # reports → web, with the apps the layout adds in between.
 FLOORS = [
-    {"core", "identity", "locks", "widgets"},
+    {"core", "identity", "ledger_guards", "locks", "widgets"},
     {"audit"},
     {"jobs"},  # a batch run is done in the transaction of its one audit entry (jobs.runner.Job.finish)
     {"businessdate"},

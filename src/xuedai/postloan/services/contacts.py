@@ -8,7 +8,8 @@ bank keeps collection records"; issue 10 item 6) — so each one's 失联 contac
 
 The flag also sets 关注 on the borrower's contracts that still owe (reason 失联, [004 第七条 (二)]:
 repaying only "通过催收或采用其他措施"; issue 10 item 1), through the quarter's designation service
-and its audit entries (reports.quarter.designations.lost_contact_designate).
+and its audit entries (reports.quarter.designations.lost_contact_designate, registered in
+postloan.lost_contact_hooks by the reports app: postloan does not import reports).
 
 Found again: a contact that reaches the borrower (ContactResult.reached(): someone answered, as the
 quarterly coverage and the default list count it [003 第二十八条 "不与高校机构主动联系"]) resolves the
@@ -28,8 +29,8 @@ from xuedai import businessdate
 from xuedai.audit.services import audit_record
 from xuedai.borrowers.models import Borrower
 from xuedai.orgs.models import User
-from xuedai.reports.quarter.designations import lost_contact_designate, lost_contact_withdraw
 
+from .. import lost_contact_hooks
 from ..models import ContactChannel, ContactLog, ContactResult, LostContactFlag, LostContactStatus
 from .common import CONTACT_ROLES, TRACE_ROLES, UNIVERSITY_SIDE, raise_errors, require
 
@@ -106,7 +107,7 @@ def _flag_raise(*, actor: User, borrower: Borrower, reason: str) -> LostContactF
         reason=reason.strip()[:300])
     audit_record(actor=actor, action="lost_contact_flag", obj=flag, subject=borrower,
                  after={"失联情况": flag.reason, "移交": str(borrower.county or borrower.university or "")})
-    lost_contact_designate(actor=actor, borrower_id=borrower.pk, note=f"失联标记：{flag.reason}"[:300])
+    lost_contact_hooks.lost(actor=actor, borrower_id=borrower.pk, note=f"失联标记：{flag.reason}"[:300])
     return flag
 
 
@@ -133,6 +134,6 @@ def _flag_resolve(*, actor: User, flag: LostContactFlag, found: bool, resolution
                  before={"状态": LostContactStatus.OPEN.label},
                  after={"状态": flag.get_status_display(), "查找结果": flag.resolution})
     if found:
-        lost_contact_withdraw(actor=actor, borrower_id=flag.borrower_id,
-                              note=f"已找到：{flag.resolution}"[:300])
+        lost_contact_hooks.found(actor=actor, borrower_id=flag.borrower_id,
+                                 note=f"已找到：{flag.resolution}"[:300])
     return flag
