@@ -130,3 +130,24 @@ def test_quarterly_coverage_per_department(world, client):
 ])
 def test_quarter_bounds(day, start, end):
     assert rules.quarter_bounds(day) == (start, end)
+
+
+def test_a_bank_contact_marked_lost_raises_the_flag_and_guanzhu_and_a_reached_one_withdraws_it(world):
+    """Issue 10 items 1 and 6: the bank's collection contact counts like the department's — 失联 raises
+    the flag and 关注 (失联) on the owing contracts [004 第七条 (二)]; reaching the borrower lifts both."""
+    from tests.postloan.ledger_world import disbursed
+    from xuedai.reports.quarter.models import DesignationReason, GradeDesignation
+
+    contract, _account = disbursed(world)  # owing: principal outstanding, the 2025 dues unpaid
+    b = contract.borrower
+    bank = factories.make_user(world.province.branch, Role.BANK_REVIEWER)
+    log(bank, b, dt.date(2026, 11, 5), result="lost", note="银行催收：电话空号")
+    flag = LostContactFlag.objects.get(borrower=b)
+    assert flag.status == LostContactStatus.OPEN
+    in_force = GradeDesignation.objects.filter(reason=DesignationReason.LOST_CONTACT,
+                                               withdrawn_on__isnull=True)
+    assert set(in_force.values_list("contract_id", flat=True)) == {contract.pk}
+    log(bank, b, dt.date(2026, 11, 6), result="reached", note="借款人回电")
+    flag.refresh_from_db()
+    assert flag.status != LostContactStatus.OPEN
+    assert not in_force.exists()
