@@ -92,3 +92,37 @@ def test_the_settlement_is_done_only_once_the_kernels_leftovers_are_settled():
     assert run.status == JobStatus.DONE and timings.scalar_rows == len(credit)
     assert settled.filter(account_id__in=[a.pk for a in credit]).count() == len(credit)
     assert settled.count() == kernel_postings + len(credit)  # the kernel's ranges were not redone
+
+
+def test_a_sparse_classification_reads_only_what_can_change_and_grades_every_account_as_the_rules_do():
+    """The quarter end's classification (sparse, as ``classification_batch`` runs it on PostgreSQL)
+    does not read an account cached 正常 with nothing due before the day; every live account still
+    ends with the grade the core rules give it, and a record exists exactly where that grade is not
+    正常 or differs from the cached one (``batch.classify_io.MAY_CHANGE``)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the kernels need PostgreSQL")
+    from xuedai.batch.runs import loans_classification
+    from xuedai.core.classification import Grade
+    from xuedai.core.classification import grade as grade_for
+    from xuedai.loans.services.servicing import classification_rule
+
+    connection.ensure_connection()
+    portfolio.build(connection.connection, N, chunk=100)
+    on = dt.date(2026, 9, 30)
+    accounts = list(LoanAccount.objects.select_related("contract__policy_version", "contract__county",
+                                                       "contract__university")
+                    .filter(opened_on__lte=on, contract__state__in=["disbursed", "repaying", "overdue"]))
+    before = {a.pk: a.grade for a in accounts}
+    may_change = [a.pk for a in accounts
+                  if a.grade != Grade.NORMAL.value or (a.oldest_unpaid_due and a.oldest_unpaid_due < on)]
+    expected = {a.pk: grade_for(classification_rule(a.contract, on), a.oldest_unpaid_due, on).value
+                for a in accounts}
+    assert 0 < len(may_change) < len(accounts) / 2  # the portfolio is mostly 正常 and unchanged
+
+    timings = loans_classification(on, dense=False, chunk=100, connections=1)
+
+    assert timings.rows == len(may_change)
+    after = dict(LoanAccount.objects.filter(pk__in=before).values_list("pk", "grade"))
+    assert after == expected
+    records = set(GradeRecord.objects.filter(as_of=on).values_list("account_id", flat=True))
+    assert records == {pk for pk, grade in expected.items() if grade != "normal" or grade != before[pk]}

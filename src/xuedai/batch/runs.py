@@ -30,6 +30,7 @@ from pathlib import Path
 
 from xuedai.batch import exact
 from xuedai.batch.classify_io import classify_chunk
+from xuedai.batch.classify_kernel import GRADES
 from xuedai.batch.deduct_io import deduction_files
 from xuedai.batch.io import Timings
 from xuedai.batch.settle_io import leftover_ids, policy_columns, settle_chunk
@@ -40,6 +41,7 @@ CONNECTIONS = int(os.environ.get("XUEDAI_BATCH_CONNECTIONS", "2"))  # one backen
 
 SETTLEMENT, CLASSIFICATION = "loans.settlement", "loans.classification"
 DEDUCTION_FILES = "loans.deduction_files"
+NORMAL_GRADE = GRADES[0].value  # 正常
 
 # ``settle_leftovers(account ids, job run) → accounts settled``, in the caller's transaction.
 SettleLeftovers = Callable[[Sequence[int], object], int]
@@ -279,7 +281,9 @@ def loans_classification(as_of: dt.date, *, overrides: Callable[[dt.date], int] 
     def summary(job) -> tuple[dict, dict]:
         kernel = kernel_totals(job, "kernel")
         regraded = job.section("overrides").get("regraded", 0)
-        grades = {f"grade.{g}": n for g, n in sorted(kernel.totals.items()) if n}
+        # A sparse run does not read the accounts that stay 正常, so it has no 正常 count to report.
+        grades = {f"grade.{g}": n for g, n in sorted(kernel.totals.items())
+                  if n and (dense or g != NORMAL_GRADE)}
         result = {"rows": kernel.rows, "written": kernel.postings, "totals": kernel.totals,
                   "regraded": regraded}
         return (result,

@@ -192,7 +192,9 @@ def _grade_counts(on: dt.date) -> Callable[[Job], dict]:
 def classification_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
     """Quarter-end five-tier classification of every live account (DOMAIN.md §6)."""
     if fastpath.kernels_usable():
-        runs.loans_classification(on, overrides=grade_overrides, actor=actor, out=out)
+        # Sparse: a record only where the grade is not 正常 or changed (the snapshot adds the rest);
+        # a record per account per quarter costs more than the grading at 10⁷ (bench/RESULTS.md).
+        runs.loans_classification(on, overrides=grade_overrides, actor=actor, out=out, dense=False)
         return JobRun.objects.get(kind=CLASSIFICATION, business_date=on, scope_key="all")
     qs = live_accounts(on + dt.timedelta(days=1)).select_related("contract__policy_version",
                                                                  "contract__county", "contract__university")

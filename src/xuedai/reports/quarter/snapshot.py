@@ -173,6 +173,9 @@ def previous_members_sql() -> str:
                WHERE l.snapshot_id = %(previous)s"""
 
 
+# 逾期利息 is the interest due and unpaid (欠息), without penalty and compound interest: [003 资金办法
+# 第六条] defines default as 欠息 or 逾期本金, and 第二十八条 names 所欠本息 and 罚息 apart; the
+# 认定表's 逾期利息额 [004 第九条] follows it (docs/quarter-end-zh.md).
 OVERDUE_AMOUNTS = f"""
     UPDATE reports_quartergrade AS q
        SET principal_overdue = o.principal, interest_overdue = o.interest
