@@ -149,3 +149,18 @@ def test_the_administrator_takes_the_snapshot_as_a_background_job(client, portfo
     assert "不再重新计算" in page
     assert snapshot_job_run(on=Q1, actor=None).pk == run.pk  # a done run is returned as it is
     assert QuarterGrade.objects.count() == 5
+
+
+def test_a_payment_after_the_quarter_end_does_not_change_the_days_overdue_amounts(portfolio):
+    """The amounts are the day's: today's cached amounts less the postings dated after the quarter
+    end (``snapshot._LATER_EFFECTS``) — a payment on 10 Apr, before the 31 Mar snapshot is taken,
+    leaves B's 1,500.00 principal and 103.58 interest overdue on 31 Mar."""
+    from xuedai.loans.services import repayment_post
+
+    account = portfolio.accounts["B"]
+    repayment_post(actor=None, account=account, on=dt.date(2020, 4, 10), amount=D("800.00"))
+    account.refresh_from_db()
+    assert account.principal_due + account.interest_due < D("1603.58")  # the payment reached both
+    snapshot = quarter_snapshot_take(actor=None, on=Q1)
+    row = _grades(snapshot, portfolio)["B"]
+    assert (row.principal_overdue, row.interest_overdue) == (D("1500.00"), D("103.58"))

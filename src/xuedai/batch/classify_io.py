@@ -48,6 +48,14 @@ SELECTION = f"""
       AND c.id > %(lo)s AND c.id <= %(hi)s
       AND a.opened_on <= %(on)s AND a.graded_on IS DISTINCT FROM %(on)s
 """
+# A sparse run's few accounts (≈ 4 %) find their contracts by key: the planner would otherwise hash
+# the chunk's whole contract range (110 of a chunk's 290 ms at 10⁷); OFFSET 0 keeps the probe.
+SPARSE_SELECTION = f"""
+    FROM loans_loanaccount a
+    CROSS JOIN LATERAL (SELECT * FROM origination_contract c WHERE c.id = a.contract_id OFFSET 0) AS c
+    WHERE a.contract_id > %(lo)s AND a.contract_id <= %(hi)s AND c.state IN {LIVE}
+      AND a.opened_on <= %(on)s AND a.graded_on IS DISTINCT FROM %(on)s
+"""
 # A sparse run reads only the accounts whose grade can be other than 正常-and-unchanged: cached other
 # than 正常 (or never graded), or owing a due date before the day (either rule grades an account
 # with none 正常), or a confirmed death (the overrides grade it 损失 on its record). The rest —
@@ -138,7 +146,7 @@ def classify_chunk(conn, on: int, lo: int, hi: int, *, job_run_id: int | None = 
     timings = Timings()
     params = {"on": to_date(on), "lo": lo, "hi": hi, **(scope or {})}
     started = time.perf_counter()
-    where = SELECTION + ("" if dense else MAY_CHANGE) + (partitions.FILTER if scope else "")
+    where = (SELECTION if dense else SPARSE_SELECTION + MAY_CHANGE) + (partitions.FILTER if scope else "")
     cols = io.copy_out(conn, READ, where, params)
     rule = rules_for(on, cols["product"], regions(conn, cols), cols["policy"])  # look-ups: a read
     timings.read_s = time.perf_counter() - started

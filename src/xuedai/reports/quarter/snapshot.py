@@ -90,26 +90,50 @@ _COLUMNS = """(snapshot_id, contract_id, borrower_id, product, unit_id, county_i
          project_year, rule, computed_rank, rank, reason, oldest_unpaid_due, days_overdue,
          principal_outstanding, principal_overdue, interest_overdue, borrower_in_line)"""
 
-def _contract_by_id(condition: str, alias: str = "c") -> str:
-    """Join the contracts of a few percent of the portfolio by key. PostgreSQL's planner, counting
-    every page as a disk read, prefers a hash join that scans all 10⁷ contracts (5 s) to 4 × 10⁵
+def _by_key(table: str, alias: str, condition: str) -> str:
+    """Join the rows of a few percent of the portfolio by key. PostgreSQL's planner, counting every
+    page as a disk read, prefers a hash join that scans all 10⁷ contracts or accounts (5 s) to 4 × 10⁵
     index probes (0.6 s): on PostgreSQL a LATERAL subquery kept apart by OFFSET 0 makes the probe
     the only plan. SQLite probes by key anyway."""
     if connection.vendor == "postgresql":
-        return (f"CROSS JOIN LATERAL (SELECT * FROM origination_contract {alias} WHERE {condition} "
-                f"OFFSET 0) AS {alias}")
-    return f"JOIN origination_contract {alias} ON {condition}"
+        return f"CROSS JOIN LATERAL (SELECT * FROM {table} {alias} WHERE {condition} OFFSET 0) AS {alias}"
+    return f"JOIN {table} {alias} ON {condition}"
+
+
+# 逾期利息 is the interest due and unpaid (欠息), without penalty and compound interest: [003 资金办法
+# 第六条] defines default as 欠息 or 逾期本金, and 第二十八条 names 所欠本息 and 罚息 apart; the
+# 认定表's 逾期利息额 [004 第九条] follows it (docs/quarter-end-zh.md).
+# The amounts on the day (step 2) are today's cached balances less what the postings dated after the
+# day did to them — the cache is the ledger's sum by construction (``loans.models.kinds``: nothing
+# else moves a balance; ``xuedai reconcile`` checks it) — so only the postings after the quarter end
+# of the overdue contracts are read, not their whole history (17.6 s at 10⁷, bench/RESULTS.md).
+_LATER_EFFECTS = f"""
+    SELECT p.account_id, {_effect_sql("principal_due")} AS principal,
+           {_effect_sql("interest_due")} AS interest
+      FROM loans_posting p
+      LEFT JOIN loans_posting r ON r.id = p.reverses_id
+     WHERE p.business_date > %(on)s
+       AND p.account_id IN (SELECT d.account_id FROM loans_graderecord d
+                             WHERE d.as_of = %(on)s AND d.oldest_unpaid_due IS NOT NULL)
+     GROUP BY p.account_id"""
 
 
 def insert_grades_sql() -> str:
-    """Step 1a: a row for each record of the day that is not 正常-and-clean."""
+    """Step 1a: a row for each record of the day that is not 正常-and-clean, with its overdue amounts
+    (step 2) — the account's cached amounts less what the postings dated after the day did to them."""
     return f"""
     INSERT INTO reports_quartergrade {_COLUMNS}
+    WITH later AS MATERIALIZED ({_LATER_EFFECTS})
     SELECT %(snapshot)s, g.account_id, c.borrower_id, c.product, {_UNIT},
            c.county_id, c.university_id, c.academic_year, g.rule,
            {_rank_sql("g.grade")}, {_rank_sql("g.grade")}, '', g.oldest_unpaid_due, g.days_overdue,
-           g.principal_outstanding, 0, 0, FALSE
-      FROM loans_graderecord g {_contract_by_id("c.id = g.account_id")}
+           g.principal_outstanding,
+           CASE WHEN g.oldest_unpaid_due IS NULL THEN 0 ELSE a.principal_due - COALESCE(l.principal, 0) END,
+           CASE WHEN g.oldest_unpaid_due IS NULL THEN 0 ELSE a.interest_due - COALESCE(l.interest, 0) END,
+           FALSE
+      FROM loans_graderecord g {_by_key("origination_contract", "c", "c.id = g.account_id")}
+           {_by_key("loans_loanaccount", "a", "a.contract_id = g.account_id")}
+      LEFT JOIN later l ON l.account_id = g.account_id
      WHERE g.as_of = %(on)s AND NOT ({_CLEAN})
 """
 
@@ -182,8 +206,8 @@ def borrower_in_line_sql() -> str:
     figures then count that borrower once, ``lines`` module doc). The borrower's other contracts of
     the year first, by the (borrower, academic year) index — nearly always none — and only those are
     checked for being in a line (a join over the whole portfolio took 6 s at 10⁶)."""
-    others = _contract_by_id("c.borrower_id = q.borrower_id AND c.academic_year = q.project_year "
-                             "AND c.id <> q.contract_id")
+    others = _by_key("origination_contract", "c", "c.borrower_id = q.borrower_id "
+                     "AND c.academic_year = q.project_year AND c.id <> q.contract_id")
     return f"""
     WITH others AS MATERIALIZED (
         SELECT q.id AS row_id, q.unit_id, c.id AS contract_id
@@ -211,30 +235,6 @@ def previous_members_sql() -> str:
                 FROM reports_quarternormalline l, json_each('[' || l.member_ids || ']') j
                WHERE l.snapshot_id = %(previous)s"""
 
-
-# 逾期利息 is the interest due and unpaid (欠息), without penalty and compound interest: [003 资金办法
-# 第六条] defines default as 欠息 or 逾期本金, and 第二十八条 names 所欠本息 and 罚息 apart; the
-# 认定表's 逾期利息额 [004 第九条] follows it (docs/quarter-end-zh.md).
-# The amounts on the day are today's cached balances less what the postings dated after the day did
-# to them — the cache is the ledger's sum by construction (``loans.models.kinds``: nothing else moves
-# a balance; ``xuedai reconcile`` checks it) — so only the few postings after the quarter end are
-# read, not every overdue contract's whole history (17.6 s at 10⁷, bench/RESULTS.md).
-OVERDUE_AMOUNTS = f"""
-    UPDATE reports_quartergrade AS q
-       SET principal_overdue = a.principal_due - COALESCE(o.principal, 0),
-           interest_overdue = a.interest_due - COALESCE(o.interest, 0)
-      FROM loans_loanaccount a
-      LEFT JOIN (SELECT p.account_id, {_effect_sql("principal_due")} AS principal,
-                        {_effect_sql("interest_due")} AS interest
-                   FROM loans_posting p
-                   LEFT JOIN loans_posting r ON r.id = p.reverses_id
-                  WHERE p.business_date > %(on)s
-                    AND p.account_id IN (SELECT d.contract_id FROM reports_quartergrade d
-                                          WHERE d.snapshot_id = %(snapshot)s
-                                            AND d.oldest_unpaid_due IS NOT NULL)
-                  GROUP BY p.account_id) AS o ON o.account_id = a.contract_id
-     WHERE q.snapshot_id = %(snapshot)s AND q.oldest_unpaid_due IS NOT NULL AND a.contract_id = q.contract_id
-"""
 
 _PREVIOUS_RANK = """COALESCE((SELECT p.rank FROM reports_quartergrade p
                                WHERE p.snapshot_id = %(previous)s
@@ -369,7 +369,6 @@ def quarter_snapshot_take(*, actor, on: dt.date) -> QuarterSnapshot:
         in_lines = int(cur.fetchone()[0])
         snapshot.contracts = rows + in_lines
         cur.execute(borrower_in_line_sql(), params)
-        cur.execute(OVERDUE_AMOUNTS, params)
         cur.execute(relief_hold, params)
         held = cur.rowcount
         designated = 0
