@@ -15,7 +15,9 @@ Stages, each through the same entry point the pages and batches use, all set-bas
    seconds printed, and the classification's read / compute / write);
 3. every unit's 认定表 headline (``figures.unit_summary``: one GROUP BY for all units and years) and
    every unit's 逾期情况统计表 (``figures.overdue_statistics_all``: one GROUP BY);
-4. one unit's full 认定表 (``figures.quality_figures``), the cost of one page.
+4. one unit's full 认定表 (``figures.quality_figures``), the cost of one page;
+5. not timed: the snapshot's overdue amounts checked against each overdue contract's whole ledger
+   (``overdue_against_whole_ledger``: rows that differ, expected 0).
 
 The portfolio is built once (kept with XUEDAI_PG_KEEP=1); a re-run on a built database drops the
 previous snapshot and grades of the day first, so each run measures the same work.
@@ -45,7 +47,7 @@ from xuedai.batch.runs import CLASSIFICATION, loans_classification  # noqa: E402
 from xuedai.jobs.models import JobRun  # noqa: E402
 from xuedai.loans.batches import grade_overrides  # noqa: E402
 from xuedai.reports.quarter import figures  # noqa: E402
-from xuedai.reports.quarter.snapshot import quarter_snapshot_take  # noqa: E402
+from xuedai.reports.quarter.snapshot import _effect_sql, quarter_snapshot_take  # noqa: E402
 
 QUARTER_END = dt.date(2026, 9, 30)
 
@@ -89,6 +91,25 @@ class StatementTimes:
 
     def top(self, n: int = 8) -> list[str]:
         return [f"{t:.2f} s {sql}" for t, sql in sorted(self.times, reverse=True)[:n]]
+
+
+def overdue_check(cur, snapshot_id: int) -> dict:
+    """The snapshot's overdue amounts (cache less the postings after the day) against each overdue
+    contract's whole ledger up to the day, the way the snapshot used to sum them: rows that differ."""
+    cur.execute(f"""
+        SELECT COUNT(*), COALESCE(SUM(o.principal), 0), COALESCE(SUM(o.interest), 0),
+               COUNT(*) FILTER (WHERE q.principal_overdue <> o.principal OR q.interest_overdue <> o.interest)
+          FROM reports_quartergrade q
+          JOIN (SELECT p.account_id, {_effect_sql("principal_due")} AS principal,
+                       {_effect_sql("interest_due")} AS interest
+                  FROM reports_quartergrade d
+                  JOIN loans_posting p ON p.account_id = d.contract_id AND p.business_date <= %(on)s
+                  LEFT JOIN loans_posting r ON r.id = p.reverses_id
+                 WHERE d.snapshot_id = %(snapshot)s AND d.oldest_unpaid_due IS NOT NULL
+                 GROUP BY p.account_id) AS o ON o.account_id = q.contract_id
+         WHERE q.snapshot_id = %(snapshot)s""", {"on": QUARTER_END, "snapshot": snapshot_id})
+    rows, principal, interest, differing = cur.fetchone()
+    return {"rows": rows, "principal": str(principal), "interest": str(interest), "rows_differing": differing}
 
 
 def main() -> None:
@@ -142,6 +163,7 @@ def main() -> None:
         normal = grades.setdefault(figures.GRADE_LABELS[0], [0, 0])
         normal[0], normal[1] = normal[0] + (in_lines or 0), normal[1] + (line_balance or 0)
         grades = {label: {"contracts": n, "balance": str(s)} for label, (n, s) in grades.items()}
+        checked = overdue_check(cur, snapshot.pk)
     report.update(
         classification_seconds={
             "read": round(classified.read_s, 2),
@@ -156,6 +178,7 @@ def main() -> None:
         stages=stages,
         contracts=snapshot.contracts,
         grades=grades,
+        overdue_against_whole_ledger=checked,
         quality_tables=len(summary),
         overdue_tables=len(overdue),
     )
