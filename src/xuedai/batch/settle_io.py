@@ -78,8 +78,19 @@ SCALAR_ONLY = """
      OR EXISTS (SELECT 1 FROM loans_earlyrepaymentapplication e
                 WHERE e.account_id = a.contract_id AND e.deduct_on = %(on)s AND e.status = 'pending'))
 """
+# The same test for a chunk's whole range at once: the instalment plans of the range are read once,
+# as one hashed set, instead of an index probe per account (0.4 s of a 250,000-account chunk's 1.4 s
+# read, nearly all of them finding nothing).
+_STAGED = """EXISTS (SELECT 1 FROM origination_instalment i
+                WHERE i.contract_id = a.contract_id AND i.due_on > a.opened_on)"""
+_STAGED_IN_RANGE = """a.contract_id IN (SELECT i.contract_id FROM origination_instalment i
+                                JOIN loans_loanaccount o ON o.contract_id = i.contract_id
+                               WHERE i.contract_id > %(lo)s AND i.contract_id <= %(hi)s
+                                 AND i.due_on > o.opened_on)"""
+assert _STAGED in SCALAR_ONLY
+SCALAR_ONLY_IN_CHUNK = SCALAR_ONLY.replace(_STAGED, _STAGED_IN_RANGE)
 # One read per chunk: the kernel's columns and, per account, whether the scalar service takes it.
-CHUNK_READ = [*READ, io.Column("scalar", f"(CASE WHEN {SCALAR_ONLY} THEN 1 ELSE 0 END)::int4", 4)]
+CHUNK_READ = [*READ, io.Column("scalar", f"(CASE WHEN {SCALAR_ONLY_IN_CHUNK} THEN 1 ELSE 0 END)::int4", 4)]
 # The chunk's rate schedules (loans.RateChange, DOMAIN.md §4): every change before the settlement day, so
 # the kernel knows the rate on each period start and the changes inside the period (rate_kernel).
 RATE_CHANGES_READ = [
