@@ -131,29 +131,33 @@ def _disjoint(plan: Sequence[partitions.Partition]) -> bool:
 
 def merge_file(target: Path, parts: Sequence[tuple[Path, int]], layout: FileLayout, *, disjoint: bool) -> int:
     """Write ``target`` from ``parts`` ((part path, its recorded lines), in the plan's id order):
-    BOM, header, then every line in contract-id order, numbered from 1 if the layout has 序号."""
+    BOM, header, then every record in contract-id order, numbered from 1 if the layout has 序号.
+    Returns the lines below the header, counted as :func:`.deduct_io.write_file` counts them (a
+    newline inside a quoted field counts: the same figure as the embedded run's)."""
     numbered = bool(layout.keys) and layout.keys[0] == "seq"
     streams = [_counted(path, lines) for path, lines in parts]
     ordered = itertools.chain(*streams) if disjoint else heapq.merge(*streams, key=lambda r: r[0])
-    seq = 0
+    seq = lines = 0
     with target.open("wb") as out:
         out.write(BOM)
         out.write((",".join(layout.headers) + "\n").encode())
         buffer: list[bytes] = []
         for seq, (_, rest) in enumerate(ordered, start=1):
+            lines += rest.count(b"\n")
             buffer.append(b"%d,%s" % (seq, rest) if numbered else rest)
             if len(buffer) >= 10_000:
                 out.write(b"".join(buffer))
                 buffer.clear()
         out.write(b"".join(buffer))
-    return seq
+    return lines
 
 
 def _counted(path: Path, lines: int) -> Iterator[tuple[int, bytes]]:
-    """A part's records, checked against the lines its partition recorded."""
+    """A part's records, checked against the lines its partition recorded (newlines, as counted
+    when it was written)."""
     seen = 0
     for record in _records(path):
-        seen += 1
+        seen += record[1].count(b"\n")
         yield record
     if seen != lines:
         raise PartMismatch(f"分区文件 {path.name} 有 {seen} 行，检查点记录 {lines} 行")
