@@ -10,6 +10,7 @@ Needs a Redis server (``scripts/with-redis.sh``, as the PostgreSQL lane of ``scr
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 from collections import Counter
@@ -17,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg
+import pytest
 from django.db import connection, connections
 
 from tests.batch import test_distributed_postgres as base
@@ -216,6 +218,40 @@ def test_a_deduction_partition_whose_worker_is_killed_is_retried_and_written_onc
     assert got["cache"] == reference["cache"]
     assert run.status == JobStatus.DONE
     assert run.progress_done == sum(data.count(b"\n") - 1 for data in reference["files"].values())
+
+
+class CoordinatorKilled(BaseException):
+    """The coordinator's process dying (not an error a phase would catch)."""
+
+
+def test_a_coordinator_killed_in_the_merge_redoes_it_from_the_same_parts(workers, tmp_path, monkeypatch):
+    _build_with_agent_banks(240)
+    embedded, distributed = tmp_path / "embedded", tmp_path / "distributed"
+    reference = base._embedded_reference(_deduction_steps(embedded), snapshot=lambda db: _state(db, embedded))
+    workers.start("w1")
+    loans_settlement(base.ON, chunk=20)
+    rename = os.replace
+    renamed: list[str] = []
+
+    def dies_after_the_first_file(src, dst) -> None:  # the files recorded, one of them renamed
+        if str(dst).endswith(".csv") and renamed:
+            raise CoordinatorKilled
+        rename(src, dst)
+        renamed.append(str(dst))
+
+    monkeypatch.setattr(os, "replace", dies_after_the_first_file)
+    with pytest.raises(CoordinatorKilled):
+        loans_deduction_files(DAY, distributed, layouts=kernel_layouts(), chunk=20)
+    monkeypatch.setattr(os, "replace", rename)
+    assert len([p for p in distributed.iterdir() if p.suffix == ".csv"]) == 1
+
+    paths, timings = loans_deduction_files(DAY, distributed, layouts=kernel_layouts(), chunk=20)  # resumed
+
+    got = _state(connection.settings_dict["NAME"], distributed)
+    assert got["files"] == reference["files"]  # the merged files, no part nor parts folder left
+    assert got["cache"] == reference["cache"]
+    assert [p.name for p in paths] == list(reference["files"])
+    assert timings.rows == sum(data.count(b"\n") - 1 for data in reference["files"].values())
 
 
 def test_a_penalty_partition_whose_worker_is_killed_is_retried_and_cached_once(workers):

@@ -374,6 +374,11 @@ def _deduction_merge(directory: Path, layouts: Mapping[str, object], seconds: Ti
         from xuedai.batch import deduct_parts, partitions
 
         started = time.perf_counter()
+        done = job.section("files").get("paths")
+        if done is not None and all(Path(p).exists() for p in done):
+            # Killed after the renames, before the phase was marked done: the parts may be gone.
+            deduct_parts.remove_parts(directory.resolve(), job.run.pk)
+            return
         plan = [partitions.Partition.from_json(row) for row in job.section("partitions")["plan"]]
         recorded = job.section("kernel")
         file_layouts = {channel: deduct_parts.FileLayout.of(layout) for channel, layout in layouts.items()}
