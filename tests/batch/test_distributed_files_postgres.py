@@ -28,7 +28,7 @@ from xuedai.jobs.models import JobRun, JobStatus
 from xuedai.loans.batches import penalty_batch, settlement_batch
 from xuedai.loans.fastpath import kernel_layouts
 from xuedai.loans.models import LoanAccount, ReliefProgramme
-from xuedai.loans.services import account_take_on, relief_apply
+from xuedai.loans.services import account_take_on, relief_apply, repayment_post
 from xuedai.orgs.models import OrgKind
 from xuedai.orgs.services import organisation_create
 from xuedai.origination.models import Contract
@@ -122,6 +122,21 @@ def test_distributed_deduction_files_are_the_embedded_files_byte_for_byte(worker
     assert [Path(p).name for p in run.result["paths"]] == list(reference["files"])
 
 
+def _part_payments() -> None:
+    """A part payment on five overdue accounts on 5 Jan (after the settlement's amounts fell due): it
+    charges the penalty accrued so far, which then accrues afresh from that day on what is still
+    unpaid (the kernel reads the last charge)."""
+    owing = list(LoanAccount.objects.filter(oldest_unpaid_due__isnull=False, interest_due__gt=20)
+                 .filter(reliefs=None)
+                 .select_related("contract__policy_version").order_by("pk")[:5])
+    assert len(owing) == 5
+    for account in owing:
+        repayment_post(actor=None, account=account, on=dt.date(2027, 1, 5), amount=Decimal("10.00"),
+                       source="测试：部分还款")
+        account.refresh_from_db()
+        assert account.oldest_unpaid_due <= base.ON  # still overdue: accruing again from 5 Jan
+
+
 def test_distributed_penalty_accrual_caches_what_the_scalar_batch_caches(workers):
     _build_with_ledgers(200)
     # Two overdue accounts under a relief programme before the settlement: the kernel leaves them
@@ -132,7 +147,7 @@ def test_distributed_penalty_accrual_caches_what_the_scalar_batch_caches(workers
     assert len(relieved) == 2
     for account in relieved:
         relief_apply(actor=None, programme=programme, account=account, on=base.ON - dt.timedelta(days=1))
-    steps = [lambda: settlement_batch(on=base.ON), lambda: penalty_batch(on=DAY)]
+    steps = [lambda: settlement_batch(on=base.ON), _part_payments, lambda: penalty_batch(on=DAY)]
     reference = base._embedded_reference(steps, snapshot=_state)
     accrued = [a for a, on, *_ in reference["cache"].values() if on == DAY]
     assert len(accrued) > 100 and sum(accrued, Decimal(0)) > 0
