@@ -79,7 +79,7 @@ def deduction_part(conn, on: int, part: partitions.Partition, scope: Mapping, di
     file name (the merge's check)."""
     params = {"lo": part.lo, "hi": part.hi, **scope}
     ids, accrued, timings = deduct_io.accrued_penalties(conn, on, where=deduct_io.PARTITION, params=params)
-    timings.rows = 0  # the kernel's accounts: the partition's count is its lines (as the embedded run's)
+    timings.rows = 0  # the kernel counted accounts here; a partition counts its lines, as the embedded run
     started = time.perf_counter()
     # The files read the accrued penalties from the temporary table, so they are written before the
     # cache: the accounts' row locks (the UPDATE) are then held for the end of the transaction only.
