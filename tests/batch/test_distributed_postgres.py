@@ -96,8 +96,9 @@ def _snapshot(db: str) -> dict:
                 "accounts": {r[0]: r[1:] for r in conn.execute(ACCOUNTS).fetchall()}}
 
 
-def _embedded_reference(steps) -> dict:
-    """The steps run by the embedded path on a copy of this database; the copy's snapshot."""
+def _embedded_reference(steps, snapshot=None) -> dict:
+    """The steps run by the embedded path on a copy of this database; the copy's snapshot
+    (``snapshot(database name)``, by default postings, grades and accounts)."""
     source = connection.settings_dict["NAME"]
     copy = f"{source}_embedded"
     connections.close_all()
@@ -109,7 +110,7 @@ def _embedded_reference(steps) -> dict:
     try:
         for step in steps:
             step()
-        return _snapshot(copy)
+        return (snapshot or _snapshot)(copy)
     finally:
         os.environ["XUEDAI_BROKER_URL"] = saved
         connections.close_all()

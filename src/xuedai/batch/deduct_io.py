@@ -20,11 +20,12 @@ also cached on the account (``penalty_accrued`` / ``penalty_accrued_on``), as
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
-from xuedai.batch import io
+from xuedai.batch import io, partitions
 from xuedai.batch.exact import MULT_SCALE, NO_DATE, RATE_SCALE, to_date
 from xuedai.batch.io import LIVE, Timings
 from xuedai.batch.penalty_kernel import penalty_by_account, split_at
@@ -39,16 +40,22 @@ OWING = f"""
     WHERE c.state IN {LIVE} AND a.opened_on < %(on)s
       AND (a.principal_due > 0 OR a.interest_due > 0 OR a.penalty_due > 0)
 """
+# One partition of a distributed run (:mod:`.distributed`): its id range on both sides of the join
+# (PostgreSQL does not carry a range across it), then its province (:data:`.partitions.FILTER`).
+PARTITION = (" AND a.contract_id > %(lo)s AND a.contract_id <= %(hi)s AND c.id > %(lo)s AND c.id <= %(hi)s"
+             + partitions.FILTER)
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-def accrued_penalties(conn, on: int) -> tuple[np.ndarray, np.ndarray, Timings]:
-    """(account ids, penalty + compound accrued to ``on`` in fen) of the accounts overdue on ``on``."""
+def accrued_penalties(conn, on: int, *, where: str = "", params: Mapping | None = None,
+                      ) -> tuple[np.ndarray, np.ndarray, Timings]:
+    """(account ids, penalty + compound accrued to ``on`` in fen) of the accounts overdue on ``on``;
+    ``where`` (with its ``params``) narrows the accounts, e.g. to one partition."""
     timings = Timings()
-    params = {"on": to_date(on)}
+    params = {**(params or {}), "on": to_date(on)}
     started = time.perf_counter()
     accounts = io.copy_out(conn, [
         io.Column("id", "a.contract_id"),
@@ -56,7 +63,7 @@ def accrued_penalties(conn, on: int) -> tuple[np.ndarray, np.ndarray, Timings]:
         io.Column("multiplier", f"(p.penalty_multiplier * {MULT_SCALE})::int8"),
         io.Column("misuse_multiplier", f"(p.misuse_penalty_multiplier * {MULT_SCALE})::int8"),
     ], f"{OWING.replace('WHERE', 'JOIN policies_policyversion p ON p.id = c.policy_version_id WHERE')}"
-       " AND a.oldest_unpaid_due < %(on)s ORDER BY 1", params)
+       f" AND a.oldest_unpaid_due < %(on)s{where} ORDER BY 1", params)
     if len(accounts["id"]) == 0:
         return accounts["id"], accounts["id"], timings
     io.temp_table(conn, "batch_overdue", {"id": accounts["id"]})
@@ -138,11 +145,22 @@ def _expressions() -> dict[str, str]:
     }
 
 
-def write_file(conn, on: int, path: Path, layout, *, agent_bank_id: int | None = None) -> int:
+def write_file(conn, on: int, path: Path, layout, *, agent_bank_id: int | None = None, where: str = "",
+               params: Mapping | None = None, part: bool = False) -> int:
     """Write one channel run's file (Alipay: counties without an agent bank) in ``layout`` (its
-    ``keys`` and ``headers``: ``loans.deduction.layouts``); returns its lines."""
+    ``keys`` and ``headers``: ``loans.deduction.layouts``); returns its lines.
+
+    ``part=True`` writes one partition's share of it (``where``: :data:`PARTITION`) for
+    :mod:`.deduct_parts` to merge: no BOM, no header, no 序号 (numbered only once merged), each line
+    led by its contract id (the merge's order)."""
     expr = _expressions()
-    select = ", ".join(expr[key] for key in layout.keys)
+    keys = list(layout.keys)
+    if part:
+        if "seq" in keys[1:]:
+            raise ValueError("分区文件要求“序号”为第一列 / seq must be the layout's first column")
+        keys = ["_id", *(k for k in keys if k != "seq")]
+        expr["_id"] = "a.contract_id"
+    select = ", ".join(expr[key] for key in keys)
     bank = "k.agent_bank_id = %(bank)s" if agent_bank_id else "k.agent_bank_id IS NULL"
     query = f"""
         SELECT {select}
@@ -150,20 +168,55 @@ def write_file(conn, on: int, path: Path, layout, *, agent_bank_id: int | None =
           LEFT JOIN orgs_organisation k ON k.id = c.county_id
           LEFT JOIN orgs_organisation ab ON ab.id = k.agent_bank_id
           LEFT JOIN batch_penalty t ON t.id = a.contract_id WHERE''')}
-           AND {bank} AND {expr['_amount']} > 0
+           AND {bank} AND {expr['_amount']} > 0{where}
          ORDER BY a.contract_id"""
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = -1  # the header is counted below
+    lines = 0
     with path.open("wb") as handle, conn.cursor() as cur:
-        handle.write("\ufeff".encode())  # BOM: Excel reads the file as UTF-8 (Chinese headers)
+        if not part:
+            handle.write("\ufeff".encode())  # BOM: Excel reads the file as UTF-8 (Chinese headers)
         with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT csv, HEADER false)",
-                      {"on": to_date(on), "bank": agent_bank_id}) as copy:
-            handle.write((",".join(layout.headers) + "\n").encode())
-            lines += 1
+                      {**(params or {}), "on": to_date(on), "bank": agent_bank_id}) as copy:
+            if not part:
+                handle.write((",".join(layout.headers) + "\n").encode())
             for block in copy:
                 handle.write(block)
                 lines += bytes(block).count(b"\n")
     return lines
+
+
+def channel_banks(conn, counties: list[int] | None = None) -> list[int | None]:
+    """The channel runs of a deduction day: Alipay (None), then each agent bank by id — of the
+    counties given (one partition's province), or of every county."""
+    only = " AND id = ANY(%s)" if counties is not None else ""
+    with conn.cursor() as cur:
+        cur.execute("SELECT DISTINCT agent_bank_id FROM orgs_organisation "
+                    f"WHERE agent_bank_id IS NOT NULL{only}", [counties] if counties is not None else [])
+        return [None, *sorted(r[0] for r in cur.fetchall())]
+
+
+def file_name(day, bank: int | None) -> str:
+    """The name of a channel run's file on the deduction day ``day`` (a date)."""
+    return f"{day:%Y%m%d}-{'扣款明细表' if bank is None else f'批量扣款信息表(代理行版)-{bank}'}.csv"
+
+
+def penalty_table(conn, ids: np.ndarray, accrued: np.ndarray) -> None:
+    """``batch_penalty``: the accrued fen by account, which the files and the cache read."""
+    io.temp_table(conn, "batch_penalty", {"id": ids, "accrued": accrued})
+
+
+def penalty_cache(conn, on: int, ids: np.ndarray) -> None:
+    """The accounts' cache ``penalty_accrued`` / ``penalty_accrued_on`` set from ``batch_penalty``
+    (``ids``: its accounts, sorted) in the caller's transaction."""
+    if len(ids) == 0:
+        return
+    # The id range: the accounts are read by primary key, not by a scan of the whole table.
+    io.execute(conn, """
+        UPDATE loans_loanaccount a SET penalty_accrued = t.accrued::numeric / 100,
+               penalty_accrued_on = %(on)s, updated_at = now()
+          FROM batch_penalty t WHERE a.contract_id = t.id
+           AND a.contract_id >= %(first)s AND a.contract_id <= %(last)s""",
+               {"on": to_date(on), "first": int(ids.min()), "last": int(ids.max())})
 
 
 def deduction_files(conn, on: int, directory: Path, layouts) -> tuple[list[tuple[Path, Path]], Timings]:
@@ -175,19 +228,11 @@ def deduction_files(conn, on: int, directory: Path, layouts) -> tuple[list[tuple
     final name is always whole and always matches the committed penalty cache."""
     ids, accrued, timings = accrued_penalties(conn, on)
     started = time.perf_counter()
-    io.temp_table(conn, "batch_penalty", {"id": ids, "accrued": accrued})
-    io.execute(conn, """
-        UPDATE loans_loanaccount a SET penalty_accrued = t.accrued::numeric / 100,
-               penalty_accrued_on = %(on)s, updated_at = now()
-          FROM batch_penalty t WHERE a.contract_id = t.id""", {"on": to_date(on)})
-    with conn.cursor() as cur:
-        cur.execute("SELECT DISTINCT agent_bank_id FROM orgs_organisation WHERE agent_bank_id IS NOT NULL")
-        banks = [None, *sorted(r[0] for r in cur.fetchall())]
+    penalty_table(conn, ids, accrued)
+    penalty_cache(conn, on, ids)
     written, lines = [], 0
-    day = to_date(on)
-    for bank in banks:
-        name = f"{day:%Y%m%d}-{'扣款明细表' if bank is None else f'批量扣款信息表(代理行版)-{bank}'}.csv"
-        path = directory / name
+    for bank in channel_banks(conn):
+        path = directory / file_name(to_date(on), bank)
         part = path.with_name(f".{path.name}.part")
         count = write_file(conn, on, part, layouts["agent_bank" if bank else "alipay"], agent_bank_id=bank)
         if count:

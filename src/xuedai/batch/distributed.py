@@ -88,7 +88,7 @@ def _django_setup(**_kwargs) -> None:
 
     django.setup()
     # Imported once per worker, not in its first partition's time.
-    from xuedai.batch import classify_io, settle_io  # noqa: F401
+    from xuedai.batch import classify_io, deduct_parts, penalty_io, settle_io  # noqa: F401
 
 
 # -- the worker side -----------------------------------------------------------------------------------
@@ -114,7 +114,7 @@ _policies: dict[int, dict] = {}  # the policy columns by job run: the same for e
 
 
 def _settle(conn, day: int, part: partitions.Partition, scope: dict, job_run_id: int | None,
-            dense: bool, run: int = 0) -> Timings:
+            dense: bool, run: int = 0, extra: dict | None = None) -> Timings:
     from xuedai.batch.settle_io import policy_columns, settle_chunk
 
     if run not in _policies:  # the first-due table takes ~0.1 s to build: once per run, not per partition
@@ -125,17 +125,38 @@ def _settle(conn, day: int, part: partitions.Partition, scope: dict, job_run_id:
 
 
 def _classify(conn, day: int, part: partitions.Partition, scope: dict, job_run_id: int | None,
-              dense: bool, run: int = 0) -> Timings:
+              dense: bool, run: int = 0, extra: dict | None = None) -> Timings:
     from xuedai.batch.classify_io import classify_chunk
 
     return classify_chunk(conn, day, part.lo, part.hi, job_run_id=job_run_id, dense=dense, scope=scope)
 
 
-WORK: dict[str, Callable[..., Timings]] = {"settle": _settle, "classify": _classify}
+def _penalty(conn, day: int, part: partitions.Partition, scope: dict, job_run_id: int | None,
+             dense: bool, run: int = 0, extra: dict | None = None) -> Timings:
+    from xuedai.batch.penalty_io import penalty_chunk
+
+    return penalty_chunk(conn, day, part.lo, part.hi, scope=scope)
+
+
+def _deduct(conn, day: int, part: partitions.Partition, scope: dict, job_run_id: int | None,
+            dense: bool, run: int = 0, extra: dict | None = None) -> Timings:
+    """``extra``: the folder of the day's files and the layouts by channel (JSON)."""
+    from pathlib import Path
+
+    from xuedai.batch.deduct_parts import FileLayout, deduction_part
+
+    extra = extra or {}
+    layouts = {channel: FileLayout(**layout) for channel, layout in extra["layouts"].items()}
+    return deduction_part(conn, day, part, scope, Path(extra["directory"]), layouts, run_id=run)
+
+
+WORK: dict[str, Callable[..., Timings]] = {"settle": _settle, "classify": _classify, "penalty": _penalty,
+                                           "deduct": _deduct}
 
 
 def work_partition(conn, batch: str, job_run_id: int, day: int, part: partitions.Partition, scope: dict, *,
-                   section: str = "kernel", link: bool = False, dense: bool = True) -> Timings | None:
+                   section: str = "kernel", link: bool = False, dense: bool = True,
+                   extra: dict | None = None) -> Timings | None:
     """One partition in one transaction on ``conn``; None when it was already recorded."""
     from xuedai.jobs.runner import job_progress_on
 
@@ -146,14 +167,16 @@ def work_partition(conn, batch: str, job_run_id: int, day: int, part: partitions
         if recorded is None or recorded[0]:  # done (or the run is gone): nothing to do
             return None
         conn.execute("SET LOCAL jit = off")
-        timings = WORK[batch](conn, day, part, scope, job_run_id if link else None, dense, job_run_id)
+        timings = WORK[batch](conn, day, part, scope, job_run_id if link else None, dense, job_run_id,
+                              extra=extra)
         job_progress_on(conn, job_run_id, timings.rows, {section: {part.key: timings.as_checkpoint()}})
     return timings
 
 
 @app.task(name=TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_partition(batch: str, job_run_id: int, day: int, part: list, scope: dict, token: str,
-                  section: str = "kernel", link: bool = False, dense: bool = True) -> int:
+                  section: str = "kernel", link: bool = False, dense: bool = True,
+                  extra: dict | None = None) -> int:
     """The Celery task: :func:`work_partition`, its error recorded for the coordinator."""
     import psycopg
 
@@ -163,7 +186,7 @@ def run_partition(batch: str, job_run_id: int, day: int, part: list, scope: dict
     partition = partitions.Partition.from_json(part)
     try:
         timings = work_partition(conn, batch, job_run_id, day, partition, scope, section=section, link=link,
-                                 dense=dense)
+                                 dense=dense, extra=extra)
     except psycopg.OperationalError:
         conn.close()  # the database went away: the coordinator re-sends the partition when it stalls
         raise
@@ -220,9 +243,11 @@ def _send(url: str, queue: str, todo: list[partitions.Partition], make_args: Cal
 
 
 def distributed_phase(batch: str, *, size: int, link: bool = False, dense: bool = True,
-                      section: str = "kernel") -> Callable:
-    """A job phase (``jobs.runner.job_execute``) doing ``batch`` (``settle`` | ``classify``) over
-    every partition not yet in the checkpoint's ``section``, on the Celery workers."""
+                      section: str = "kernel", extra: dict | None = None) -> Callable:
+    """A job phase (``jobs.runner.job_execute``) doing ``batch`` (``settle`` | ``classify`` |
+    ``penalty`` | ``deduct``) over every partition not yet in the checkpoint's ``section``, on the
+    Celery workers; ``extra`` (JSON) goes to every partition's work (the deduction's folder and
+    layouts)."""
 
     def phase(job) -> None:
         from django.db import connection, transaction
@@ -249,7 +274,7 @@ def distributed_phase(batch: str, *, size: int, link: bool = False, dense: bool 
 
         def args(part: partitions.Partition) -> list:
             return [batch, job.run.pk, day, part.as_json(), partitions.scope_params(part.province, counties),
-                    token, section, link, dense]
+                    token, section, link, dense, extra]
 
         def pending() -> list[partitions.Partition]:
             done = job.section(section)

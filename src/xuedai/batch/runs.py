@@ -17,6 +17,7 @@ supplies both, so this package never imports the loans app.
 - :func:`loans_settlement` — the annual settlement / settlement at maturity (DOMAIN.md §4).
 - :func:`loans_classification` — quarter-end grades for every live account (DOMAIN.md §6).
 - :func:`loans_deduction_files` — the 扣款明细表 CSVs of a deduction day (DOMAIN.md §4 Channels).
+- :func:`loans_penalty` — the penalty accrual on the Celery workers (DOMAIN.md §4 Overdue).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ LEFTOVER_CHUNK = 200  # accounts per transaction of the scalar service
 CONNECTIONS = int(os.environ.get("XUEDAI_BATCH_CONNECTIONS", "2"))  # one backend per core
 
 SETTLEMENT, CLASSIFICATION = "loans.settlement", "loans.classification"
-DEDUCTION_FILES = "loans.deduction_files"
+DEDUCTION_FILES, PENALTY = "loans.deduction_files", "loans.penalty"
 NORMAL_GRADE = GRADES[0].value  # 正常
 
 # ``settle_leftovers(account ids, job run) → accounts settled``, in the caller's transaction.
@@ -298,13 +299,17 @@ def loans_classification(as_of: dt.date, *, overrides: Callable[[dt.date], int] 
 
 
 def loans_deduction_files(on: dt.date, directory: Path, *, layouts: Mapping[str, object], actor=None,
-                          out=None) -> tuple[list[Path], Timings]:
+                          chunk: int | None = None, out=None) -> tuple[list[Path], Timings]:
     """The day's 扣款明细表 CSVs as one job (one transaction: the accrued-penalty cache and the
     files, which appear under their names only once that transaction has committed).
 
     ``layouts``: the deduction layouts by channel, ``{"alipay": …, "agent_bank": …}`` (each with
     ``headers`` and ``keys``), from the loans app. The day's files are written once: a done run
-    returns the files it wrote, wherever ``directory`` points now."""
+    returns the files it wrote, wherever ``directory`` points now.
+
+    With XUEDAI_BROKER_URL set the partitions go to the Celery workers, each writing its part of
+    every file and its penalty cache in one transaction, and this process merges the parts into the
+    same files (:mod:`.deduct_parts`); ``chunk`` is then the accounts per partition."""
     from xuedai.jobs.runner import job_execute
 
     seconds = Timings()
@@ -333,8 +338,107 @@ def loans_deduction_files(on: dt.date, directory: Path, *, layouts: Mapping[str,
                 {"job_run": job.run.pk, "files": len(section.get("paths", [])),
                  "lines": section.get("lines", 0), "penalty_accrued_accounts": section.get("accrued", 0)})
 
-    run = job_execute(job, [("files", files)], action="loans.deduction_files_batch", summary=summary)
+    phases = ([("kernel", _deduction_kernel(job, Path(directory), layouts, chunk)),
+               ("files", _deduction_merge(Path(directory), layouts, seconds))]
+              if broker_set() else [("files", files)])
+    run = job_execute(job, phases, action="loans.deduction_files_batch", summary=summary)
     total = Timings(read_s=seconds.read_s, compute_s=seconds.compute_s, write_s=seconds.write_s,
                     rows=run.result.get("lines", 0), postings=job.section("files").get("accrued", 0))
     return [Path(p) for p in run.result.get("paths", [])], total
 
+
+def broker_set() -> bool:
+    """Whether the batches run on Celery workers (XUEDAI_BROKER_URL, :mod:`.distributed`)."""
+    return bool(os.environ.get("XUEDAI_BROKER_URL"))
+
+
+def _deduction_kernel(job, directory: Path, layouts: Mapping[str, object], chunk: int | None) -> Callable:
+    """The partitions' part files and penalty cache, on the workers; the folder goes to them as an
+    absolute path (a worker's working directory is not this process's)."""
+    from xuedai.batch.deduct_parts import FileLayout
+    from xuedai.batch.distributed import distributed_phase
+
+    extra = {"directory": str(directory.resolve()),
+             "layouts": {channel: FileLayout.of(layout).as_json() for channel, layout in layouts.items()}}
+    return distributed_phase("deduct", size=chunk or DEFAULT_CHUNK, extra=extra)
+
+
+def _deduction_merge(directory: Path, layouts: Mapping[str, object], seconds: Timings) -> Callable:
+    """The coordinator's phase once every partition is recorded: the parts merged into the day's
+    files (temporary names), the files recorded, then renamed, then the parts removed — a kill
+    anywhere in it redoes the merge from the same parts."""
+
+    def phase(job) -> None:
+        from django.db import transaction
+
+        from xuedai.batch import deduct_parts, partitions
+
+        started = time.perf_counter()
+        done = job.section("files").get("paths")
+        if done is not None and all(Path(p).exists() for p in done):
+            # Killed after the renames, before the phase was marked done: the parts may be gone.
+            deduct_parts.remove_parts(directory.resolve(), job.run.pk)
+            return
+        plan = [partitions.Partition.from_json(row) for row in job.section("partitions")["plan"]]
+        recorded = job.section("kernel")
+        file_layouts = {channel: deduct_parts.FileLayout.of(layout) for channel, layout in layouts.items()}
+        merged = deduct_parts.merge_parts(directory.resolve(), job.run.pk, plan, recorded, file_layouts)
+        record = {"paths": [str(directory / final.name) for final, _, _ in merged],
+                  "lines": sum(lines for *_, lines in merged),
+                  "accrued": sum(recorded[p.key].get("postings", 0) for p in plan)}
+        with transaction.atomic():
+            job.progress(0, {"files": record})  # the lines were counted by their partitions
+        for final, part, _ in merged:
+            os.replace(part, final)
+        deduct_parts.remove_parts(directory.resolve(), job.run.pk)
+        seconds.write_s += time.perf_counter() - started
+        job.refresh()
+
+    return phase
+
+
+# ``accrue_leftovers(account ids, job run) → accounts accrued``, in the caller's transaction.
+AccrueLeftovers = Callable[[Sequence[int], object], int]
+
+
+def loans_penalty(on: dt.date, *, accrue_leftovers: AccrueLeftovers, actor=None, chunk: int | None = None,
+                  out=None) -> Timings:
+    """The penalty accrual of ``on`` (DOMAIN.md §4 Overdue) on the Celery workers: each partition's
+    kernel accounts cached in one transaction (:func:`.penalty_io.penalty_chunk`), then the
+    accounts the kernel leaves handed, ``LEFTOVER_CHUNK`` at a time, to the caller's scalar service
+    in this process; one job (``loans.penalty``, the scalar batch's kind), done when both are.
+
+    Only with XUEDAI_BROKER_URL: in one process the scalar batch (``loans.batches``) stays the path."""
+    from django.db import connection, transaction
+
+    from xuedai.batch.distributed import distributed_phase
+    from xuedai.batch.penalty_io import leftover_ids
+    from xuedai.jobs.runner import job_execute
+
+    job = _claim(PENALTY, on, actor=actor, out=out)
+
+    def leftovers(job) -> None:
+        section = job.section("leftovers")
+        last, accrued = section.get("last", 0), section.get("accrued", 0)
+        while ids := leftover_ids(_django_connection(), exact.day(on), after=last, limit=LEFTOVER_CHUNK):
+            with transaction.atomic():
+                count = accrue_leftovers(ids, job.run)
+                accrued, last = accrued + count, ids[-1]
+                job.progress(count, {"leftovers": {"last": last, "accrued": accrued}})
+            job.report(f"  {job.run.kind}（逐户）: {accrued:,}")
+
+    def summary(job) -> tuple[dict, dict]:
+        kernel = kernel_totals(job, "kernel")
+        scalar = job.section("leftovers").get("accrued", 0)
+        with connection.cursor() as cur:
+            cur.execute("SELECT COALESCE(SUM(penalty_accrued), 0) FROM loans_loanaccount "
+                        "WHERE penalty_accrued_on = %s", [on])
+            total = cur.fetchone()[0]
+        after = {"job_run": job.run.pk, "postings": 0, "kernel_accounts": kernel.rows,
+                 "scalar_accounts": scalar, "penalty_accrued": f"{total:,.2f}"}
+        return {"rows": kernel.rows + scalar, **after}, after
+
+    kernel = distributed_phase("penalty", size=chunk or DEFAULT_CHUNK)
+    job_execute(job, [("kernel", kernel), ("leftovers", leftovers)], action="loans.penalty_batch",
+                summary=summary)
+    return _with_seconds(job, "kernel", Timings(), scalar_rows=job.section("leftovers").get("accrued", 0))

@@ -35,7 +35,7 @@ CHUNK = 200
 CLASSIFY_CHUNK = 2000  # grading is cheap per account: larger chunks
 QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
 SETTLEMENT, CLASSIFICATION = runs.SETTLEMENT, runs.CLASSIFICATION
-PENALTY, RELIEF = "loans.penalty", "loans.relief"
+PENALTY, RELIEF = runs.PENALTY, "loans.relief"
 
 __all__ = ["JobBusy", "classification_batch", "penalty_batch", "relief_batch", "settlement_batch"]
 
@@ -154,9 +154,26 @@ def settlement_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
                        label="结息", actor=actor, out=out)
 
 
+def penalty_leftovers(ids: Sequence[int], job_run: JobRun) -> int:
+    """The accounts the penalty kernel leaves (reliefs, early repayments, waiting credit), accrued by
+    the scalar service in the caller's transaction (DOMAIN.md §4 Overdue)."""
+    accounts = (LoanAccount.objects.filter(pk__in=list(ids)).order_by("pk")
+                .select_related("contract__policy_version")
+                .prefetch_related("reliefs__programme", "early_repayments"))
+    for account in accounts:
+        penalty_accrue(account=account, on=job_run.business_date)
+    return len(accounts)
+
+
 def penalty_batch(*, on: dt.date, actor=None, out=None) -> JobRun:
     """Accrue penalty and compound interest to ``on`` on every account with anything overdue
-    (DOMAIN.md §4 Overdue): a statement figure on each account, no posting."""
+    (DOMAIN.md §4 Overdue): a statement figure on each account, no posting.
+
+    On Celery workers when XUEDAI_BROKER_URL is set (``xuedai.batch.runs.loans_penalty``: the
+    kernel per partition, then :func:`penalty_leftovers` here); else account by account."""
+    if fastpath.kernels_usable() and runs.broker_set():
+        runs.loans_penalty(on, accrue_leftovers=penalty_leftovers, actor=actor, out=out)
+        return JobRun.objects.get(kind=PENALTY, business_date=on, scope_key="all")
     qs = live_accounts(on).filter(Q(principal_due__gt=0) | Q(interest_due__gt=0) | Q(penalty_due__gt=0))
     qs = qs.select_related("contract__policy_version").prefetch_related("reliefs__programme",
                                                                         "early_repayments")
