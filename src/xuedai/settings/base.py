@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "xuedai.web.security.SecurityHeadersMiddleware",  # CSP; cookies Secure on HTTPS requests
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "xuedai.web.sessions.SessionRefreshMiddleware",  # the idle expiry moved on at most once a minute
+    "xuedai.businessdate.BusinessDateMiddleware",  # one business date per request, read once
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -141,9 +143,11 @@ AUTH_PASSWORD_VALIDATORS = [
 XUEDAI_LOCKOUT_ATTEMPTS = 5
 XUEDAI_LOCKOUT_MINUTES = 30
 
-# Sessions expire after 30 idle minutes and when the browser closes.
+# Sessions expire after 30 idle minutes and when the browser closes. The idle expiry moves on with
+# the requests, rewritten at most once a minute (xuedai.web.sessions), not on every page.
+SESSION_ENGINE = "xuedai.web.sessions"
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
