@@ -70,7 +70,6 @@ MIDDLEWARE = [
     "xuedai.web.security.SecurityHeadersMiddleware",  # CSP; cookies Secure on HTTPS requests
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "xuedai.web.sessions.SessionRefreshMiddleware",  # the idle expiry moved on at most once a minute
     "xuedai.businessdate.BusinessDateMiddleware",  # one business date per request, read once
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,10 +143,10 @@ XUEDAI_LOCKOUT_ATTEMPTS = 5
 XUEDAI_LOCKOUT_MINUTES = 30
 
 # Sessions expire after 30 idle minutes and when the browser closes. The idle expiry moves on with
-# the requests, rewritten at most once a minute (xuedai.web.sessions), not on every page.
+# every request; its row is rewritten at most once a minute (xuedai.web.sessions).
 SESSION_ENGINE = "xuedai.web.sessions"
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = False
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

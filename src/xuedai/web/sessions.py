@@ -1,24 +1,23 @@
-"""Sessions in the database, their 30-minute idle expiry moved forward at most once a minute.
+"""Sessions in the database, their 30-minute idle expiry rewritten at most once a minute.
 
-Django's ``SESSION_SAVE_EVERY_REQUEST`` rewrites the session row on every page (BEGIN, UPDATE,
-COMMIT: 3 of a student page's 17 statements, and a row write per read-only page; bench/load_web.py).
-Here the row is rewritten only when the page changed the session or when its stored expiry is more
-than :data:`REFRESH_SECONDS` old, so a session still ends after 30 idle minutes — at most a minute
-early, never late.
+``SESSION_SAVE_EVERY_REQUEST`` moves a session's expiry on with every page, so a session ends after
+30 idle minutes (docs/security.md); Django does it by rewriting the row on every page (BEGIN,
+UPDATE, COMMIT: 3 of the student page's 17 statements, a row write per read-only page;
+bench/load_web.py). This store skips that write while nothing in the session changed and the
+stored expiry was set less than :data:`REFRESH_SECONDS` ago: a session still ends after 30 idle
+minutes, at most a minute early, never late. The cookie is sent on every response as before.
 
-Still one row per session in the database, read on every request: a logout or a password change in
-one gunicorn worker ends the session in every worker at once (a per-process cache — Django's
-``cached_db`` with the default local-memory cache — would keep a logged-out session alive in the
-other workers until its cache entry expired).
+Still one row per session, read on every request: a logout or a password change in one gunicorn
+worker ends the session in every worker at once (a per-process cache — Django's ``cached_db`` with
+the default local-memory cache — would keep a logged-out session alive in the other workers).
 """
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.utils import timezone
 
-# How stale the stored expiry may get before a request moves it on.
+# How old the stored expiry may get before a request moves it on.
 REFRESH_SECONDS = 60
 
 
@@ -32,30 +31,16 @@ class SessionStore(db.SessionStore):
         self.stored_expiry = row.expire_date if row else None
         return self.decode(row.session_data) if row else {}
 
+    def save(self, must_create=False):
+        if not must_create and not self.modified and self.expiry_is_fresh():
+            return  # unchanged, and its expiry moved on less than REFRESH_SECONDS ago
+        super().save(must_create=must_create)
+        self.stored_expiry = self.get_expiry_date()
 
-def needs_refresh(session, now: dt.datetime | None = None) -> bool:
-    """Whether the idle expiry must be moved forward on this request: a stored session whose
-    expiry was last set more than REFRESH_SECONDS ago (or one this store did not read)."""
-    if not session.session_key:
-        return False
-    session._get_session()  # loads the row (a no-op when the page already read the session)
-    expiry = getattr(session, "stored_expiry", None)
-    if expiry is None:
-        return not session.is_empty()
-    now = now or timezone.now()
-    return expiry - now < dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - REFRESH_SECONDS)
-
-
-class SessionRefreshMiddleware:
-    """Right after SessionMiddleware: marks the session modified when its expiry is due a refresh,
-    so SessionMiddleware saves it (a new expiry, the cookie sent again) as it saves any change."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        session = getattr(request, "session", None)
-        if session is not None and not session.modified and needs_refresh(session):
-            session.modified = True
-        return response
+    def expiry_is_fresh(self, now: dt.datetime | None = None) -> bool:
+        """Whether the stored row's expiry is within REFRESH_SECONDS of the one a save would write."""
+        if self.stored_expiry is None or not self.session_key:
+            return False
+        now = now or timezone.now()
+        written = self.get_expiry_date(modification=now)
+        return written - self.stored_expiry < dt.timedelta(seconds=REFRESH_SECONDS)

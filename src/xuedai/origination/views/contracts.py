@@ -26,6 +26,9 @@ _SENTINEL = 987654321
 
 @dataclass(frozen=True)
 class ListedContract:
+    pk: int
+    state: str
+    product: str
     url: str
     contract_no: str
     borrower_name: str
@@ -62,7 +65,8 @@ def contract_search(request):
     rows = contracts.values_list(*LISTED)[first:first + page.paginator.per_page]
     urls = _url_patterns()
     page.object_list = [
-        ListedContract(url=urls[product].format(pk), contract_no=number, borrower_name=name,
+        ListedContract(pk=pk, state=row_state, product=product, url=urls[product].format(pk),
+                       contract_no=number, borrower_name=name,
                        product_label=PRODUCT_LABELS.get(product, product), academic_year=academic_year,
                        amount=amount, state_label=STATE_LABELS.get(row_state, row_state),
                        organisation=county or university or "—")
