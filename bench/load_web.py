@@ -149,6 +149,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=40, help="concurrent locust users")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8097)
     args = parser.parse_args()
 
@@ -173,7 +174,7 @@ def main() -> None:
 
     host = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen([str(VENV_BIN / "xuedai"), "serve", "--port", str(args.port),
-                               "--workers", str(args.workers)],
+                               "--workers", str(args.workers), "--threads", str(args.threads)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(host + "/accounts/login/")
@@ -188,7 +189,8 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
-    print(f"\n{args.users} concurrent users, {args.seconds} s, gunicorn {args.workers} workers × 4 threads, "
+    print(f"\n{args.users} concurrent users, {args.seconds} s, "
+          f"gunicorn {args.workers} workers × {args.threads} threads, "
           f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}")
     print(f"  {'page':<22}{'requests':>10}{'failures':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
     for row in rows:
