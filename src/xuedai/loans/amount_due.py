@@ -38,6 +38,7 @@ from xuedai.origination.models import LIVE_STATES, Contract
 from xuedai.policies.cache import attach_policy_versions
 
 from .channels import PaymentChannel, payment_channel
+from .due_prefetch import prefetch_due
 from .models import LoanAccount
 from .services.ledger import Row, ledger_payments, net_postings_of
 from .terms import contract_terms, early_repayments_core
@@ -121,10 +122,10 @@ class BorrowerDue:
 # What contract_terms reads through ``.all()``: prefetched, a borrower's page runs two queries for
 # them instead of four per contract (bench/load_web.py counts the statements per page).
 TERMS_PREFETCH = ("terms_changes", "rate_changes", "instalments")
-# With the contracts' accounts selected in the same query (``select_related(*DUE_RELATED)``), what
-# contract_due reads of each account: borrower_due then reads no account of its own.
+# The contracts' accounts selected with them (``select_related(*DUE_RELATED)``), and what
+# contract_due reads through ``.all()`` filled by ``due_prefetch.prefetch_due``: borrower_due then
+# reads no account of its own, and the relations without rows cost no statement.
 DUE_RELATED = ("county__agent_bank", "university", "account")
-DUE_PREFETCH = (*TERMS_PREFETCH, "account__reliefs__programme", "account__early_repayments")
 
 
 def live_contracts(borrower, today: dt.date) -> list[Contract]:
@@ -132,8 +133,8 @@ def live_contracts(borrower, today: dt.date) -> list[Contract]:
     borrower's contracts oldest first, DOMAIN.md §4 Allocation)."""
     contracts = list(Contract.objects
                      .filter(borrower=borrower, state__in=LIVE_STATES, disbursed_on__lte=today)
-                     .select_related(*DUE_RELATED).prefetch_related(*DUE_PREFETCH)
-                     .order_by("academic_year", "pk"))
+                     .select_related(*DUE_RELATED).order_by("academic_year", "pk"))
+    prefetch_due(contracts)
     attach_policy_versions(contracts)
     return contracts
 
