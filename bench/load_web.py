@@ -136,7 +136,8 @@ def _children(pid: int) -> list[int]:
 
 def cpu_seconds(root: int | None) -> float:
     """User + system CPU seconds of ``root`` and its children (gunicorn's workers, PostgreSQL's
-    backends); 0 without a process to read."""
+    backends), the ended ones included (a backend ends when its connection reaches CONN_MAX_AGE:
+    its time moves to the parent's children's fields); 0 without a process to read."""
     if root is None:
         return 0.0
     total = 0.0
@@ -145,7 +146,8 @@ def cpu_seconds(root: int | None) -> float:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        ticks = fields[11:15] if pid == root else fields[11:13]  # utime stime [cutime cstime]
+        total += sum(int(t) for t in ticks) / os.sysconf("SC_CLK_TCK")
     return total
 
 
