@@ -59,3 +59,16 @@ def test_statements_do_not_grow_with_the_rows(client, listing, province):
     for _ in range(5):
         make_contract(factories.BorrowerFactory(county=province.counties[0]))
     assert statements() == before
+
+
+@pytest.mark.django_db
+def test_names_are_escaped(client, listing, province):
+    make_contract(factories.BorrowerFactory(county=province.counties[0], name="<b>张三</b>"))
+    body = client.get(reverse("origination:contracts")).content.decode()
+    assert "&lt;b&gt;张三&lt;/b&gt;" in body and "<b>张三</b>" not in body
+
+
+@pytest.mark.django_db
+def test_an_empty_list_says_so(client, listing):
+    body = client.get(reverse("origination:contracts"), {"year": "1999"}).content.decode()
+    assert "共 0 份合同" in body and "没有符合条件的合同。" in body
