@@ -83,3 +83,6 @@ def set_stored_business_date(value: dt.date, *, actor=None) -> None:
         stored.save(update_fields=["value"])
         audit_record(actor=actor, action="business_date_set", obj=stored, before={"value": before},
                      after={"value": value})
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.pop("today", None)  # a request that moves the date reads the new one from here on

@@ -39,3 +39,13 @@ def test_outside_a_request_each_call_reads_the_stored_date(settings, django_asse
         assert businessdate.today() == businessdate.today() == dt.date(2027, 3, 1)
     with businessdate.one_answer_per_request(), django_assert_num_queries(1):
         assert businessdate.today() == businessdate.today() == dt.date(2027, 3, 1)
+
+
+@pytest.mark.django_db
+def test_moving_the_date_within_a_request_is_seen_at_once(settings):
+    settings.XUEDAI_BUSINESS_DATE = ""
+    businessdate.set_stored_business_date(dt.date(2027, 3, 1))
+    with businessdate.one_answer_per_request():
+        assert businessdate.today() == dt.date(2027, 3, 1)
+        businessdate.set_stored_business_date(dt.date(2027, 3, 5))
+        assert businessdate.today() == dt.date(2027, 3, 5)
