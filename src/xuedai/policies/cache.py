@@ -4,7 +4,9 @@
 
 Exact because a version is never rewritten (policies.models: "a new notice is a new row"): the only
 write is ``policy_version_create``'s insert, the admin is read-only, and contracts hold it with
-PROTECT, so a primary key names the same row for as long as the row exists.
+PROTECT, so a primary key names the same row for as long as the row exists. (One exception, of no
+consequence here: the demo's ``--reset`` sets ``created_by`` to NULL when it deletes the users —
+who entered a version, which nothing that reads this cache shows.)
 
 A row is kept only when read outside any transaction: it is then committed, so no rollback can take
 it back and hand its primary key to another version (SQLite reuses the key of a rolled-back insert).
