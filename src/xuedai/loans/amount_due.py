@@ -119,8 +119,8 @@ class BorrowerDue:
         return max((self.next.total if self.next else ZERO) - self.credit, ZERO)
 
 
-# What contract_terms reads through ``.all()``: prefetched, a borrower's page runs two queries for
-# them instead of four per contract (bench/load_web.py counts the statements per page).
+# What contract_terms reads through ``.all()``, for a caller's own prefetch_related (live_contracts
+# and the student pages use due_prefetch.prefetch_due: only the relations with rows are read).
 TERMS_PREFETCH = ("terms_changes", "rate_changes", "instalments")
 # The contracts' accounts selected with them (``select_related(*DUE_RELATED)``), and what
 # contract_due reads through ``.all()`` filled by ``due_prefetch.prefetch_due``: borrower_due then
