@@ -15,7 +15,10 @@ What it does, in order:
 3. starts ``xuedai serve`` (gunicorn, --workers) on 127.0.0.1, warms it for a few seconds, then runs
    locust headless for --seconds with --users concurrent users and no think time (bench/locust_web.py),
    9 students to 1 county operator;
-4. prints requests/s, p50 and p99 per page and overall, the failures, and the machine's load average.
+4. prints requests/s, p50 and p99 per page and overall, the failures, and the machine's load average;
+   and the CPU time the site spent per request — gunicorn's processes and, on a local PostgreSQL,
+   the server's — read from /proc around the measured run: on a 2-core machine shared with other
+   work the requests/s measure the neighbours too, the CPU milliseconds per request much less.
 
 Bounded on purpose: only 127.0.0.1, a fixed user count and a fixed duration.
 """
@@ -118,6 +121,49 @@ def _estimated_rows(plan_line: str) -> int:
     return int(match.group(1)) if match else 0
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def cpu_seconds(root: int | None) -> float:
+    """User + system CPU seconds of ``root`` and its children (gunicorn's workers, PostgreSQL's
+    backends), the ended ones included (a backend ends when its connection reaches CONN_MAX_AGE:
+    its time moves to the parent's children's fields); 0 without a process to read."""
+    if root is None:
+        return 0.0
+    total = 0.0
+    for pid in [root, *_children(root)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks = fields[11:15] if pid == root else fields[11:13]  # utime stime [cutime cstime]
+        total += sum(int(t) for t in ticks) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def postmaster_pid() -> int | None:
+    """The local PostgreSQL server's process (its data folder's postmaster.pid), else None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SHOW data_directory")
+        folder = Path(cur.fetchone()[0])
+    try:
+        return int((folder / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def wait_for(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -149,6 +195,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=40, help="concurrent locust users")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=None, help="threads per gunicorn worker "
+                        "(default: xuedai serve's)")
     parser.add_argument("--port", type=int, default=8097)
     args = parser.parse_args()
 
@@ -169,11 +217,13 @@ def main() -> None:
         print(f"  {label}: {count} SQL statements per request; table scans: {len(scans)}")
         for line in scans:
             print(f"      {line}")
+    database_pid = postmaster_pid()
     connection.close()  # the server's workers open their own
 
     host = f"http://127.0.0.1:{args.port}"
+    threads = [] if args.threads is None else ["--threads", str(args.threads)]
     server = subprocess.Popen([str(VENV_BIN / "xuedai"), "serve", "--port", str(args.port),
-                               "--workers", str(args.workers)],
+                               "--workers", str(args.workers), *threads],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(host + "/accounts/login/")
@@ -182,13 +232,17 @@ def main() -> None:
             Path(sessions_file).write_text(json.dumps(sessions), encoding="utf-8")
             run_locust(host, sessions_file, args.users, 5, os.path.join(tmp, "warm"))
             load_before = os.getloadavg()[0]
+            site_cpu, database_cpu = cpu_seconds(server.pid), cpu_seconds(database_pid)
             run_locust(host, sessions_file, args.users, args.seconds, os.path.join(tmp, "run"))
+            site_cpu = cpu_seconds(server.pid) - site_cpu
+            database_cpu = cpu_seconds(database_pid) - database_cpu
             rows = read_stats(os.path.join(tmp, "run"))
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    print(f"\n{args.users} concurrent users, {args.seconds} s, gunicorn {args.workers} workers × 4 threads, "
+    print(f"\n{args.users} concurrent users, {args.seconds} s, "
+          f"gunicorn {args.workers} workers × {args.threads or 'serve default'} threads, "
           f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}")
     print(f"  {'page':<22}{'requests':>10}{'failures':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
     for row in rows:
@@ -197,6 +251,10 @@ def main() -> None:
     student = next(r for r in rows if r["Name"].startswith("student"))
     met = float(student["Requests/s"]) >= 500 and float(student["99%"]) < 100
     print(f"  target (student page ≥ 500 req/s, p99 < 100 ms): {'met' if met else 'NOT met'}")
+    served = int(next(r for r in rows if r["Name"] == "Aggregated")["Request Count"]) or 1
+    print(f"  CPU per request (both pages): site {site_cpu / served * 1000:.1f} ms, "
+          f"PostgreSQL {database_cpu / served * 1000:.1f} ms "
+          f"({site_cpu:.1f} s and {database_cpu:.1f} s over {served:,} requests)")
 
 
 if __name__ == "__main__":

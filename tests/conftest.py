@@ -44,3 +44,15 @@ def migration_data(transactional_db):
         if not model.objects.exists():
             importlib.import_module(f"xuedai.policies.migrations.{migration}").forwards(apps, None)
 
+
+
+@pytest.fixture(autouse=True)
+def _no_policy_versions_kept():
+    """policies.cache keeps the versions it reads outside a transaction; a transactional test's
+    flush lets the next test's versions take their primary keys again, so each test starts with
+    none kept (the running site never deletes a version)."""
+    from xuedai.policies import cache
+
+    cache.forget()
+    yield
+    cache.forget()

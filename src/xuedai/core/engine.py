@@ -304,12 +304,16 @@ def walk(
     as_of: date,
     payments: Iterable[Payment] = (),
     early_repayments: Sequence[EarlyRepayment] = (),
+    *,
+    after: date | None = None,
 ) -> _C:
     """Run ``contract`` through its calendar up to ``as_of`` (inclusive), the one day loop behind
     :func:`simulate` and ``loans.replay`` (which walks a recording subclass): on each day, overdue
     amounts accrue, a relief waiver applies, a settlement falls due (waiting credit pays it at once),
     the day's payments are allocated, then an early repayment due that day is executed. A tranche
-    of a staged disbursement is paid out first, at the start of its day."""
+    of a staged disbursement is paid out first, at the start of its day.
+
+    ``after``: ``contract`` has already been walked through that day; only the later days run."""
     terms = contract.terms
     paid_by_day: dict[date, list[Decimal]] = {}
     for payment in payments:
@@ -320,6 +324,8 @@ def walk(
     waiving = {d for d in terms.penalty_waived_on if terms.disbursed_on <= d <= as_of}
     paying_out = {t.on: t.amount for t in terms.tranches if terms.disbursed_on < t.on <= as_of}
     days = sorted(settling | set(paid_by_day) | set(early_by_day) | waiving | set(paying_out) | {as_of})
+    if after is not None:
+        days = [day for day in days if day > after]
 
     for day in days:
         contract.accrue_overdue_to(day)
@@ -364,6 +370,46 @@ def simulate(
         early_repayments=tuple(contract.outcomes),
         state=contract.state(as_of),
     )
+
+
+def simulate_with_plan(
+    terms: LoanTerms,
+    as_of: date,
+    payments: Iterable[Payment] = (),
+    early_repayments: Sequence[EarlyRepayment] = (),
+    *,
+    paid_ahead: Decimal,
+) -> tuple[Simulation, tuple[SettlementRow, ...]]:
+    """``simulate(terms, as_of, payments, early_repayments)`` and the settlements to maturity of
+    ``simulate(terms, max(as_of, maturity), [*payments, Payment(as_of, paid_ahead)], early_repayments)``
+    — what is known today, and the plan from today if ``paid_ahead`` were paid in today
+    (loans.amount_due: the page every student opens).
+
+    One walk instead of two: up to the end of ``as_of`` both walks make the same calls, the second
+    one then pays ``paid_ahead`` last on that day; so the state is taken there, the payment made and
+    the walk carried on. Not when an early repayment falls on ``as_of``: it runs after the day's
+    payments, so it would see ``paid_ahead`` in one walk and not in the other — two walks then.
+    """
+    payments = tuple(payments)
+    end = max(as_of, terms.maturity)
+    if any(e.on == as_of and e.on > terms.disbursed_on for e in early_repayments):
+        now = simulate(terms, as_of, payments, early_repayments)
+        ahead = simulate(terms, end, [*payments, Payment(as_of, paid_ahead)], early_repayments)
+        return now, ahead.settlements
+    if as_of < terms.disbursed_on:
+        raise ValueError("查询日不能早于放款日")
+    if any(payment.on < terms.disbursed_on for payment in payments):
+        raise ValueError("还款日不能早于放款日")
+    contract = walk(_Contract(terms), as_of, payments, early_repayments)
+    now = Simulation(
+        settlements=tuple(contract.rows),
+        postings=tuple(contract.postings),
+        early_repayments=tuple(contract.outcomes),
+        state=contract.state(as_of),
+    )
+    contract.pay(as_of, paid_ahead)
+    walk(contract, end, payments, early_repayments, after=as_of)
+    return now, tuple(contract.rows)
 
 
 def owed_items(

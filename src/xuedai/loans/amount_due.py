@@ -32,12 +32,13 @@ from decimal import Decimal
 
 from xuedai.core.allocation import Category
 from xuedai.core.deposits import deposit_deadline, overdue_deduction
-from xuedai.core.engine import SettlementRow, simulate
+from xuedai.core.engine import SettlementRow, simulate_with_plan
 from xuedai.core.money import ZERO
-from xuedai.core.terms import Payment
 from xuedai.origination.models import LIVE_STATES, Contract
+from xuedai.policies.cache import attach_policy_versions
 
 from .channels import PaymentChannel, payment_channel
+from .due_prefetch import prefetch_due
 from .models import LoanAccount
 from .services.ledger import Row, ledger_payments, net_postings_of
 from .terms import contract_terms, early_repayments_core
@@ -118,17 +119,24 @@ class BorrowerDue:
         return max((self.next.total if self.next else ZERO) - self.credit, ZERO)
 
 
-# What contract_terms reads through ``.all()``: prefetched, a borrower's page runs two queries for
-# them instead of four per contract (bench/load_web.py counts the statements per page).
+# What contract_terms reads through ``.all()``, for a caller's own prefetch_related (live_contracts
+# and the student pages use due_prefetch.prefetch_due: only the relations with rows are read).
 TERMS_PREFETCH = ("terms_changes", "rate_changes", "instalments")
+# The contracts' accounts selected with them (``select_related(*DUE_RELATED)``), and what
+# contract_due reads through ``.all()`` filled by ``due_prefetch.prefetch_due``: borrower_due then
+# reads no account of its own, and the relations without rows cost no statement.
+DUE_RELATED = ("county__agent_bank", "university", "account")
 
 
 def live_contracts(borrower, today: dt.date) -> list[Contract]:
     """The borrower's contracts with money out on ``today``, oldest first (先收息、后还本 runs over a
     borrower's contracts oldest first, DOMAIN.md §4 Allocation)."""
-    return list(Contract.objects.filter(borrower=borrower, state__in=LIVE_STATES, disbursed_on__lte=today)
-                .select_related("policy_version", "county__agent_bank", "university")
-                .prefetch_related(*TERMS_PREFETCH).order_by("academic_year", "pk"))
+    contracts = list(Contract.objects
+                     .filter(borrower=borrower, state__in=LIVE_STATES, disbursed_on__lte=today)
+                     .select_related(*DUE_RELATED).order_by("academic_year", "pk"))
+    prefetch_due(contracts)
+    attach_policy_versions(contracts)
+    return contracts
 
 
 def _due(on: dt.date, interest: Decimal, principal: Decimal, contract: Contract, early: bool) -> Due:
@@ -160,12 +168,11 @@ def contract_due(contract: Contract, today: dt.date, account: LoanAccount | None
     terms = contract_terms(contract, list(account.reliefs.all()) if account else [])
     payments = ledger_payments(account.pk, rows=rows) if account else []
     early = early_repayments_core(account.early_repayments.all()) if account else []
-    now = simulate(terms, today, payments, early)
-    # Paying as planned from today: more than can ever fall due, waiting as credit.
-    notional = Payment(today, terms.principal * 3)
-    ahead = simulate(terms, max(today, terms.maturity), [*payments, notional], early)
+    # Paying as planned from today: more than can ever fall due, paid in today and waiting as credit
+    # (the plan); the state today without it (one walk for both, core.engine.simulate_with_plan).
+    now, plan = simulate_with_plan(terms, today, payments, early, paid_ahead=terms.principal * 3)
     upcoming = [_due(r.on, r.borrower_interest, r.principal_due, contract, r.kind == "early_repayment")
-                for r in ahead.settlements if r.on > today and r.borrower_interest + r.principal_due > 0]
+                for r in plan if r.on > today and r.borrower_interest + r.principal_due > 0]
     today_due = _unpaid_today(contract, now, today)
     if today_due is not None:
         upcoming.insert(0, today_due)
@@ -178,7 +185,7 @@ def contract_due(contract: Contract, today: dt.date, account: LoanAccount | None
                           state.overdue_days, deposit_by, deduct_on)
     return ContractDue(contract=contract, channel=payment_channel(contract, account),
                        next=upcoming[0] if upcoming else None, overdue=overdue, upcoming=tuple(upcoming),
-                       plan=ahead.settlements, outstanding=state.outstanding_principal, credit=state.credit)
+                       plan=plan, outstanding=state.outstanding_principal, credit=state.credit)
 
 
 def _sum_dues(dues: list[Due]) -> Due:
@@ -188,11 +195,19 @@ def _sum_dues(dues: list[Due]) -> Due:
                strictest.deposit_by, strictest.deposit_days, any(d.early for d in dues))
 
 
+def _accounts(contracts: list[Contract]) -> dict[int, LoanAccount]:
+    """The contracts' accounts: those selected with them (DUE_RELATED), else read here."""
+    if all(Contract.account.is_cached(c) for c in contracts):
+        selected = (getattr(c, "account", None) for c in contracts)
+        return {a.pk: a for a in selected if a is not None}
+    return {a.pk: a for a in LoanAccount.objects.filter(pk__in=[c.pk for c in contracts])
+            .prefetch_related("reliefs__programme", "early_repayments")}
+
+
 def borrower_due(borrower, today: dt.date, contracts: list[Contract] | None = None) -> BorrowerDue:
     """The answer over all of ``borrower``'s disbursed contracts (``contracts``: already loaded)."""
     contracts = live_contracts(borrower, today) if contracts is None else contracts
-    accounts = {a.pk: a for a in LoanAccount.objects.filter(pk__in=[c.pk for c in contracts])
-                .prefetch_related("reliefs__programme", "early_repayments")}
+    accounts = _accounts(contracts)
     postings = net_postings_of(list(accounts))  # one read for all the borrower's ledgers
     per_contract = [contract_due(c, today, accounts.get(c.pk), postings.get(c.pk, [])) for c in contracts]
     by_day: dict[dt.date, list[Due]] = defaultdict(list)

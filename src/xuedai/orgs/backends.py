@@ -8,6 +8,7 @@ ModelBackend beside it would let a second, uncounted check run after each failur
 from django.contrib.auth.backends import ModelBackend
 
 from .authn import client_ip, password_login
+from .models import User
 
 
 class IdNumberBackend(ModelBackend):
@@ -19,3 +20,10 @@ class IdNumberBackend(ModelBackend):
         if result.user is None or not self.user_can_authenticate(result.user):
             return None
         return result.user
+
+    def get_user(self, user_id):
+        """The signed-in user of each request, with the student's borrower record and the staff
+        member's organisation in the same statement (every student page reads the one, every
+        scoped staff page the other; bench/load_web.py counts the statements per page)."""
+        user = User.objects.select_related("borrower", "organisation").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "xuedai.web.security.SecurityHeadersMiddleware",  # CSP; cookies Secure on HTTPS requests
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "xuedai.businessdate.BusinessDateMiddleware",  # one business date per request, read once
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -141,7 +142,9 @@ AUTH_PASSWORD_VALIDATORS = [
 XUEDAI_LOCKOUT_ATTEMPTS = 5
 XUEDAI_LOCKOUT_MINUTES = 30
 
-# Sessions expire after 30 idle minutes and when the browser closes.
+# Sessions expire after 30 idle minutes and when the browser closes. The idle expiry moves on with
+# every request; its row is rewritten at most once a minute (xuedai.web.sessions).
+SESSION_ENGINE = "xuedai.web.sessions"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -17,10 +17,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
+        # One process per core; threads so that one request's database round trips overlap another
+        # request's Python in the same process (bench/RESULTS.md, the web under load).
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=4)
 
-    def handle(self, *args, port, host, workers, **options):
+    def handle(self, *args, port, host, workers, threads, **options):
         argv = [sys.executable, "-m", "gunicorn", "xuedai.wsgi:application", "--bind", f"{host}:{port}",
-                "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--timeout", "120",
+                "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-",
+                "--timeout", "120",
                 "--logger-class", "xuedai.web.gunicorn_logger.MaskedGunicornLogger"]
         os.execv(sys.executable, argv)
