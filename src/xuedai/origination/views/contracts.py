@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html_join
 
+from xuedai.core.money import display_money
 from xuedai.orgs.permissions import staff_required
-from xuedai.web.templatetags.numbers import yuan
 
 from ..models import Contract, ContractState
 from ..selectors import ContractFilters, contract_list
@@ -58,7 +58,8 @@ _ROW = ('<tr><td><a href="{}">{}</a></td><td>{}</td>\n'
 
 def table_rows(listed: list[ListedContract]):
     return format_html_join("", _ROW, ((c.url, c.contract_no, c.borrower_name, c.product_label,
-                                        c.academic_year, yuan(c.amount), c.state_label, c.organisation)
+                                        c.academic_year, display_money(c.amount, sign=""), c.state_label,
+                                        c.organisation)
                                        for c in listed))
 
 
