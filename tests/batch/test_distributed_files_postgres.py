@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
-import time
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from tests.batch import test_distributed_postgres as base
 from xuedai.batch import national, portfolio
@@ -169,44 +167,6 @@ def test_distributed_penalty_accrual_caches_what_the_scalar_batch_caches(workers
     assert run.result["rows"] == len(accrued)
 
 
-def _kill_mid_partition(workers, victim: int, coordinate, before_kill=None) -> None:
-    """Hold ``victim``'s account row so that the worker doing its partition stops in the partition's
-    last write (the cache UPDATE), SIGKILL it there (``before_kill()`` first: a look at what it had
-    written), then let another worker retry the partition."""
-    s = connection.settings_dict
-    holder = psycopg.connect(host=s["HOST"], port=s["PORT"], user=s["USER"], dbname=s["NAME"])
-    holder.execute("SELECT 1 FROM loans_loanaccount WHERE contract_id = %s FOR UPDATE", [victim])
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            coordinate()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    waiting = None
-    with base._admin() as watch:
-        for _ in range(600):
-            waiting = watch.execute("""SELECT pid, query FROM pg_stat_activity WHERE datname = %s
-                                         AND wait_event_type = 'Lock'""", [s["NAME"]]).fetchone()
-            if waiting:
-                break
-            time.sleep(0.05)
-    assert waiting is not None and "loans_loanaccount" in waiting[1], "the worker never reached the lock"
-    if before_kill:
-        before_kill()
-    workers.kill("w1")
-    holder.rollback()
-    holder.close()
-    workers.start("w2")
-    thread.join(timeout=120)
-    assert not thread.is_alive() and errors == []
-
-
 def test_a_deduction_partition_whose_worker_is_killed_is_retried_and_written_once(workers, tmp_path):
     _build_with_agent_banks(240)
     embedded, distributed = tmp_path / "embedded", tmp_path / "distributed"
@@ -223,7 +183,7 @@ def test_a_deduction_partition_whose_worker_is_killed_is_retried_and_written_onc
     def coordinate() -> None:
         loans_deduction_files(DAY, distributed, layouts=kernel_layouts(), chunk=20)
 
-    _kill_mid_partition(workers, victim, coordinate, before_kill=look)
+    base.kill_mid_partition(workers, victim, coordinate, before_kill=look)
 
     got = _state(connection.settings_dict["NAME"], distributed)
     run = JobRun.objects.get(kind="loans.deduction_files", business_date=DAY)
@@ -277,7 +237,7 @@ def test_a_penalty_partition_whose_worker_is_killed_is_retried_and_cached_once(w
     workers.start("w1")
     settlement_batch(on=base.ON)
 
-    _kill_mid_partition(workers, victim, lambda: penalty_batch(on=DAY))
+    base.kill_mid_partition(workers, victim, lambda: penalty_batch(on=DAY))
 
     got = _state(connection.settings_dict["NAME"])
     assert got["cache"] == reference["cache"]

@@ -150,27 +150,24 @@ def test_distributed_settlement_and_classification_post_what_the_embedded_path_p
     assert run.progress_done == 480 == sum(entry["rows"] for entry in run.checkpoint["kernel"].values())
 
 
-def test_a_partition_whose_worker_is_killed_mid_write_is_retried_and_posted_once(workers):
-    _build(240)
-    reference = _embedded_reference([lambda: loans_settlement(ON, chunk=20)])
-    victim = max(a for a, *_ in reference["postings"])  # the last account: in Xinjiang's last partition
-    # Hold the victim's account row: the worker that settles its partition writes the partition's
-    # postings, then waits on this lock in the UPDATE of the cached balances — killed there.
+def kill_mid_partition(workers, victim: int, coordinate, before_kill=None) -> None:
+    """Hold ``victim``'s account row so that the worker doing its partition stops in the partition's
+    last write (the cache UPDATE), SIGKILL it there (``before_kill()`` first: a look at what it had
+    written), then let another worker retry the partition."""
     s = connection.settings_dict
     holder = psycopg.connect(host=s["HOST"], port=s["PORT"], user=s["USER"], dbname=s["NAME"])
     holder.execute("SELECT 1 FROM loans_loanaccount WHERE contract_id = %s FOR UPDATE", [victim])
-    workers.start("w1")
     errors: list[BaseException] = []
 
-    def coordinate() -> None:
+    def run() -> None:
         try:
-            loans_settlement(ON, chunk=20)
+            coordinate()
         except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
 
-    thread = threading.Thread(target=coordinate)
+    thread = threading.Thread(target=run)
     thread.start()
     waiting = None
     with _admin() as watch:
@@ -181,14 +178,26 @@ def test_a_partition_whose_worker_is_killed_mid_write_is_retried_and_posted_once
                 break
             time.sleep(0.05)
     assert waiting is not None and "loans_loanaccount" in waiting[1], "the worker never reached the lock"
-    # The worker's transaction has the partition's postings (uncommitted): kill the worker there.
+    if before_kill:
+        before_kill()
     workers.kill("w1")
     holder.rollback()
     holder.close()
     workers.start("w2")
     thread.join(timeout=120)
-
     assert not thread.is_alive() and errors == []
+
+
+def test_a_partition_whose_worker_is_killed_mid_write_is_retried_and_posted_once(workers):
+    _build(240)
+    reference = _embedded_reference([lambda: loans_settlement(ON, chunk=20)])
+    victim = max(a for a, *_ in reference["postings"])  # the last account: in Xinjiang's last partition
+    # The worker that settles the victim's partition writes the partition's postings, then waits on
+    # the victim's row lock in the UPDATE of the cached balances — killed there, with its postings
+    # uncommitted.
+    workers.start("w1")
+    kill_mid_partition(workers, victim, lambda: loans_settlement(ON, chunk=20))
+    s = connection.settings_dict
     got = _snapshot(s["NAME"])
     assert got["postings"] == reference["postings"]  # nothing twice, nothing missing
     assert got["accounts"] == reference["accounts"]

@@ -27,6 +27,9 @@ from xuedai.batch.pgbinary import Block
 
 PRODUCTS = ("home_county", "campus", "commercial")  # origination.products.Product values
 
+# A confirmed death (loans.TermsChange, as ``loans.fastpath.loss_contracts`` reads it): 损失 whatever
+# the days.
+DEAD = "a.contract_id IN (SELECT t.contract_id FROM loans_termschange t WHERE t.kind = 'death')"
 READ = [
     io.Column("id", "a.contract_id"),
     io.Column("oldest", io.day_sql("a.oldest_unpaid_due"), 4),
@@ -37,24 +40,25 @@ READ = [
     io.Column("policy", "c.policy_version_id"),
     io.Column("cached", "CASE a.grade " + " ".join(f"WHEN '{g.value}' THEN {r}" for r, g in enumerate(GRADES))
               + " ELSE -1 END::int4", 4),
-    io.Column("dead", "(a.contract_id IN (SELECT t.contract_id FROM loans_termschange t "
-                      "WHERE t.kind = 'death'))::int4", 4),
+    io.Column("dead", f"({DEAD})::int4", 4),
 ]
+_IN_CHUNK = f"""
+    WHERE a.contract_id > %(lo)s AND a.contract_id <= %(hi)s AND c.state IN {LIVE}
+      AND a.opened_on <= %(on)s AND a.graded_on IS DISTINCT FROM %(on)s
+"""
 SELECTION = f"""
     FROM loans_loanaccount a JOIN origination_contract c ON c.id = a.contract_id
-    WHERE a.contract_id > %(lo)s AND a.contract_id <= %(hi)s AND c.state IN {LIVE}
+    {_IN_CHUNK}
       -- the same range on the contract side: PostgreSQL does not carry a range across a join, and
       -- without it every chunk would scan all contracts (quadratic at 10⁷)
       AND c.id > %(lo)s AND c.id <= %(hi)s
-      AND a.opened_on <= %(on)s AND a.graded_on IS DISTINCT FROM %(on)s
 """
 # A sparse run's few accounts (≈ 4 %) find their contracts by key: the planner would otherwise hash
 # the chunk's whole contract range (110 of a chunk's 290 ms at 10⁷); OFFSET 0 keeps the probe.
 SPARSE_SELECTION = f"""
     FROM loans_loanaccount a
     CROSS JOIN LATERAL (SELECT * FROM origination_contract c WHERE c.id = a.contract_id OFFSET 0) AS c
-    WHERE a.contract_id > %(lo)s AND a.contract_id <= %(hi)s AND c.state IN {LIVE}
-      AND a.opened_on <= %(on)s AND a.graded_on IS DISTINCT FROM %(on)s
+    {_IN_CHUNK}
 """
 # A sparse run reads only the accounts whose grade can be other than 正常-and-unchanged: cached other
 # than 正常 (or never graded), or owing a due date before the day (either rule grades an account
@@ -62,8 +66,7 @@ SPARSE_SELECTION = f"""
 # ≈ 94 % of a portfolio — would be read only to be left alone (at 10⁶ the read was 17 of the
 # run's 20 s); not reading them is what makes the 10⁷ quarter end fit (bench/RESULTS.md).
 MAY_CHANGE = f"""
-      AND (a.grade IS DISTINCT FROM '{GRADES[0].value}' OR a.oldest_unpaid_due < %(on)s
-           OR a.contract_id IN (SELECT t.contract_id FROM loans_termschange t WHERE t.kind = 'death'))
+      AND (a.grade IS DISTINCT FROM '{GRADES[0].value}' OR a.oldest_unpaid_due < %(on)s OR {DEAD})
 """
 
 

@@ -181,20 +181,31 @@ def _claim(kind: str, business_date: dt.date, *, scope_key: str = "all", actor=N
 def leftovers_phase(on: dt.date, settle_leftovers: SettleLeftovers | None, *, size: int | None = None):
     """The settlement's scalar phase: the kernel's leftovers, ``size`` at a time, each chunk settled
     by the caller's service and recorded in the same transaction (keyset on the contract id)."""
+    return _scalar_phase(on, leftover_ids, settle_leftovers, counted="settled", size=size,
+                         missing="{n} 户需要逐户结息（贷款服务），本批处理不能独自完成")
+
+
+def _scalar_phase(on: dt.date, find_ids: Callable, service: Callable | None, *, counted: str,
+                  size: int | None = None, missing: str = "") -> Callable:
+    """A batch's scalar phase after its kernel: ``find_ids(conn, day, after=, limit=)`` → the next
+    accounts the kernel left, each chunk handed to ``service(ids, job run)`` and recorded in the
+    checkpoint's ``leftovers`` section (``last`` and ``counted``) in the same transaction."""
 
     def phase(job) -> None:
         from django.db import transaction
 
-        day, limit = exact.day(on), size or LEFTOVER_CHUNK
-        last, settled = job.section("leftovers").get("last", 0), job.section("leftovers").get("settled", 0)
-        while ids := leftover_ids(_django_connection(), day, after=last, limit=limit):
-            if settle_leftovers is None:
-                raise LeftoversWithoutService(f"{len(ids)} 户需要逐户结息（贷款服务），本批处理不能独自完成")
+        limit = size or LEFTOVER_CHUNK
+        day = exact.day(on)
+        section = job.section("leftovers")
+        last, done = section.get("last", 0), section.get(counted, 0)
+        while ids := find_ids(_django_connection(), day, after=last, limit=limit):
+            if service is None:
+                raise LeftoversWithoutService(missing.format(n=len(ids)))
             with transaction.atomic():
-                count = settle_leftovers(ids, job.run)
-                settled, last = settled + count, ids[-1]
-                job.progress(count, {"leftovers": {"last": last, "settled": settled}})
-            job.report(f"  {job.run.kind}（逐户）: {settled:,}")
+                count = service(ids, job.run)
+                done, last = done + count, ids[-1]
+                job.progress(count, {"leftovers": {"last": last, counted: done}})
+            job.report(f"  {job.run.kind}（逐户）: {done:,}")
 
     return phase
 
@@ -240,7 +251,7 @@ def _kernel_or_distributed(batch: str, job, work: Callable, *, chunk: int | None
     """The kernel phase in this process (the default), or on Celery workers when XUEDAI_BROKER_URL
     is set (:mod:`.distributed`: partitions by province, then by id range; the same checkpoint
     section, so the counts, the summary and the audit entry are the same either way)."""
-    if not os.environ.get("XUEDAI_BROKER_URL"):
+    if not broker_set():
         return kernel_phase("kernel", work, chunk=chunk or DEFAULT_CHUNK, connections=connections,
                             seconds=seconds)
     from xuedai.batch.distributed import distributed_phase
@@ -348,7 +359,8 @@ def loans_deduction_files(on: dt.date, directory: Path, *, layouts: Mapping[str,
 
 
 def broker_set() -> bool:
-    """Whether the batches run on Celery workers (XUEDAI_BROKER_URL, :mod:`.distributed`)."""
+    """Whether the batches run on Celery workers (XUEDAI_BROKER_URL, :mod:`.distributed`); read here
+    rather than through ``distributed.broker_url`` so the embedded path never imports Celery."""
     return bool(os.environ.get("XUEDAI_BROKER_URL"))
 
 
@@ -409,23 +421,13 @@ def loans_penalty(on: dt.date, *, accrue_leftovers: AccrueLeftovers, actor=None,
     in this process; one job (``loans.penalty``, the scalar batch's kind), done when both are.
 
     Only with XUEDAI_BROKER_URL: in one process the scalar batch (``loans.batches``) stays the path."""
-    from django.db import connection, transaction
+    from django.db import connection
 
     from xuedai.batch.distributed import distributed_phase
     from xuedai.batch.penalty_io import leftover_ids
     from xuedai.jobs.runner import job_execute
 
     job = _claim(PENALTY, on, actor=actor, out=out)
-
-    def leftovers(job) -> None:
-        section = job.section("leftovers")
-        last, accrued = section.get("last", 0), section.get("accrued", 0)
-        while ids := leftover_ids(_django_connection(), exact.day(on), after=last, limit=LEFTOVER_CHUNK):
-            with transaction.atomic():
-                count = accrue_leftovers(ids, job.run)
-                accrued, last = accrued + count, ids[-1]
-                job.progress(count, {"leftovers": {"last": last, "accrued": accrued}})
-            job.report(f"  {job.run.kind}（逐户）: {accrued:,}")
 
     def summary(job) -> tuple[dict, dict]:
         kernel = kernel_totals(job, "kernel")
@@ -439,6 +441,7 @@ def loans_penalty(on: dt.date, *, accrue_leftovers: AccrueLeftovers, actor=None,
         return {"rows": kernel.rows + scalar, **after}, after
 
     kernel = distributed_phase("penalty", size=chunk or DEFAULT_CHUNK)
+    leftovers = _scalar_phase(on, leftover_ids, accrue_leftovers, counted="accrued")
     job_execute(job, [("kernel", kernel), ("leftovers", leftovers)], action="loans.penalty_batch",
                 summary=summary)
     return _with_seconds(job, "kernel", Timings(), scalar_rows=job.section("leftovers").get("accrued", 0))

@@ -63,32 +63,35 @@ SELECTION = f"""
       AND a.opened_on < %(on)s AND a.principal_outstanding > 0
       AND (a.last_settled_on IS NULL OR a.last_settled_on < %(on)s)
 """
-# Chosen plans (还款计划变更), suspensions (休学) and staged disbursements change the principal plan,
-# the payer periods or the interest base inside a period, which the kernel does not model: those
-# accounts go to the scalar service (loans.terms reads them from the loans-owned terms changes and
-# origination's instalment plan, as here).
-SCALAR_ONLY = """
+
+
+def _scalar_only(staged: str) -> str:
+    """Whether the account goes to the scalar service, with ``staged`` the test for a staged
+    disbursement. Chosen plans (还款计划变更), suspensions (休学) and staged disbursements change the
+    principal plan, the payer periods or the interest base inside a period, which the kernel does not
+    model (loans.terms reads them from the loans-owned terms changes and origination's instalment
+    plan, as here)."""
+    return f"""
     (a.credit > 0
      -- staged disbursement (loans.DisbursementTranche): the base grows inside a period
-     OR EXISTS (SELECT 1 FROM origination_instalment i
-                WHERE i.contract_id = a.contract_id AND i.due_on > a.opened_on)
+     OR {staged}
      OR EXISTS (SELECT 1 FROM loans_termschange t
                 WHERE t.contract_id = a.contract_id AND t.kind IN ('chosen_plan', 'suspension'))
      OR EXISTS (SELECT 1 FROM loans_reliefapplication r WHERE r.account_id = a.contract_id)
      OR EXISTS (SELECT 1 FROM loans_earlyrepaymentapplication e
                 WHERE e.account_id = a.contract_id AND e.deduct_on = %(on)s AND e.status = 'pending'))
 """
+
+
+SCALAR_ONLY = _scalar_only("""EXISTS (SELECT 1 FROM origination_instalment i
+                WHERE i.contract_id = a.contract_id AND i.due_on > a.opened_on)""")
 # The same test for a chunk's whole range at once: the instalment plans of the range are read once,
 # as one hashed set, instead of an index probe per account (0.4 s of a 250,000-account chunk's 1.4 s
 # read, nearly all of them finding nothing).
-_STAGED = """EXISTS (SELECT 1 FROM origination_instalment i
-                WHERE i.contract_id = a.contract_id AND i.due_on > a.opened_on)"""
-_STAGED_IN_RANGE = """a.contract_id IN (SELECT i.contract_id FROM origination_instalment i
+SCALAR_ONLY_IN_CHUNK = _scalar_only("""a.contract_id IN (SELECT i.contract_id FROM origination_instalment i
                                 JOIN loans_loanaccount o ON o.contract_id = i.contract_id
                                WHERE i.contract_id > %(lo)s AND i.contract_id <= %(hi)s
-                                 AND i.due_on > o.opened_on)"""
-assert _STAGED in SCALAR_ONLY
-SCALAR_ONLY_IN_CHUNK = SCALAR_ONLY.replace(_STAGED, _STAGED_IN_RANGE)
+                                 AND i.due_on > o.opened_on)""")
 # One read per chunk: the kernel's columns and, per account, whether the scalar service takes it.
 CHUNK_READ = [*READ, io.Column("scalar", f"(CASE WHEN {SCALAR_ONLY_IN_CHUNK} THEN 1 ELSE 0 END)::int4", 4)]
 # The chunk's rate schedules (loans.RateChange, DOMAIN.md §4): every change before the settlement day, so

@@ -6,15 +6,14 @@ changes, staged-disbursement instalments, the account's reliefs and early repaym
 borrowers have rows in none or one of them, yet a plain ``prefetch_related`` runs a query for each
 — five of the student page's statements and about 7 ms of its CPU (bench/load_web.py). So one probe
 asks which of the five hold any row for these contracts; the present ones are prefetched as usual,
-and each absent one gets an empty result in the prefetch cache, as ``prefetch_related`` itself
-stores a result (an evaluated queryset under the relation's cache name), so ``.all()`` answers
-from it. Should Django stop reading that cache, ``.all()`` would query: slower, never wrong.
+and each absent one is prefetched from an empty queryset (``none()``, which runs no query), so
+``.all()`` answers from the prefetch cache.
 """
 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 
 from xuedai.origination.models import Contract, Instalment
 
@@ -49,30 +48,13 @@ def present_relations(contract_ids: list[int]) -> set[str]:
         return {RELATIONS[row[0]][0] for row in cursor.fetchall()}
 
 
-def _empty(instance, relation: str, model) -> None:
-    """``instance.<relation>.all()`` answers "no rows" without a query."""
-    rows = model.objects.none()
-    rows._result_cache = []
-    rows._prefetch_done = True
-    cache_name = getattr(type(instance), relation).rel.cache_name
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[cache_name] = rows
-
-
 def prefetch_due(contracts: list[Contract]) -> None:
     """Fill what contract_due reads through ``.all()`` on ``contracts`` (their accounts selected
     with them: ``select_related("account")``)."""
     if not contracts:
         return
     present = present_relations([c.pk for c in contracts])
-    prefetch_related_objects(contracts, *(FOLLOW.get(lookup, lookup) for lookup, _m, _c in RELATIONS
-                                          if lookup in present))
-    for lookup, model, _column in RELATIONS:
-        if lookup in present:
-            continue
-        on_account = lookup.startswith("account__")
-        for contract in contracts:
-            owner = getattr(contract, "account", None) if on_account else contract
-            if owner is not None:
-                _empty(owner, lookup.removeprefix("account__"), model)
+    # An absent relation is prefetched from ``none()``, which Django answers without a query.
+    prefetch_related_objects(contracts, *(FOLLOW.get(lookup, lookup) if lookup in present
+                                          else Prefetch(lookup, queryset=model.objects.none())
+                                          for lookup, model, _column in RELATIONS))
